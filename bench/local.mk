@@ -1,0 +1,3 @@
+## Benchmarks: programs that print figures (built with make check, run by hand).
+include bench/core.mk
+include bench/perf.mk

@@ -1,0 +1,96 @@
+/* model.h - rates and splits computed from two host samples; what every view reads. */
+#ifndef VMTOP_MODEL_H
+#define VMTOP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "sample.h"
+
+/*
+ * Every percentage is % of one CPU over the interval (top's convention: a VM
+ * with 4 busy vCPUs shows 400). NAN means unknown: views print "-" or null.
+ */
+
+struct thread_stat {
+	pid_t tid;
+	enum thread_role role;
+	int vcpu_index;
+	char comm[COMM_MAX];
+	double total, guest, user, kernel, ready;
+	int last_cpu;
+};
+
+struct net_stat {
+	bool valid;
+	double rx_bytes, tx_bytes, rx_packets, tx_packets;	/* per second */
+};
+
+struct vm_stat {
+	pid_t pid;
+	char name[VM_NAME_MAX];
+	char uuid[40];
+	char vmm[COMM_MAX];
+	int nr_vcpus;
+	long long mem_config_kib;
+	unsigned long long rss_kib;
+	/* The split: guest + vmm_user + kernel + vhost == total. */
+	double total, guest, vmm_user, kernel, vhost, ready;
+	bool guest_estimated;		/* guest came from perf samples, not the kernel's accounting */
+	struct thread_stat *threads;	/* vCPUs first by index, then vhost, io, kvm, other */
+	size_t nthreads;
+	/* Perf split of the VM's own threads, and its share of host-side network work. */
+	bool components_valid;
+	double components[COMP__COUNT];
+	double apportioned[COMP__COUNT];	/* only bridge, nic, tun are ever non-zero */
+	struct net_stat net;
+	struct tap_sample *taps;	/* copies, with bridge names */
+	size_t ntaps;
+};
+
+struct cpu_pct {
+	double user, nice, system, idle, iowait, irq, softirq, steal, guest;
+};
+
+struct host_stat {
+	int ncpus;
+	struct cpu_pct cpu;		/* all CPUs, each field % of all CPUs (sums to 100) */
+	struct cpu_pct *cpus;		/* per CPU */
+	size_t nvms;
+	int nvcpus;
+	double vcpu_ratio;		/* vCPUs per host CPU */
+	double mem_ratio;		/* configured guest RAM / host RAM, NAN if unknown */
+	unsigned long long mem_total_kib, mem_avail_kib;
+	double loadavg[3];
+	double uptime;
+	bool guest_unknown;		/* backend does not account guest time, no estimate */
+	bool guest_estimated;		/* guest comes from perf samples */
+	char guest_why[160];
+	/* perf */
+	bool perf_enabled;
+	unsigned sample_hz;
+	char perf_why_off[160];
+	char kvm_vendor[32];
+	unsigned long perf_samples, perf_lost;
+	double host_components[COMP__COUNT];	/* all samples host-wide by component, % of one CPU */
+	double apportioned_components[COMP__COUNT];	/* the part of those given to VMs */
+	char warnings[8][160];
+	int nwarnings;
+};
+
+struct model {
+	double time;			/* wall clock of the newer sample */
+	double interval;		/* seconds between the two samples */
+	struct host_stat host;
+	struct vm_stat *vms;
+	size_t nvms;
+};
+
+void model_init(struct model *m);
+void model_free(struct model *m);
+/* Turns two samples of the same host into rates; prev may be NULL (first refresh: no rates). */
+void model_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
+const struct vm_stat *model_find_vm(const struct model *m, pid_t pid);
+
+#endif

@@ -1,0 +1,13 @@
+/* model_parts.h - the model's stages, each in its own file, run in this order by model_update(). */
+#ifndef VMTOP_MODEL_PARTS_H
+#define VMTOP_MODEL_PARTS_H
+
+#include "model.h"
+
+/* model.c: per-VM and per-thread CPU split from /proc counters, host summary. */
+/* model_perf.c: perf samples -> per-VM components, guest estimate, host-wide components. */
+void model_perf_update(struct model *m, const struct host_sample *cur);
+/* model_net.c: per-VM network rates, and bridge/nic/tun host time apportioned by bytes. */
+void model_net_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
+
+#endif

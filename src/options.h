@@ -1,0 +1,29 @@
+/* options.h - the command line, parsed and checked. */
+#ifndef VMTOP_OPTIONS_H
+#define VMTOP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum output_format { OUT_TEXT, OUT_CSV, OUT_JSON };
+
+struct options {
+	bool batch;
+	long count;			/* refreshes to show; -1 = until quit */
+	double delay;			/* seconds between refreshes */
+	enum output_format format;
+	pid_t *pids;			/* -p filter; NULL = every VM */
+	size_t npids;
+	char sort[16];			/* sort column key, see sort_keys in vm_sort.h */
+	unsigned sample_hz;		/* perf sampling frequency, 0 = off */
+	bool color;			/* false with NO_COLOR or --no-color */
+};
+
+/* Parses argv into opt. Returns -1 to go on, or an exit status (0 for --help/--version, 2 for bad usage,
+ * after printing one line on stderr). */
+int options_parse(struct options *opt, int argc, char **argv);
+void options_free(struct options *opt);
+bool options_wants_pid(const struct options *opt, pid_t pid);
+
+#endif

@@ -1,0 +1,1 @@
+## perf.mk fragment

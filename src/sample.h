@@ -1,0 +1,134 @@
+/* sample.h - raw counters read from the host at one instant: what collectors fill and the model reads. */
+#ifndef VMTOP_SAMPLE_H
+#define VMTOP_SAMPLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define VM_NAME_MAX 128
+#define COMM_MAX 32
+#define IFNAME_MAX 16
+
+/* What a thread of a VM process does for the VM. */
+enum thread_role {
+	ROLE_VCPU,	/* runs KVM_RUN for one vCPU */
+	ROLE_VHOST,	/* vhost worker (kernel thread vhost-PID or vhost task in the process) */
+	ROLE_IO,	/* VMM I/O thread (qemu "IO ...", "worker") */
+	ROLE_KVM,	/* KVM's own worker living in the process (kvm-nx-lpage-re, kvm-pit) */
+	ROLE_OTHER,	/* main loop, emulator, everything else */
+	ROLE__COUNT
+};
+
+/* Cumulative counters of one thread (clock ticks of USER_HZ unless noted). */
+struct thread_sample {
+	pid_t tid;
+	enum thread_role role;
+	int vcpu_index;			/* -1 unless role == ROLE_VCPU */
+	char comm[COMM_MAX];
+	unsigned long long utime;	/* includes guest time (kernel rule) */
+	unsigned long long stime;
+	unsigned long long gtime;
+	unsigned long long start_ticks;	/* since boot; tells a reused TID apart */
+	unsigned long long run_delay_ns;	/* schedstat: time runnable, waiting for a CPU */
+	bool run_delay_valid;
+	int last_cpu;
+};
+
+/* A tap (or other tun/tap) device a VM holds, with its counters (collect_net). */
+struct tap_sample {
+	char ifname[IFNAME_MAX];
+	char bridge[IFNAME_MAX];	/* master device, "" when none */
+	bool counters_valid;
+	unsigned long long rx_bytes, tx_bytes, rx_packets, tx_packets;
+};
+
+/* One KVM virtual machine: a process holding an anon_inode:kvm-vm descriptor. */
+struct vm_sample {
+	pid_t pid;
+	unsigned long long start_ticks;
+	char name[VM_NAME_MAX];
+	char uuid[40];			/* libvirt/qemu -uuid, "" when none */
+	char vmm[COMM_MAX];		/* process comm: qemu-system-x86, firecracker, ... */
+	int nr_vcpus;			/* kvm-vcpu descriptors */
+	long long mem_config_kib;	/* configured guest RAM, -1 when unknown */
+	unsigned long long rss_kib;
+	bool uses_vhost_net;
+	unsigned long long netns_ino;	/* network namespace of the process, 0 unknown */
+	struct thread_sample *threads;	/* vCPUs first, by index; then the rest */
+	size_t nthreads;
+	struct tap_sample *taps;
+	size_t ntaps;
+};
+
+/* /proc/stat tick counters of one CPU line. */
+struct cpu_ticks {
+	unsigned long long user, nice, system, idle, iowait, irq, softirq, steal, guest, guest_nice;
+};
+
+/* Components of the perf module split (collect_perf, ksyms). */
+enum component {
+	COMP_GUEST,
+	COMP_VMM_USER,
+	COMP_KVM,
+	COMP_KVM_VENDOR,
+	COMP_VHOST,
+	COMP_TUN,
+	COMP_BRIDGE,
+	COMP_NIC,
+	COMP_OTHER_KERNEL,
+	COMP_HOST_USER,		/* user space of processes that are not VMs */
+	COMP__COUNT
+};
+
+/* Samples one thread earned in one interval, by component. */
+struct perf_thread_counts {
+	pid_t tid;
+	unsigned long counts[COMP__COUNT];
+};
+
+/* What system-wide sampling saw in the interval ending at this sample. */
+struct perf_sample {
+	bool enabled;			/* sampling is running */
+	char why_off[160];		/* when !enabled: the reason, e.g. missing CAP_PERFMON */
+	unsigned sample_hz;
+	char vendor[32];		/* kvm_intel, kvm_amd, kvm_pvm, or "" */
+	unsigned long total_samples;
+	unsigned long lost_samples;
+	unsigned long host_counts[COMP__COUNT];	/* samples in no VM's thread (swapper, softirq on others) */
+	struct perf_thread_counts *threads;	/* sorted by tid */
+	size_t nthreads;
+};
+
+/* Everything read at one refresh. */
+struct host_sample {
+	double mono;			/* CLOCK_MONOTONIC seconds when sampled */
+	double realtime;		/* wall clock, seconds since the epoch */
+	double uptime;
+	int ncpus;
+	struct cpu_ticks cpu_total;
+	struct cpu_ticks *cpus;		/* ncpus entries, indexed by CPU id */
+	unsigned long long mem_total_kib, mem_avail_kib;
+	double loadavg[3];
+	struct vm_sample *vms;
+	size_t nvms;
+	/* Guest-time accounting of this KVM backend (collect_vms). */
+	bool guest_time_unreliable;
+	char guest_time_why[160];
+	char kvm_backend[32];		/* kvm_intel, kvm_amd, kvm_pvm, ... "" unknown */
+	bool schedstat_valid;
+	struct perf_sample perf;
+	/* One line per source that could not be read, e.g. "perf: needs CAP_PERFMON". */
+	char warnings[8][160];
+	int nwarnings;
+};
+
+void host_sample_init(struct host_sample *s);
+void host_sample_clear(struct host_sample *s);
+void host_sample_warn(struct host_sample *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const struct vm_sample *host_sample_find_vm(const struct host_sample *s, pid_t pid);
+const char *thread_role_name(enum thread_role role);
+const char *component_name(enum component c);
+
+#endif

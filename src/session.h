@@ -1,0 +1,27 @@
+/* session.h - the refresh loop's state: collectors, the last two samples and the model built from them. */
+#ifndef VMTOP_SESSION_H
+#define VMTOP_SESSION_H
+
+#include "model.h"
+#include "options.h"
+#include "sample.h"
+
+struct collector;
+
+struct session {
+	const struct options *opt;
+	struct collector *collector;
+	struct host_sample samples[2];
+	int cur;			/* index of the newest sample in samples[] */
+	bool have_prev;
+	struct model model;
+	unsigned long refreshes;
+};
+
+/* Opens the collectors; prints what cannot be read once on stderr (unless quiet). 0 or -1. */
+int session_open(struct session *s, const struct options *opt, bool quiet);
+/* Takes a new sample and rebuilds the model from it and the previous one. */
+void session_refresh(struct session *s);
+void session_close(struct session *s);
+
+#endif

@@ -1,0 +1,11 @@
+## Tests: unit tests of pure parts, shell tests that run vmtop against real KVM guests (skipped without /dev/kvm).
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' QEMU='$(QEMU)'; export top_builddir top_srcdir QEMU;
+EXTRA_DIST += tests/lib.sh
+
+include tests/rig.mk
+include tests/core.mk
+include tests/perf.mk
+include tests/net.mk
+include tests/tui.mk

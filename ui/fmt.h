@@ -1,0 +1,16 @@
+/* fmt.h - number formatting shared by the views: "-" for unknown, sizes with units. */
+#ifndef VMTOP_FMT_H
+#define VMTOP_FMT_H
+
+#include <stddef.h>
+
+/* "%.1f" of a percentage, or "-" when NAN. Returns buf. */
+const char *fmt_pct(char *buf, size_t len, double v);
+/* KiB as "512M", "1.5G", "-" when negative. */
+const char *fmt_kib(char *buf, size_t len, long long kib);
+/* Bytes per second as "12.3K", "4.0M". */
+const char *fmt_rate(char *buf, size_t len, double bytes_per_s);
+/* Seconds as "3 days, 04:05" like uptime. */
+const char *fmt_uptime(char *buf, size_t len, double seconds);
+
+#endif
