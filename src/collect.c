@@ -1,0 +1,82 @@
+/* collect.c - one sample of the whole host: runs every collector in order. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect.h"
+#include "collect_net.h"
+#include "collect_perf.h"
+#include "collect_stat.h"
+#include "collect_vms.h"
+#include "ksyms.h"
+#include "nls.h"
+#include "util.h"
+
+struct collector {
+	struct stat_collector *stat;
+	struct vms_collector *vms;
+	struct ksyms *ksyms;
+	struct perf_collector *perf;
+	struct net_collector *net;
+	unsigned sample_hz;
+	char perf_why[160];
+};
+
+struct collector *collector_open(unsigned sample_hz, char *why, size_t whylen)
+{
+	struct collector *c = xcalloc(1, sizeof(*c));
+	c->sample_hz = sample_hz;
+	c->stat = stat_collector_new(why, whylen);
+	if (!c->stat)
+		goto fail;
+	c->vms = vms_collector_new(why, whylen);
+	if (!c->vms)
+		goto fail;
+	if (sample_hz) {
+		c->ksyms = ksyms_load(c->perf_why, sizeof(c->perf_why));
+		if (c->ksyms)
+			c->perf = perf_collector_open(sample_hz, c->perf_why, sizeof(c->perf_why));
+	} else {
+		snprintf(c->perf_why, sizeof(c->perf_why), "%s", _("perf sampling off (--sample-hz 0)"));
+	}
+	c->net = net_collector_new();
+	return c;
+fail:
+	collector_close(c);
+	return NULL;
+}
+
+void collector_sample(struct collector *c, struct host_sample *s)
+{
+	s->mono = clock_mono();
+	s->realtime = clock_real();
+	if (stat_collect(c->stat, s) < 0)
+		host_sample_warn(s, "%s", _("cannot read /proc/stat"));
+	vms_collect(c->vms, s);
+	net_collect(c->net, s);
+	s->perf.sample_hz = c->sample_hz;
+	if (c->perf) {
+		ksyms_refresh(c->ksyms);
+		perf_collector_read(c->perf, c->ksyms, &s->perf);
+	} else {
+		s->perf.enabled = false;
+		str_copy(s->perf.why_off, c->perf_why, sizeof(s->perf.why_off));
+	}
+}
+
+void collector_close(struct collector *c)
+{
+	if (!c)
+		return;
+	if (c->perf)
+		perf_collector_close(c->perf);
+	if (c->ksyms)
+		ksyms_free(c->ksyms);
+	if (c->net)
+		net_collector_free(c->net);
+	vms_collector_free(c->vms);
+	stat_collector_free(c->stat);
+	free(c);
+}

@@ -1,0 +1,301 @@
+/* collect_vms.c - per-VM and per-thread CPU counters of the VMs discovery found (threads via libproc2). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libproc2/pids.h>
+
+#include "collect_vms.h"
+#include "guest_accounting.h"
+#include "nls.h"
+#include "thread_role.h"
+#include "util.h"
+#include "vm_discovery.h"
+
+#define KVM_RUN_IOCTL 0xae80	/* _IO(KVMIO, 0x80) */
+#define SYS_IOCTL_X86_64 16
+
+/* vCPU threads of VMMs whose names we don't know, found by the KVM_RUN they sleep in; kept per TID. */
+struct vcpu_tid {
+	pid_t tid;
+	int index;
+};
+
+struct vms_collector {
+	struct vm_discovery *disc;
+	struct pids_info *pids;
+	struct guest_accounting *ga;
+	struct vcpu_tid *found;
+	size_t nfound;
+	bool warned_denied;
+};
+
+enum { I_TID, I_CMD, I_UTIME, I_STIME, I_GTIME, I_BEGAN, I_CPU };
+static enum pids_item thread_items[] = {
+	PIDS_ID_TID, PIDS_CMD, PIDS_TICS_USER, PIDS_TICS_SYSTEM, PIDS_TICS_GUEST, PIDS_TICS_BEGAN,
+	PIDS_PROCESSOR,
+};
+
+struct vms_collector *vms_collector_new(char *why, size_t whylen)
+{
+	struct vms_collector *vc = xcalloc(1, sizeof(*vc));
+	int err = procps_pids_new(&vc->pids, thread_items, sizeof(thread_items) / sizeof(thread_items[0]));
+	if (err < 0) {
+		snprintf(why, whylen, _("cannot use libproc2 for /proc: %s"), strerror(-err));
+		free(vc);
+		return NULL;
+	}
+	vc->disc = vm_discovery_new();
+	vc->ga = guest_accounting_new();
+	return vc;
+}
+
+/* schedstat: "sum_exec_runtime run_delay timeslices", run_delay in ns (needs CONFIG_SCHED_INFO). */
+static bool read_run_delay(pid_t pid, pid_t tid, unsigned long long *run_delay)
+{
+	char path[64], buf[128];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+		return false;
+	return sscanf(buf, "%*s %llu", run_delay) == 1;
+}
+
+static unsigned long long read_rss_kib(pid_t pid)
+{
+	char path[48], buf[256];
+	unsigned long long size, res;
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0 || sscanf(buf, "%llu %llu", &size, &res) != 2)
+		return 0;
+	return res * (unsigned long long)(sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static int find_vcpu_tid(const struct vms_collector *vc, pid_t tid)
+{
+	for (size_t i = 0; i < vc->nfound; i++)
+		if (vc->found[i].tid == tid)
+			return vc->found[i].index;
+	return -1;
+}
+
+/* For a VMM we don't know by name: a thread blocked in ioctl(vcpu_fd, KVM_RUN) is that vCPU. A thread
+ * running in the guest reads "running" and is tried again next refresh. */
+static int vcpu_by_syscall(struct vms_collector *vc, const struct vm_info *vm, pid_t tid)
+{
+	int index = find_vcpu_tid(vc, tid);
+	if (index >= 0)
+		return index;
+	char path[64], buf[256];
+	long nr;
+	unsigned long fd, req;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)vm->pid, (int)tid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+		return -1;
+	if (sscanf(buf, "%ld 0x%lx 0x%lx", &nr, &fd, &req) != 3 || nr != SYS_IOCTL_X86_64 || req != KVM_RUN_IOCTL)
+		return -1;
+	index = vm_info_vcpu_of_fd(vm, (int)fd);
+	if (index >= 0) {
+		vc->found = xrealloc(vc->found, (vc->nfound + 1) * sizeof(*vc->found));
+		vc->found[vc->nfound++] = (struct vcpu_tid){ tid, index };
+	}
+	return index;
+}
+
+struct sel_entry {
+	pid_t pid;
+	int owner;
+};
+
+static int cmp_sel(const void *a, const void *b)
+{
+	const struct sel_entry *x = a, *y = b;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* When names did not reveal every vCPU (a VMM we don't know), ask the KVM_RUN ioctl. */
+static void find_unnamed_vcpus(struct vms_collector *vc, const struct vm_info *in, struct vm_sample *vm)
+{
+	int named = 0;
+	for (size_t t = 0; t < vm->nthreads; t++)
+		named += vm->threads[t].role == ROLE_VCPU;
+	if (named >= in->nr_vcpus)
+		return;
+	for (size_t t = 0; t < vm->nthreads; t++) {
+		struct thread_sample *th = &vm->threads[t];
+		if (th->role != ROLE_OTHER)
+			continue;
+		int index = vcpu_by_syscall(vc, in, th->tid);
+		if (index >= 0) {
+			th->role = ROLE_VCPU;
+			th->vcpu_index = index;
+		}
+	}
+}
+
+/* Removes VMs that exited between discovery and reading their threads. */
+static void drop_vanished(struct host_sample *s)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->nvms; i++) {
+		if (s->vms[i].nthreads == 0) {
+			free(s->vms[i].threads);
+			free(s->vms[i].taps);
+			continue;
+		}
+		s->vms[k++] = s->vms[i];
+	}
+	s->nvms = k;
+}
+
+static int cmp_thread(const void *a, const void *b)
+{
+	const struct thread_sample *x = a, *y = b;
+	if (x->role != y->role)
+		return (int)x->role - (int)y->role;
+	if (x->role == ROLE_VCPU && x->vcpu_index != y->vcpu_index)
+		return x->vcpu_index - y->vcpu_index;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static void add_thread(struct vm_sample *vm, size_t *cap, struct pids_stack *st, enum thread_role role,
+		       int index)
+{
+	if (vm->nthreads == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		vm->threads = xrealloc(vm->threads, *cap * sizeof(*vm->threads));
+	}
+	struct thread_sample *t = &vm->threads[vm->nthreads++];
+	memset(t, 0, sizeof(*t));
+	t->tid = st->head[I_TID].result.s_int;
+	str_copy(t->comm, st->head[I_CMD].result.str, sizeof(t->comm));
+	t->utime = st->head[I_UTIME].result.ull_int;
+	t->stime = st->head[I_STIME].result.ull_int;
+	t->gtime = st->head[I_GTIME].result.ull_int;
+	t->start_ticks = st->head[I_BEGAN].result.ull_int;
+	t->last_cpu = st->head[I_CPU].result.s_int;
+	t->role = role;
+	t->vcpu_index = index;
+}
+
+/* Drops remembered KVM_RUN threads that no VM has any more. */
+static void prune_found(struct vms_collector *vc, const struct host_sample *s)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < vc->nfound; i++) {
+		bool alive = false;
+		for (size_t v = 0; v < s->nvms && !alive; v++)
+			for (size_t t = 0; t < s->vms[v].nthreads && !alive; t++)
+				alive = s->vms[v].threads[t].tid == vc->found[i].tid;
+		if (alive)
+			vc->found[k++] = vc->found[i];
+	}
+	vc->nfound = k;
+}
+
+int vms_collect(struct vms_collector *vc, struct host_sample *s)
+{
+	size_t nvms;
+	struct vm_info *vms = vm_discovery_scan(vc->disc, &nvms);
+	if (vm_discovery_denied(vc->disc) && !vc->warned_denied) {
+		host_sample_warn(s, _("some processes' descriptors are not readable: VMs of other users are not "
+				      "shown (run as root or with CAP_SYS_PTRACE)"));
+		vc->warned_denied = true;
+	}
+	s->vms = xcalloc(nvms, sizeof(*s->vms));
+	s->nvms = nvms;
+
+	/* One libproc2 selection for every VM and its vhost kernel threads: threads follow their leader. */
+	size_t nsel = 0;
+	for (size_t i = 0; i < nvms; i++)
+		nsel += 1 + vms[i].nvhost_kthreads;
+	unsigned *sel = xcalloc(nsel, sizeof(unsigned));
+	struct sel_entry *owners = xcalloc(nsel, sizeof(*owners));
+	size_t k = 0;
+	for (size_t i = 0; i < nvms; i++) {
+		owners[k] = (struct sel_entry){ vms[i].pid, (int)i };
+		sel[k++] = (unsigned)vms[i].pid;
+		for (size_t j = 0; j < vms[i].nvhost_kthreads; j++) {
+			owners[k] = (struct sel_entry){ vms[i].vhost_kthreads[j], (int)i };
+			sel[k++] = (unsigned)vms[i].vhost_kthreads[j];
+		}
+	}
+	qsort(owners, nsel, sizeof(*owners), cmp_sel);
+	size_t *caps = xcalloc(nvms, sizeof(size_t));
+	struct pids_fetch *f = nsel ? procps_pids_select(vc->pids, sel, (int)nsel, PIDS_SELECT_PID_THREADS) : NULL;
+	int owner = -1;
+	bool owner_is_kthread = false;
+	for (int r = 0; f && r < f->counts->total; r++) {
+		struct pids_stack *st = f->stacks[r];
+		pid_t tid = st->head[I_TID].result.s_int;
+		struct sel_entry key = { tid, 0 };
+		const struct sel_entry *hit = bsearch(&key, owners, nsel, sizeof(*owners), cmp_sel);
+		if (hit) {
+			owner = hit->owner;
+			owner_is_kthread = tid != vms[owner].pid;
+		}
+		if (owner < 0)
+			continue;
+		int index = -1;
+		enum thread_role role = owner_is_kthread ? ROLE_VHOST
+							 : thread_role_from_comm(st->head[I_CMD].result.str, &index);
+		add_thread(&s->vms[owner], &caps[owner], st, role, index);
+	}
+	free(caps);
+	free(sel);
+	free(owners);
+
+	for (size_t i = 0; i < nvms; i++) {
+		struct vm_sample *vm = &s->vms[i];
+		const struct vm_info *in = &vms[i];
+		vm->pid = in->pid;
+		memcpy(vm->name, in->name, sizeof(vm->name));
+		memcpy(vm->uuid, in->uuid, sizeof(vm->uuid));
+		memcpy(vm->vmm, in->vmm, sizeof(vm->vmm));
+		vm->nr_vcpus = in->nr_vcpus;
+		vm->mem_config_kib = in->mem_config_kib;
+		vm->uses_vhost_net = in->uses_vhost_net;
+		vm->netns_ino = in->netns_ino;
+		vm->rss_kib = read_rss_kib(in->pid);
+		if (in->ntaps) {
+			vm->taps = xcalloc(in->ntaps, sizeof(*vm->taps));
+			vm->ntaps = in->ntaps;
+			for (size_t t = 0; t < in->ntaps; t++)
+				str_copy(vm->taps[t].ifname, in->taps[t], IFNAME_MAX);
+		}
+		find_unnamed_vcpus(vc, in, vm);
+		for (size_t t = 0; t < vm->nthreads; t++) {
+			struct thread_sample *th = &vm->threads[t];
+			/* a vhost kernel thread is its own process: its schedstat lives under its own PID */
+			pid_t proc = vm->pid;
+			for (size_t j = 0; j < in->nvhost_kthreads; j++)
+				if (in->vhost_kthreads[j] == th->tid)
+					proc = th->tid;
+			th->run_delay_valid = read_run_delay(proc, th->tid, &th->run_delay_ns);
+			if (th->run_delay_valid)
+				s->schedstat_valid = true;
+			if (th->tid == vm->pid)
+				vm->start_ticks = th->start_ticks;
+		}
+		qsort(vm->threads, vm->nthreads, sizeof(*vm->threads), cmp_thread);
+	}
+	drop_vanished(s);
+	prune_found(vc, s);
+	guest_accounting_update(vc->ga, s);
+	return 0;
+}
+
+void vms_collector_free(struct vms_collector *vc)
+{
+	if (!vc)
+		return;
+	vm_discovery_free(vc->disc);
+	procps_pids_unref(&vc->pids);
+	guest_accounting_free(vc->ga);
+	free(vc->found);
+	free(vc);
+}

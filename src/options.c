@@ -1,0 +1,199 @@
+/* options.c - the command line, parsed and checked. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nls.h"
+#include "options.h"
+#include "util.h"
+
+/* Sort keys accepted by -s, the same names as the JSON fields and UI columns. */
+static const char *const sort_names[] = {
+	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "mem",
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "vmtop: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (%s)\n", _("see 'vmtop --help'"));
+	return 2;
+}
+
+static void print_help(void)
+{
+	printf(_("Usage: vmtop [OPTION]...\n"
+		 "Show where the CPU of each KVM virtual machine goes: in the guest, in the VMM's user space,\n"
+		 "in the host kernel on its behalf, in vhost workers, and time spent waiting for a CPU.\n"
+		 "\n"
+		 "  -b, --batch              batch mode: print refreshes to standard output\n"
+		 "  -n, --iterations COUNT   stop after COUNT refreshes\n"
+		 "  -d, --delay SECONDS      time between refreshes (default 2; fractions allowed)\n"
+		 "  -o, --output FORMAT      batch output: text, csv or json (implies -b)\n"
+		 "  -p, --pid PID[,PID...]   show only these VM processes\n"
+		 "  -s, --sort COLUMN        sort by pid, name, vcpus, total, guest, vmm, kernel, vhost,\n"
+		 "                           ready or mem (default total)\n"
+		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
+		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
+		 "  -h, --help               show this help and exit\n"
+		 "  -V, --version            show the version and exit\n"
+		 "\n"
+		 "CPU figures are %% of one CPU, like top: a VM with two busy vCPUs shows 200.\n"
+		 "See vmtop(1) for the keys of the interactive view and the JSON fields.\n"));
+}
+
+static bool parse_count(const char *s, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_delay(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0.05 || v > 86400)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_pids(const char *s, struct options *opt)
+{
+	const char *p = s;
+	while (*p) {
+		char *end;
+		errno = 0;
+		long v = strtol(p, &end, 10);
+		if (errno || end == p || v < 1 || v > 4194304 || (*end && *end != ','))
+			return false;
+		opt->pids = xrealloc(opt->pids, (opt->npids + 1) * sizeof(pid_t));
+		opt->pids[opt->npids++] = (pid_t)v;
+		p = *end ? end + 1 : end;
+		if (*end == ',' && !*p)
+			return false;	/* trailing comma */
+	}
+	return opt->npids > 0;
+}
+
+int options_parse(struct options *opt, int argc, char **argv)
+{
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR };
+	static const struct option longopts[] = {
+		{ "batch", no_argument, NULL, 'b' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "sample-hz", required_argument, NULL, OPT_SAMPLE_HZ },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(opt, 0, sizeof(*opt));
+	opt->count = -1;
+	opt->delay = 2.0;
+	opt->format = OUT_TEXT;
+	str_copy(opt->sort, "total", sizeof(opt->sort));
+	opt->sample_hz = 99;
+	opt->color = getenv("NO_COLOR") == NULL || !*getenv("NO_COLOR");
+	opterr = 0;	/* our own one-line messages */
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, ":bn:d:o:p:s:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			opt->batch = true;
+			break;
+		case 'n':
+			if (!parse_count(optarg, &opt->count))
+				return usage_error(_("invalid count '%s': expected a whole number of at least 1"), optarg);
+			break;
+		case 'd':
+			if (!parse_delay(optarg, &opt->delay))
+				return usage_error(_("invalid delay '%s': expected seconds from 0.05 to 86400"), optarg);
+			break;
+		case 'o':
+			if (!strcmp(optarg, "text"))
+				opt->format = OUT_TEXT;
+			else if (!strcmp(optarg, "csv"))
+				opt->format = OUT_CSV;
+			else if (!strcmp(optarg, "json"))
+				opt->format = OUT_JSON;
+			else
+				return usage_error(_("invalid output format '%s': expected text, csv or json"), optarg);
+			opt->batch = true;
+			break;
+		case 'p':
+			if (!parse_pids(optarg, opt))
+				return usage_error(_("invalid PID list '%s': expected PID[,PID...]"), optarg);
+			break;
+		case 's': {
+			bool known = false;
+			for (size_t i = 0; i < sizeof(sort_names) / sizeof(sort_names[0]); i++)
+				known |= !strcmp(optarg, sort_names[i]);
+			if (!known)
+				return usage_error(_("invalid sort column '%s': expected pid, name, vcpus, total, guest, "
+						     "vmm, kernel, vhost, ready or mem"), optarg);
+			str_copy(opt->sort, optarg, sizeof(opt->sort));
+			break;
+		}
+		case OPT_SAMPLE_HZ: {
+			long hz;
+			char *end;
+			errno = 0;
+			hz = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || hz < 0 || hz > 100000)
+				return usage_error(_("invalid sampling frequency '%s': expected 0 to 100000 Hz"), optarg);
+			opt->sample_hz = (unsigned)hz;
+			break;
+		}
+		case OPT_NO_COLOR:
+			opt->color = false;
+			break;
+		case 'h':
+			print_help();
+			return 0;
+		case 'V':
+			printf("vmtop %s\n", PACKAGE_VERSION);
+			return 0;
+		case ':':
+			return usage_error(_("option '%s' needs a value"), argv[optind - 1]);
+		default:
+			return usage_error(_("unknown option '%s'"), argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error(_("unexpected argument '%s'"), argv[optind]);
+	return -1;
+}
+
+void options_free(struct options *opt)
+{
+	free(opt->pids);
+	opt->pids = NULL;
+	opt->npids = 0;
+}
+
+bool options_wants_pid(const struct options *opt, pid_t pid)
+{
+	if (!opt->npids)
+		return true;
+	for (size_t i = 0; i < opt->npids; i++)
+		if (opt->pids[i] == pid)
+			return true;
+	return false;
+}

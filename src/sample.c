@@ -1,0 +1,64 @@
+/* sample.c - lifetime of host samples and the names of their enums. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sample.h"
+
+void host_sample_init(struct host_sample *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void host_sample_clear(struct host_sample *s)
+{
+	for (size_t i = 0; i < s->nvms; i++) {
+		free(s->vms[i].threads);
+		free(s->vms[i].taps);
+	}
+	free(s->vms);
+	free(s->cpus);
+	free(s->perf.threads);
+	memset(s, 0, sizeof(*s));
+}
+
+void host_sample_warn(struct host_sample *s, const char *fmt, ...)
+{
+	if (s->nwarnings >= (int)(sizeof(s->warnings) / sizeof(s->warnings[0])))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->warnings[s->nwarnings++], sizeof(s->warnings[0]), fmt, ap);
+	va_end(ap);
+}
+
+const struct vm_sample *host_sample_find_vm(const struct host_sample *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->nvms; i++)
+		if (s->vms[i].pid == pid)
+			return &s->vms[i];
+	return NULL;
+}
+
+const char *thread_role_name(enum thread_role role)
+{
+	static const char *const names[ROLE__COUNT] = {
+		[ROLE_VCPU] = "vcpu", [ROLE_VHOST] = "vhost", [ROLE_IO] = "io",
+		[ROLE_KVM] = "kvm", [ROLE_OTHER] = "other",
+	};
+	return role < ROLE__COUNT ? names[role] : "?";
+}
+
+const char *component_name(enum component c)
+{
+	static const char *const names[COMP__COUNT] = {
+		[COMP_GUEST] = "guest", [COMP_VMM_USER] = "vmm_user", [COMP_KVM] = "kvm",
+		[COMP_KVM_VENDOR] = "kvm_vendor", [COMP_VHOST] = "vhost", [COMP_TUN] = "tun",
+		[COMP_BRIDGE] = "bridge", [COMP_NIC] = "nic", [COMP_OTHER_KERNEL] = "other_kernel",
+		[COMP_HOST_USER] = "host_user",
+	};
+	return c < COMP__COUNT ? names[c] : "?";
+}

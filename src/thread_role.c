@@ -1,0 +1,64 @@
+/* thread_role.c - what a VM process's thread does, from the name its VMM gave it. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "thread_role.h"
+
+/* vCPU thread names of the VMMs we know; the index follows the prefix. */
+static const struct {
+	const char *prefix, *suffix;
+} vcpu_names[] = {
+	{ "CPU ", "/KVM" },		/* qemu with debug-threads=on */
+	{ "fc_vcpu ", "" },		/* firecracker */
+	{ "crosvm_vcpu", "" },		/* crosvm */
+	{ "kvm-vcpu-", "" },		/* kvmtool */
+	{ "vcpu", "" },			/* cloud-hypervisor */
+};
+
+static const char *const io_prefixes[] = {
+	"IO ",		/* qemu iothreads: "IO iothread0", "IO mon_iothread" */
+	"worker",	/* qemu thread pool */
+	"iou-wrk-",	/* io_uring workers inside the process */
+	"iou-sqp-",
+	"disk_",	/* cloud-hypervisor virtio-blk */
+	"v_blk", "v_net", "virtio",
+	"fc_vmm",	/* firecracker's device event loop */
+};
+
+static const char *const kvm_prefixes[] = {
+	"kvm-nx-lpage-re",	/* KVM's NX huge page recovery worker */
+	"kvm-pit/",		/* in-kernel PIT worker */
+};
+
+static bool parse_index(const char *s, const char *suffix, int *index)
+{
+	int n, used = 0;
+	if (sscanf(s, "%d%n", &n, &used) != 1 || n < 0 || used == 0)
+		return false;
+	if (strcmp(s + used, suffix) != 0)
+		return false;
+	*index = n;
+	return true;
+}
+
+enum thread_role thread_role_from_comm(const char *comm, int *vcpu_index)
+{
+	*vcpu_index = -1;
+	for (size_t i = 0; i < sizeof(vcpu_names) / sizeof(vcpu_names[0]); i++) {
+		size_t l = strlen(vcpu_names[i].prefix);
+		if (!strncmp(comm, vcpu_names[i].prefix, l) &&
+		    parse_index(comm + l, vcpu_names[i].suffix, vcpu_index))
+			return ROLE_VCPU;
+	}
+	if (!strncmp(comm, "vhost-", 6))
+		return ROLE_VHOST;
+	for (size_t i = 0; i < sizeof(io_prefixes) / sizeof(io_prefixes[0]); i++)
+		if (!strncmp(comm, io_prefixes[i], strlen(io_prefixes[i])))
+			return ROLE_IO;
+	for (size_t i = 0; i < sizeof(kvm_prefixes) / sizeof(kvm_prefixes[0]); i++)
+		if (!strncmp(comm, kvm_prefixes[i], strlen(kvm_prefixes[i])))
+			return ROLE_KVM;
+	return ROLE_OTHER;
+}

@@ -1,0 +1,19 @@
+/* util.h - small helpers: checked allocation, whole-file reads, clocks, bounded string copy. */
+#ifndef VMTOP_UTIL_H
+#define VMTOP_UTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Reads up to len-1 bytes of path (relative to dirfd, or absolute) into buf, NUL-terminated.
+ * Returns bytes read or -1 (errno set). One open, one read: /proc files are generated on read. */
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
+double clock_mono(void);
+double clock_real(void);
+/* Copies src into dst of size n, always terminated; returns dst. */
+char *str_copy(char *dst, const char *src, size_t n);
+
+#endif

@@ -1,0 +1,358 @@
+/* vm_discovery.c - finds KVM VM processes (holders of anon_inode:kvm-vm) and what their descriptors say,
+ * caching per PID so a refresh does not rescan every descriptor of every process. */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "vm_cmdline.h"
+#include "vm_discovery.h"
+
+#define PF_KTHREAD 0x00200000	/* include/linux/sched.h: task is a kernel thread */
+/* A process is rescanned every refresh while young: a VMM creates its VM soon after exec, and a launcher
+ * (libvirt) execs qemu in a child it forked moments before. */
+#define YOUNG_SECONDS 10.0
+/* Older non-VM processes are rescanned in a rolling window, one in ROLLING_PERIOD per refresh. */
+#define ROLLING_PERIOD 32
+/* VMs are rescanned now and then for hot-plugged vCPUs and taps. */
+#define VM_RESCAN_PERIOD 8
+
+struct proc_entry {
+	pid_t pid;
+	double first_seen;
+	bool kthread;
+	bool is_vm;
+	bool moved;		/* carried over to the new table during a scan */
+	pid_t vhost_of;		/* kernel thread "vhost-PID": the VM it serves */
+	struct vm_info vm;
+};
+
+struct vm_discovery {
+	struct proc_entry *entries;	/* sorted by pid */
+	size_t nentries;
+	unsigned long gen;
+	bool denied;
+	struct vm_info *out;
+	size_t nout;
+};
+
+struct vm_discovery *vm_discovery_new(void)
+{
+	return xcalloc(1, sizeof(struct vm_discovery));
+}
+
+enum fd_kind vm_discovery_fd_kind(const char *link, int *vcpu_index)
+{
+	if (!strcmp(link, "anon_inode:kvm-vm"))
+		return FD_KVM_VM;
+	if (!strncmp(link, "anon_inode:kvm-vcpu:", 20)) {
+		char *end;
+		long n = strtol(link + 20, &end, 10);
+		if (end == link + 20 || *end || n < 0)
+			return FD_OTHER;
+		*vcpu_index = (int)n;
+		return FD_KVM_VCPU;
+	}
+	if (!strcmp(link, "/dev/net/tun"))
+		return FD_TUN;
+	if (!strcmp(link, "/dev/vhost-net"))
+		return FD_VHOST_NET;
+	return FD_OTHER;
+}
+
+static void vm_info_free(struct vm_info *vm)
+{
+	free(vm->vcpu_fds);
+	free(vm->vcpu_fd_index);
+	free(vm->taps);
+	free(vm->vhost_kthreads);
+	memset(vm, 0, sizeof(*vm));
+}
+
+/* The interface a tun descriptor is attached to: "iff:\ttap0" in its fdinfo. */
+static void tun_ifname(int piddir, const char *fd, char *ifname)
+{
+	char path[64], buf[512];
+	ifname[0] = '\0';
+	snprintf(path, sizeof(path), "fdinfo/%s", fd);
+	if (read_file_at(piddir, path, buf, sizeof(buf)) < 0)
+		return;
+	char *p = strstr(buf, "iff:");
+	if (!p)
+		return;
+	p += 4;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = strcspn(p, "\n");
+	if (n >= IFNAME_MAX)
+		n = IFNAME_MAX - 1;
+	memcpy(ifname, p, n);
+	ifname[n] = '\0';
+}
+
+/* Reads the identity of a newly found VM: command line, comm, network namespace. */
+static void read_identity(int piddir, struct vm_info *vm)
+{
+	static char args[65536];
+	struct vm_cmdline cl;
+	ssize_t n = read_file_at(piddir, "cmdline", args, sizeof(args));
+	vm_cmdline_parse(args, n > 0 ? (size_t)n : 0, &cl);
+	char comm[COMM_MAX] = "";
+	if (read_file_at(piddir, "comm", comm, sizeof(comm)) > 0)
+		comm[strcspn(comm, "\n")] = '\0';
+	str_copy(vm->vmm, comm, sizeof(vm->vmm));
+	str_copy(vm->name, cl.name[0] ? cl.name : comm, sizeof(vm->name));
+	str_copy(vm->uuid, cl.uuid, sizeof(vm->uuid));
+	vm->mem_config_kib = cl.mem_kib;
+	struct stat st;
+	vm->netns_ino = fstatat(piddir, "ns/net", &st, 0) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
+/* Scans the descriptors of pid; fills e->vm when it holds a KVM VM. */
+static void scan_fds(struct vm_discovery *d, struct proc_entry *e)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/%d", (int)e->pid);
+	int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (piddir < 0)
+		return;
+	int fddir = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fddir < 0) {
+		if (errno == EACCES || errno == EPERM)
+			d->denied = true;
+		close(piddir);
+		return;
+	}
+	DIR *dir = fdopendir(fddir);
+	if (!dir) {
+		close(fddir);
+		close(piddir);
+		return;
+	}
+	struct vm_info vm = { .pid = e->pid };
+	bool is_vm = false;
+	size_t cap_vcpu = 0, cap_tap = 0;
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		char link[128];
+		ssize_t n = readlinkat(fddir, de->d_name, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = '\0';
+		int index = -1;
+		switch (vm_discovery_fd_kind(link, &index)) {
+		case FD_KVM_VM:
+			is_vm = true;
+			break;
+		case FD_KVM_VCPU:
+			if (vm.nr_vcpus == (int)cap_vcpu) {
+				cap_vcpu = cap_vcpu ? cap_vcpu * 2 : 8;
+				vm.vcpu_fds = xrealloc(vm.vcpu_fds, cap_vcpu * sizeof(int));
+				vm.vcpu_fd_index = xrealloc(vm.vcpu_fd_index, cap_vcpu * sizeof(int));
+			}
+			vm.vcpu_fds[vm.nr_vcpus] = atoi(de->d_name);
+			vm.vcpu_fd_index[vm.nr_vcpus++] = index;
+			break;
+		case FD_TUN:
+			if (vm.ntaps == cap_tap) {
+				cap_tap = cap_tap ? cap_tap * 2 : 4;
+				vm.taps = xrealloc(vm.taps, cap_tap * sizeof(*vm.taps));
+			}
+			tun_ifname(piddir, de->d_name, vm.taps[vm.ntaps]);
+			if (vm.taps[vm.ntaps][0])
+				vm.ntaps++;
+			break;
+		case FD_VHOST_NET:
+			vm.uses_vhost_net = true;
+			break;
+		case FD_OTHER:
+			break;
+		}
+	}
+	closedir(dir);
+	if (is_vm) {
+		if (e->is_vm) {	/* rescan: identity stays, descriptors are new */
+			memcpy(vm.name, e->vm.name, sizeof(vm.name));
+			memcpy(vm.uuid, e->vm.uuid, sizeof(vm.uuid));
+			memcpy(vm.vmm, e->vm.vmm, sizeof(vm.vmm));
+			vm.mem_config_kib = e->vm.mem_config_kib;
+			vm.netns_ino = e->vm.netns_ino;
+		} else {
+			read_identity(piddir, &vm);
+		}
+		vm_info_free(&e->vm);
+		e->vm = vm;
+	} else {
+		vm_info_free(&vm);
+		vm_info_free(&e->vm);
+	}
+	e->is_vm = is_vm;
+	close(piddir);
+}
+
+/* Reads comm and flags of a new process: kernel threads have no descriptors to scan. */
+static void classify_new(struct vm_discovery *d, struct proc_entry *e)
+{
+	char path[48], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)e->pid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+		return;
+	char *open = strchr(buf, '('), *close = strrchr(buf, ')');
+	if (!open || !close)
+		return;
+	unsigned long flags = 0;
+	/* after ")": state ppid pgrp session tty_nr tpgid flags */
+	if (sscanf(close + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return;
+	e->kthread = (flags & PF_KTHREAD) != 0;
+	if (e->kthread) {
+		*close = '\0';
+		int owner;
+		char tail;
+		if (sscanf(open + 1, "vhost-%d%c", &owner, &tail) == 1)
+			e->vhost_of = owner;
+		return;
+	}
+	scan_fds(d, e);
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+static struct proc_entry *find_entry(struct proc_entry *v, size_t n, pid_t pid)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v[mid].pid == pid)
+			return &v[mid];
+		if (v[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static pid_t *list_pids(size_t *n)
+{
+	DIR *dir = opendir("/proc");
+	size_t cap = 1024, cnt = 0;
+	pid_t *pids = xmalloc(cap * sizeof(pid_t));
+	struct dirent *de;
+	while (dir && (de = readdir(dir))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		if (cnt == cap)
+			pids = xrealloc(pids, (cap *= 2) * sizeof(pid_t));
+		pids[cnt++] = (pid_t)atoi(de->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	qsort(pids, cnt, sizeof(pid_t), cmp_pid);
+	*n = cnt;
+	return pids;
+}
+
+struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
+{
+	size_t npids;
+	pid_t *pids = list_pids(&npids);
+	double now = clock_mono();
+	struct proc_entry *next = xcalloc(npids, sizeof(*next));
+	d->gen++;
+	d->denied = false;
+	for (size_t i = 0; i < npids; i++) {
+		struct proc_entry *old = find_entry(d->entries, d->nentries, pids[i]);
+		struct proc_entry *e = &next[i];
+		if (!old) {
+			/* A PID missing from the last listing is a new process: reuse within one refresh would
+			 * need the PID space to wrap. */
+			e->pid = pids[i];
+			e->first_seen = now;
+			classify_new(d, e);
+			continue;
+		}
+		*e = *old;
+		old->moved = true;
+		memset(&e->vm.vhost_kthreads, 0, sizeof(e->vm.vhost_kthreads));
+		free(old->vm.vhost_kthreads);
+		e->vm.nvhost_kthreads = 0;
+		if (e->kthread)
+			continue;
+		unsigned long slot = (unsigned long)e->pid + d->gen;
+		if (e->is_vm ? slot % VM_RESCAN_PERIOD == 0
+			     : now - e->first_seen < YOUNG_SECONDS || slot % ROLLING_PERIOD == 0)
+			scan_fds(d, e);
+	}
+	for (size_t i = 0; i < d->nentries; i++)
+		if (!d->entries[i].moved)
+			vm_info_free(&d->entries[i].vm);
+	free(d->entries);
+	d->entries = next;
+	d->nentries = npids;
+	free(pids);
+
+	/* Old-style vhost workers are kernel threads named after the VM's PID. */
+	for (size_t i = 0; i < npids; i++) {
+		struct proc_entry *k = &next[i];
+		if (!k->kthread || !k->vhost_of)
+			continue;
+		struct proc_entry *owner = find_entry(next, npids, k->vhost_of);
+		if (!owner || !owner->is_vm)
+			continue;
+		struct vm_info *vm = &owner->vm;
+		vm->vhost_kthreads = xrealloc(vm->vhost_kthreads, (vm->nvhost_kthreads + 1) * sizeof(pid_t));
+		vm->vhost_kthreads[vm->nvhost_kthreads++] = k->pid;
+	}
+
+	d->nout = 0;
+	for (size_t i = 0; i < npids; i++)
+		if (next[i].is_vm)
+			d->nout++;
+	free(d->out);
+	d->out = xcalloc(d->nout, sizeof(*d->out));
+	size_t k = 0;
+	for (size_t i = 0; i < npids; i++)
+		if (next[i].is_vm)
+			d->out[k++] = next[i].vm;
+	*nvms = d->nout;
+	return d->out;
+}
+
+int vm_info_vcpu_of_fd(const struct vm_info *vm, int fd)
+{
+	for (int i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpu_fds[i] == fd)
+			return vm->vcpu_fd_index[i];
+	return -1;
+}
+
+bool vm_discovery_denied(const struct vm_discovery *d)
+{
+	return d->denied;
+}
+
+void vm_discovery_free(struct vm_discovery *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nentries; i++)
+		vm_info_free(&d->entries[i].vm);
+	free(d->entries);
+	free(d->out);
+	free(d);
+}

@@ -1,0 +1,76 @@
+/* batch.c - batch mode: the refresh loop that prints each refresh as text, CSV or JSON lines. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "batch.h"
+#include "nls.h"
+#include "util.h"
+#include "vm_sort.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* Sleeps until the monotonic deadline; an interrupted sleep resumes unless asked to stop. */
+static void sleep_until(double deadline)
+{
+	struct timespec ts;
+	ts.tv_sec = (time_t)deadline;
+	ts.tv_nsec = (long)((deadline - (double)ts.tv_sec) * 1e9);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR && !stop_requested)
+		;
+}
+
+int batch_run(struct session *s)
+{
+	const struct options *opt = s->opt;
+	struct sigaction sa = { .sa_handler = on_stop };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	struct utsname u;
+	const char *hostname = uname(&u) == 0 ? u.nodename : "?";
+	int key = sort_key_from_name(opt->sort);
+	double deadline = clock_mono();
+	for (long n = 0; (opt->count < 0 || n < opt->count) && !stop_requested; n++) {
+		deadline += opt->delay;
+		sleep_until(deadline);
+		if (stop_requested)
+			break;
+		session_refresh(s);
+		const struct model *m = &s->model;
+		size_t *order = xcalloc(m->nvms, sizeof(size_t));
+		vm_sort(m, key < 0 ? SORT_TOTAL : (enum sort_key)key, false, NULL, NULL, order);
+		switch (opt->format) {
+		case OUT_TEXT:
+			batch_text_print(stdout, m, order, hostname);
+			break;
+		case OUT_CSV:
+			batch_csv_print(stdout, m, order, n == 0);
+			break;
+		case OUT_JSON:
+			batch_json_print(stdout, m, order, hostname);
+			break;
+		}
+		free(order);
+		/* flushed every refresh so that `vmtop -b | tee log` shows each one as it happens */
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			if (errno != EPIPE)
+				fprintf(stderr, "vmtop: %s: %s\n", _("cannot write output"), strerror(errno));
+			return 1;
+		}
+		if (deadline < clock_mono() - opt->delay)
+			deadline = clock_mono();	/* fell far behind (suspended): don't burst to catch up */
+	}
+	return 0;
+}

@@ -1,0 +1,72 @@
+/* batch_csv.c - a refresh as CSV rows, one per VM, under one header row (RFC 4180 quoting; empty = unknown). */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "batch.h"
+
+static void csv_str(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void csv_num(FILE *out, double v)
+{
+	fputc(',', out);
+	if (!isnan(v) && !isinf(v))
+		fprintf(out, "%.2f", v);
+}
+
+static const int csv_components[] = { COMP_GUEST, COMP_VMM_USER, COMP_KVM, COMP_KVM_VENDOR, COMP_VHOST,
+				       COMP_TUN, COMP_OTHER_KERNEL };
+static const int csv_shared[] = { COMP_BRIDGE, COMP_NIC, COMP_TUN };
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int first)
+{
+	if (first) {
+		fputs("time,interval,pid,name,vcpus,total,guest,vmm_user,kernel,vhost,ready,guest_estimated,"
+		      "rss_kib,mem_config_kib", out);
+		for (size_t c = 0; c < N(csv_components); c++)
+			fprintf(out, ",comp_%s", component_name((enum component)csv_components[c]));
+		for (size_t c = 0; c < N(csv_shared); c++)
+			fprintf(out, ",apportioned_%s", component_name((enum component)csv_shared[c]));
+		fputs(",net_rx_bytes,net_tx_bytes,net_rx_packets,net_tx_packets\n", out);
+	}
+	for (size_t i = 0; i < m->nvms; i++) {
+		const struct vm_stat *v = &m->vms[order[i]];
+		fprintf(out, "%.3f,%.3f,%d,", m->time, m->interval, (int)v->pid);
+		csv_str(out, v->name);
+		fprintf(out, ",%d", v->nr_vcpus);
+		csv_num(out, v->total);
+		csv_num(out, v->guest);
+		csv_num(out, v->vmm_user);
+		csv_num(out, v->kernel);
+		csv_num(out, v->vhost);
+		csv_num(out, v->ready);
+		fprintf(out, ",%d,%llu,", v->guest_estimated ? 1 : 0, v->rss_kib);
+		if (v->mem_config_kib >= 0)
+			fprintf(out, "%lld", v->mem_config_kib);
+		for (size_t c = 0; c < N(csv_components); c++)
+			csv_num(out, v->components_valid ? v->components[csv_components[c]] : NAN);
+		for (size_t c = 0; c < N(csv_shared); c++)
+			csv_num(out, v->components_valid ? v->apportioned[csv_shared[c]] : NAN);
+		csv_num(out, v->net.valid ? v->net.rx_bytes : NAN);
+		csv_num(out, v->net.valid ? v->net.tx_bytes : NAN);
+		csv_num(out, v->net.valid ? v->net.rx_packets : NAN);
+		csv_num(out, v->net.valid ? v->net.tx_packets : NAN);
+		fputc('\n', out);
+	}
+}

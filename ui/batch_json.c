@@ -1,0 +1,223 @@
+/* batch_json.c - a refresh as one JSON object on one line (the contract is in vmtop(1)). */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "batch.h"
+
+/* A JSON string; bytes that are not valid UTF-8 become U+FFFD so the line always parses. */
+static void json_str(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	fputc('"', out);
+	while (*p) {
+		unsigned char c = *p;
+		if (c == '"' || c == '\\') {
+			fputc('\\', out);
+			fputc(c, out);
+			p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(out, "\\u%04x", c);
+			p++;
+		} else if (c < 0x80) {
+			fputc(c, out);
+			p++;
+		} else {
+			int len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+			bool ok = len > 0 && (len != 4 || c < 0xf5);
+			for (int i = 1; ok && i < len; i++)
+				ok = (p[i] & 0xc0) == 0x80;
+			if (ok) {
+				fwrite(p, 1, (size_t)len, out);
+				p += len;
+			} else {
+				fputs("\\ufffd", out);
+				p++;
+			}
+		}
+	}
+	fputc('"', out);
+}
+
+static void json_num(FILE *out, double v)
+{
+	if (isnan(v) || isinf(v))
+		fputs("null", out);
+	else
+		fprintf(out, "%.2f", v);
+}
+
+static void json_key_num(FILE *out, const char *key, double v, bool comma)
+{
+	fprintf(out, "%s\"%s\":", comma ? "," : "", key);
+	json_num(out, v);
+}
+
+static void json_components(FILE *out, const char *key, const double *c, bool valid, const int *which, int n)
+{
+	fprintf(out, ",\"%s\":", key);
+	if (!valid) {
+		fputs("null", out);
+		return;
+	}
+	fputc('{', out);
+	for (int i = 0; i < n; i++)
+		json_key_num(out, component_name((enum component)which[i]), c[which[i]], i > 0);
+	fputc('}', out);
+}
+
+static const int own_components[] = { COMP_GUEST, COMP_VMM_USER, COMP_KVM, COMP_KVM_VENDOR, COMP_VHOST,
+				      COMP_TUN, COMP_OTHER_KERNEL };
+static const int shared_components[] = { COMP_BRIDGE, COMP_NIC, COMP_TUN };
+static const int host_components[] = { COMP_GUEST, COMP_VMM_USER, COMP_KVM, COMP_KVM_VENDOR, COMP_VHOST,
+				       COMP_TUN, COMP_BRIDGE, COMP_NIC, COMP_OTHER_KERNEL, COMP_HOST_USER };
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static void print_host(FILE *out, const struct model *m, const char *hostname)
+{
+	const struct host_stat *h = &m->host;
+	fputs("\"host\":{\"hostname\":", out);
+	json_str(out, hostname);
+	fprintf(out, ",\"ncpus\":%d,\"vms\":%zu,\"vcpus\":%d", h->ncpus, h->nvms, h->nvcpus);
+	json_key_num(out, "vcpu_ratio", h->vcpu_ratio, true);
+	json_key_num(out, "mem_ratio", h->mem_ratio, true);
+	fprintf(out, ",\"mem_total_kib\":%llu,\"mem_avail_kib\":%llu", h->mem_total_kib, h->mem_avail_kib);
+	json_key_num(out, "uptime", h->uptime, true);
+	fprintf(out, ",\"loadavg\":[%.2f,%.2f,%.2f]", h->loadavg[0], h->loadavg[1], h->loadavg[2]);
+	fputs(",\"cpu\":{", out);
+	json_key_num(out, "user", h->cpu.user, false);
+	json_key_num(out, "nice", h->cpu.nice, true);
+	json_key_num(out, "system", h->cpu.system, true);
+	json_key_num(out, "guest", h->cpu.guest, true);
+	json_key_num(out, "irq", h->cpu.irq, true);
+	json_key_num(out, "softirq", h->cpu.softirq, true);
+	json_key_num(out, "idle", h->cpu.idle, true);
+	json_key_num(out, "iowait", h->cpu.iowait, true);
+	json_key_num(out, "steal", h->cpu.steal, true);
+	fputs("},\"guest_time\":", out);
+	json_str(out, h->guest_estimated ? "estimated" : h->guest_unknown ? "unknown" : "accounted");
+	if (h->guest_unknown || h->guest_estimated) {
+		fputs(",\"guest_time_reason\":", out);
+		json_str(out, h->guest_why);
+	}
+	fprintf(out, ",\"perf\":{\"enabled\":%s,\"sample_hz\":%u", h->perf_enabled ? "true" : "false", h->sample_hz);
+	if (h->perf_enabled) {
+		fprintf(out, ",\"samples\":%lu,\"lost\":%lu,\"kvm_vendor\":", h->perf_samples, h->perf_lost);
+		json_str(out, h->kvm_vendor);
+	} else {
+		fputs(",\"reason\":", out);
+		json_str(out, h->perf_why_off);
+	}
+	fputc('}', out);
+	json_components(out, "components", h->host_components, h->perf_enabled, host_components, N(host_components));
+	json_components(out, "apportioned", h->apportioned_components, h->perf_enabled, shared_components,
+			N(shared_components));
+	fputs(",\"warnings\":[", out);
+	for (int i = 0; i < h->nwarnings; i++) {
+		if (i)
+			fputc(',', out);
+		json_str(out, h->warnings[i]);
+	}
+	fputs("]}", out);
+}
+
+static void print_threads(FILE *out, const struct vm_stat *v)
+{
+	fputs(",\"vcpu\":[", out);
+	bool first = true;
+	for (size_t i = 0; i < v->nthreads; i++) {
+		const struct thread_stat *t = &v->threads[i];
+		if (t->role != ROLE_VCPU)
+			continue;
+		fprintf(out, "%s{\"index\":%d,\"tid\":%d", first ? "" : ",", t->vcpu_index, (int)t->tid);
+		json_key_num(out, "total", t->total, true);
+		json_key_num(out, "guest", t->guest, true);
+		json_key_num(out, "user", t->user, true);
+		json_key_num(out, "kernel", t->kernel, true);
+		json_key_num(out, "ready", t->ready, true);
+		fprintf(out, ",\"last_cpu\":%d}", t->last_cpu);
+		first = false;
+	}
+	fputs("],\"threads\":[", out);
+	first = true;
+	for (size_t i = 0; i < v->nthreads; i++) {
+		const struct thread_stat *t = &v->threads[i];
+		if (t->role == ROLE_VCPU)
+			continue;
+		fprintf(out, "%s{\"tid\":%d,\"role\":\"%s\",\"name\":", first ? "" : ",", (int)t->tid,
+			thread_role_name(t->role));
+		json_str(out, t->comm);
+		json_key_num(out, "total", t->total, true);
+		json_key_num(out, "user", t->user, true);
+		json_key_num(out, "kernel", t->kernel, true);
+		json_key_num(out, "ready", t->ready, true);
+		fputc('}', out);
+		first = false;
+	}
+	fputc(']', out);
+}
+
+static void print_net(FILE *out, const struct vm_stat *v)
+{
+	fputs(",\"net\":{", out);
+	json_key_num(out, "rx_bytes", v->net.valid ? v->net.rx_bytes : NAN, false);
+	json_key_num(out, "tx_bytes", v->net.valid ? v->net.tx_bytes : NAN, true);
+	json_key_num(out, "rx_packets", v->net.valid ? v->net.rx_packets : NAN, true);
+	json_key_num(out, "tx_packets", v->net.valid ? v->net.tx_packets : NAN, true);
+	fputs(",\"taps\":[", out);
+	for (size_t i = 0; i < v->ntaps; i++) {
+		fprintf(out, "%s{\"ifname\":", i ? "," : "");
+		json_str(out, v->taps[i].ifname);
+		fputs(",\"bridge\":", out);
+		if (v->taps[i].bridge[0])
+			json_str(out, v->taps[i].bridge);
+		else
+			fputs("null", out);
+		fputc('}', out);
+	}
+	fputs("]}", out);
+}
+
+static void print_vm(FILE *out, const struct vm_stat *v)
+{
+	fprintf(out, "{\"pid\":%d,\"name\":", (int)v->pid);
+	json_str(out, v->name);
+	fputs(",\"uuid\":", out);
+	if (v->uuid[0])
+		json_str(out, v->uuid);
+	else
+		fputs("null", out);
+	fputs(",\"vmm\":", out);
+	json_str(out, v->vmm);
+	fprintf(out, ",\"vcpus\":%d", v->nr_vcpus);
+	json_key_num(out, "mem_config_kib", v->mem_config_kib >= 0 ? (double)v->mem_config_kib : NAN, true);
+	fprintf(out, ",\"rss_kib\":%llu,\"cpu\":{", v->rss_kib);
+	json_key_num(out, "total", v->total, false);
+	json_key_num(out, "guest", v->guest, true);
+	json_key_num(out, "vmm_user", v->vmm_user, true);
+	json_key_num(out, "kernel", v->kernel, true);
+	json_key_num(out, "vhost", v->vhost, true);
+	json_key_num(out, "ready", v->ready, true);
+	fprintf(out, "},\"estimated\":%s", v->guest_estimated ? "true" : "false");
+	print_threads(out, v);
+	json_components(out, "components", v->components, v->components_valid, own_components, N(own_components));
+	json_components(out, "apportioned", v->apportioned, v->components_valid, shared_components,
+			N(shared_components));
+	print_net(out, v);
+	fputc('}', out);
+}
+
+void batch_json_print(FILE *out, const struct model *m, const size_t *order, const char *hostname)
+{
+	fprintf(out, "{\"time\":%.3f,\"interval\":%.3f,", m->time, m->interval);
+	print_host(out, m, hostname);
+	fputs(",\"vms\":[", out);
+	for (size_t i = 0; i < m->nvms; i++) {
+		if (i)
+			fputc(',', out);
+		print_vm(out, &m->vms[order[i]]);
+	}
+	fputs("]}\n", out);
+}

@@ -1,0 +1,60 @@
+/* batch_text.c - a refresh as text, like `top -b`: a host header, then one row per VM. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "batch.h"
+#include "fmt.h"
+#include "nls.h"
+
+static void print_header(FILE *out, const struct model *m, const char *hostname)
+{
+	const struct host_stat *h = &m->host;
+	char clock[16], up[48], pct[9][16], mem[2][16];
+	time_t t = (time_t)m->time;
+	struct tm tm;
+	strftime(clock, sizeof(clock), "%H:%M:%S", localtime_r(&t, &tm));
+	fprintf(out, "vmtop - %s %s %s %s, %s: %.2f, %.2f, %.2f\n", hostname, clock, _("up"),
+		fmt_uptime(up, sizeof(up), h->uptime), _("load average"), h->loadavg[0], h->loadavg[1],
+		h->loadavg[2]);
+	fprintf(out, _("VMs: %zu, vCPUs: %d on %d CPUs (%.2f vCPU/CPU), guest RAM/host RAM: %s\n"), h->nvms,
+		h->nvcpus, h->ncpus, h->vcpu_ratio,
+		isnan(h->mem_ratio) ? "-" : (snprintf(pct[0], sizeof(pct[0]), "%.2f", h->mem_ratio), pct[0]));
+	fprintf(out, "%%Cpu(s): %s us, %s ni, %s sy, %s gu, %s hi, %s si, %s id, %s wa, %s st\n",
+		fmt_pct(pct[0], 16, h->cpu.user), fmt_pct(pct[1], 16, h->cpu.nice), fmt_pct(pct[2], 16, h->cpu.system),
+		fmt_pct(pct[3], 16, h->cpu.guest), fmt_pct(pct[4], 16, h->cpu.irq), fmt_pct(pct[5], 16, h->cpu.softirq),
+		fmt_pct(pct[6], 16, h->cpu.idle), fmt_pct(pct[7], 16, h->cpu.iowait), fmt_pct(pct[8], 16, h->cpu.steal));
+	fprintf(out, _("Mem: %s total, %s available\n"), fmt_kib(mem[0], 16, (long long)h->mem_total_kib),
+		fmt_kib(mem[1], 16, (long long)h->mem_avail_kib));
+	if (h->guest_estimated)
+		fprintf(out, _("Note: %s; GUEST estimated from perf samples (~)\n"), h->guest_why);
+	else if (h->guest_unknown)
+		fprintf(out, _("Note: %s; GUEST shown as -, KERNEL includes it\n"), h->guest_why);
+	if (h->perf_enabled)
+		fprintf(out, _("Perf: %u Hz, %lu samples, %lu lost\n"), h->sample_hz, h->perf_samples, h->perf_lost);
+	else if (h->perf_why_off[0])
+		fprintf(out, _("Perf: %s\n"), h->perf_why_off);
+	for (int i = 0; i < h->nwarnings; i++)
+		fprintf(out, _("Warning: %s\n"), h->warnings[i]);
+}
+
+void batch_text_print(FILE *out, const struct model *m, const size_t *order, const char *hostname)
+{
+	print_header(out, m, hostname);
+	fprintf(out, "\n%7s %-20s %4s %7s %7s %7s %7s %7s %7s %7s\n", "PID", "NAME", "VCPU", "TOTAL%", "GUEST%",
+		"VMM%", "KERNEL%", "VHOST%", "READY%", "RSS");
+	for (size_t i = 0; i < m->nvms; i++) {
+		const struct vm_stat *v = &m->vms[order[i]];
+		char p[6][16], rss[16], guest[18];
+		fmt_pct(p[0], 16, v->guest);
+		snprintf(guest, sizeof(guest), "%s%s", v->guest_estimated && !isnan(v->guest) ? "~" : "", p[0]);
+		fprintf(out, "%7d %-20.20s %4d %7s %7s %7s %7s %7s %7s %7s\n", (int)v->pid, v->name, v->nr_vcpus,
+			fmt_pct(p[1], 16, v->total), guest, fmt_pct(p[2], 16, v->vmm_user),
+			fmt_pct(p[3], 16, v->kernel), fmt_pct(p[4], 16, v->vhost), fmt_pct(p[5], 16, v->ready),
+			fmt_kib(rss, 16, (long long)v->rss_kib));
+	}
+	fputc('\n', out);
+}
