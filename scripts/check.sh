@@ -1,0 +1,22 @@
+#!/bin/bash
+# check.sh - runs the whole test suite (make check, then make distcheck) and ends with one summary line.
+set -u
+cd "$(dirname "$0")/.."
+status=0
+make -j"$(nproc)" check || status=1
+# Every test's result, from automake's .trs files.
+results=$(cat tests/*.trs 2>/dev/null | sed -n 's/^:test-result: //p')
+for t in tests/*.log; do
+	case $t in tests/test-suite.log) continue ;; esac
+	grep -h '^SKIP:' "$t" 2>/dev/null | sed "s|^|$(basename "$t" .log): |"
+done
+if [ "$status" = 0 ]; then
+	make -j"$(nproc)" distcheck >distcheck.log 2>&1 || { echo "make distcheck failed: see distcheck.log"; tail -30 distcheck.log; status=1; }
+	[ "$status" = 0 ] && echo "make distcheck: ok"
+fi
+pass=$(grep -c '^PASS' <<<"$results")
+fail=$(grep -c -E '^(FAIL|ERROR|XPASS)' <<<"$results")
+skip=$(grep -c '^SKIP' <<<"$results")
+[ "$status" = 0 ] || [ "$fail" -gt 0 ] || fail=1
+echo "$pass passed, $fail failed, $skip skipped"
+exit "$status"

@@ -1,0 +1,55 @@
+#!/bin/bash
+# setup.sh - on Debian 12, as root: install what vmtop needs, build it, then run vmtop (or, with --check, the
+# whole test suite). Safe to run again: it installs only what is missing.
+set -eu
+cd "$(dirname "$0")/.."
+
+mode=run
+case "${1:-}" in
+"") ;;
+--check) mode=check ;;
+--build) mode=build ;;
+*) echo "usage: scripts/setup.sh [--check|--build]" >&2; exit 2 ;;
+esac
+
+if [ "$(id -u)" != 0 ]; then
+	echo "setup.sh: run as root (it installs packages; vmtop reads other processes' /proc files)" >&2
+	exit 1
+fi
+
+# Build tools and libraries (with the Debian package each configure check names), the tests' tools
+# (qemu for real KVM guests, tmux to drive the UI, jq and python3 to parse JSON and CSV, iproute2 for
+# network namespaces), and linux-source-6.1 for libperf, which Debian 12 does not package.
+packages="build-essential autoconf automake autopoint gettext pkg-config libncurses-dev libproc2-dev
+	libnl-3-dev libnl-route-3-dev libnl-genl-3-dev qemu-system-x86 tmux jq python3 iproute2 procps
+	linux-source-6.1 xz-utils flex bison"
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "setup.sh: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+pkg-config --exists libperf || bash scripts/install-libperf.sh
+
+if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+	autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+fi
+[ -f Makefile ] || ./configure --quiet
+make -j"$(nproc)" >/dev/null
+
+case $mode in
+build) echo "setup.sh: built ./vmtop" ;;
+run)
+	if [ -t 0 ] && [ -t 1 ]; then
+		exec ./vmtop
+	fi
+	exec ./vmtop -b -n 1 -d 1
+	;;
+check) exec bash scripts/check.sh ;;
+esac
