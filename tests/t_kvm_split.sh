@@ -1,0 +1,37 @@
+# t_kvm_split.sh - the core acceptance: a spin guest and a pio guest (qemu, 1 vCPU each) and a VM of our own
+# minimal VMM; vmtop -b -o json lists all by name with their vCPU counts, the spin guest burns about one CPU,
+# the pio guest shows kernel and VMM user time, and every VM's parts add up to its total.
+. "$top_srcdir/tests/lib.sh"
+need jq
+. "$top_srcdir/tests/rig.sh"
+rig_require_kvm
+
+rig_start_guest spinner spin 1 64 || fail "spin guest did not start"
+rig_start_guest porter pio 1 64 || fail "pio guest did not start"
+"$top_builddir/tests/minivmm" --vcpus 1 --seconds 60 pio >"$TEST_TMP/minivmm.out" 2>&1 &
+mini=$!
+trap 'kill $mini 2>/dev/null; rig_stop_all; rm -rf "$TEST_TMP"' EXIT
+for _ in $(seq 50); do grep -q ready "$TEST_TMP/minivmm.out" && break; sleep 0.1; done
+grep -q ready "$TEST_TMP/minivmm.out" || fail "minivmm did not start: $(cat "$TEST_TMP/minivmm.out")"
+
+"$VMTOP" -b -n 3 -d 1 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" || fail "vmtop exit $?: $(cat "$TEST_TMP/err")"
+last=$(tail -n 1 "$TEST_TMP/json")
+vm() { echo "$last" | jq -e --arg n "$1" ".vms[] | select(.name == \$n) | $2" >/dev/null; }
+
+vm spinner '.vcpus == 1 and .pid == '"$(rig_pid spinner)" || fail "spin guest not listed with 1 vCPU: $last"
+vm porter '.vcpus == 1' || fail "pio guest not listed with 1 vCPU"
+echo "$last" | jq -e ".vms[] | select(.pid == $mini) | .vcpus == 1" >/dev/null ||
+	fail "minivmm (not qemu) not discovered"
+vm spinner '.cpu.total >= 80 and .cpu.total <= 115' || fail "spin guest total not near 100%: $(echo "$last" | jq -c '.vms[] | select(.name=="spinner") | .cpu')"
+vm porter '.cpu.kernel > 5 and .cpu.vmm_user > 1' || fail "pio guest lacks kernel/VMM time: $(echo "$last" | jq -c '.vms[] | select(.name=="porter") | .cpu')"
+vm spinner '.vcpu[0].index == 0 and .vcpu[0].total > 50' || fail "spin guest vCPU row"
+# the parts add up (each figure is rounded to 0.01)
+echo "$last" | jq -e '[.vms[] | .cpu | ((.guest // 0) + .vmm_user + .kernel + .vhost - .total) | fabs < 0.05] | all' \
+	>/dev/null || fail "parts do not add up to total: $(echo "$last" | jq -c '[.vms[].cpu]')"
+# unknown guest time is null with a reason, or known and then it is most of the spin guest's time
+if echo "$last" | jq -e '.host.guest_time == "accounted"' >/dev/null; then
+	vm spinner '.cpu.guest > 50' || fail "accounted guest time but spin guest shows little"
+else
+	echo "$last" | jq -e '.host.guest_time_reason | length > 0' >/dev/null || fail "guest unknown without a reason"
+fi
+exit 0

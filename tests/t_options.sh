@@ -1,0 +1,43 @@
+# t_options.sh - every bad option gives one clear line on stderr and exit 2; --help and --version work.
+. "$top_srcdir/tests/lib.sh"
+
+check_bad() {
+	out="$TEST_TMP/out" err="$TEST_TMP/err"
+	"$VMTOP" "$@" >"$out" 2>"$err"
+	status=$?
+	[ "$status" = 2 ] || fail "vmtop $*: exit $status, expected 2"
+	[ ! -s "$out" ] || fail "vmtop $*: wrote to stdout: $(cat "$out")"
+	[ "$(wc -l <"$err")" = 1 ] || fail "vmtop $*: expected one line on stderr, got: $(cat "$err")"
+	grep -q '^vmtop: ' "$err" || fail "vmtop $*: stderr does not start with 'vmtop: ': $(cat "$err")"
+}
+
+check_bad -d 0
+check_bad -d abc
+check_bad -d -1
+check_bad -d 1e9
+check_bad -n -1
+check_bad -n 0
+check_bad -n 2x
+check_bad -o xml
+check_bad -b -o
+check_bad --bogus
+check_bad -x
+check_bad -p abc
+check_bad -p 12,
+check_bad -p 0
+check_bad -s nope
+check_bad --sample-hz -5
+check_bad --sample-hz fast
+check_bad -b stray-argument
+grep -q "invalid delay 'abc'" "$TEST_TMP/err" 2>/dev/null || true
+"$VMTOP" -d abc 2>&1 | grep -q "invalid delay 'abc'" || fail "-d abc does not name the bad value"
+"$VMTOP" -o xml 2>&1 | grep -q "text, csv or json" || fail "-o xml does not say what is accepted"
+
+"$VMTOP" --help >"$TEST_TMP/help" || fail "--help exit status $?"
+grep -q '^Usage: vmtop' "$TEST_TMP/help" || fail "--help has no usage line"
+for opt in --batch --iterations --delay --output --pid --sort --sample-hz --no-color; do
+	grep -q -- "$opt" "$TEST_TMP/help" || fail "--help does not mention $opt"
+	grep -q -- "${opt#--}" "$top_srcdir/man/vmtop.1" || fail "man page does not document $opt"
+done
+"$VMTOP" --version | grep -q '^vmtop [0-9]' || fail "--version"
+exit 0
