@@ -1,0 +1,292 @@
+/* collect_perf.c - system-wide cpu-clock sampling with libperf: one event per online CPU, rings drained each
+ * refresh, each sample turned into a component (guest, vmm user, or a kernel component by IP) per TID. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <perf/core.h>
+#include <perf/cpumap.h>
+#include <perf/event.h>
+#include <perf/evlist.h>
+#include <perf/evsel.h>
+#include <perf/mmap.h>
+#include <perf/threadmap.h>
+
+#include "collect_perf.h"
+#include "nls.h"
+#include "util.h"
+
+struct agg_entry {
+	pid_t tid;
+	unsigned long counts[COMP__COUNT];
+};
+
+/* Open-addressing index over a dense entry array: per-refresh cost follows the samples, not the table. */
+struct perf_agg {
+	struct agg_entry *entries;
+	size_t n, cap;
+	uint32_t *slots;		/* entry index + 1, 0 empty */
+	size_t nslots;			/* power of two, kept at least twice n */
+	unsigned long total, lost, idle;
+	unsigned long host_counts[COMP__COUNT];
+};
+
+struct perf_collector {
+	struct perf_evlist *evlist;
+	struct perf_cpu_map *cpus;
+	struct perf_thread_map *threads;
+	struct perf_agg *agg;
+	unsigned hz;
+};
+
+struct perf_agg *perf_agg_new(void)
+{
+	struct perf_agg *a = xcalloc(1, sizeof(*a));
+	a->nslots = 256;
+	a->slots = xcalloc(a->nslots, sizeof(*a->slots));
+	return a;
+}
+
+void perf_agg_free(struct perf_agg *a)
+{
+	if (!a)
+		return;
+	free(a->entries);
+	free(a->slots);
+	free(a);
+}
+
+static size_t slot_of(const struct perf_agg *a, pid_t tid)
+{
+	size_t mask = a->nslots - 1, i = ((uint32_t)tid * 2654435761u) & mask;
+	while (a->slots[i] && a->entries[a->slots[i] - 1].tid != tid)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static void grow_slots(struct perf_agg *a)
+{
+	free(a->slots);
+	a->nslots *= 2;
+	a->slots = xcalloc(a->nslots, sizeof(*a->slots));
+	for (size_t e = 0; e < a->n; e++)
+		a->slots[slot_of(a, a->entries[e].tid)] = e + 1;
+}
+
+static struct agg_entry *entry_for(struct perf_agg *a, pid_t tid)
+{
+	size_t s = slot_of(a, tid);
+	if (a->slots[s])
+		return &a->entries[a->slots[s] - 1];
+	if (a->n == a->cap)
+		a->entries = xrealloc(a->entries, (a->cap = a->cap ? 2 * a->cap : 64) * sizeof(*a->entries));
+	struct agg_entry *e = &a->entries[a->n++];
+	memset(e, 0, sizeof(*e));
+	e->tid = tid;
+	a->slots[s] = a->n;
+	if (2 * a->n > a->nslots)
+		grow_slots(a);
+	return e;
+}
+
+/* Component of one sample; COMP__COUNT when it is the idle loop (not work). */
+static enum component sample_component(uint16_t misc, uint64_t ip, const struct ksyms *ks)
+{
+	switch (misc & PERF_RECORD_MISC_CPUMODE_MASK) {
+	case PERF_RECORD_MISC_GUEST_KERNEL:
+	case PERF_RECORD_MISC_GUEST_USER:
+		return COMP_GUEST;
+	case PERF_RECORD_MISC_USER:
+		return COMP_VMM_USER;	/* the model makes it host_user outside VMs */
+	case PERF_RECORD_MISC_KERNEL:
+		return ksym_class_component(ksyms_classify(ks, ip));
+	default:
+		return COMP_OTHER_KERNEL;	/* hypervisor below the host, or unknown */
+	}
+}
+
+void perf_agg_add(struct perf_agg *a, const void *record, const struct ksyms *ks)
+{
+	const struct perf_event_header *h = record;
+	if (h->type == PERF_RECORD_LOST) {
+		const struct perf_record_lost *l = record;
+		a->lost += l->lost;
+		return;
+	}
+	if (h->type == PERF_RECORD_LOST_SAMPLES) {
+		const struct perf_record_lost_samples *l = record;
+		a->lost += l->lost;
+		return;
+	}
+	if (h->type != PERF_RECORD_SAMPLE || h->size < sizeof(*h) + 16)
+		return;
+	const unsigned char *body = (const unsigned char *)record + sizeof(*h);
+	uint64_t ip;
+	uint32_t tid;
+	memcpy(&ip, body, sizeof(ip));
+	memcpy(&tid, body + 12, sizeof(tid));	/* after ip and pid */
+	a->total++;
+	enum component c = sample_component(h->misc, ip, ks);
+	if (c == COMP__COUNT) {
+		a->idle++;
+		return;
+	}
+	if (tid == 0) {
+		/* the idle task: only interrupts and softirqs done on it are work, and they are no thread's */
+		a->host_counts[c == COMP_VMM_USER ? COMP_HOST_USER : c]++;
+		return;
+	}
+	entry_for(a, (pid_t)tid)->counts[c]++;
+}
+
+static int cmp_tid(const void *x, const void *y)
+{
+	const struct perf_thread_counts *a = x, *b = y;
+	return (a->tid > b->tid) - (a->tid < b->tid);
+}
+
+void perf_agg_finish(struct perf_agg *a, struct perf_sample *out)
+{
+	out->total_samples = a->total;
+	out->lost_samples = a->lost;
+	memcpy(out->host_counts, a->host_counts, sizeof(out->host_counts));
+	out->nthreads = a->n;
+	out->threads = xmalloc((a->n ? a->n : 1) * sizeof(*out->threads));
+	for (size_t i = 0; i < a->n; i++) {
+		out->threads[i].tid = a->entries[i].tid;
+		memcpy(out->threads[i].counts, a->entries[i].counts, sizeof(out->threads[i].counts));
+		a->slots[slot_of(a, a->entries[i].tid)] = 0;
+	}
+	qsort(out->threads, out->nthreads, sizeof(*out->threads), cmp_tid);
+	a->n = 0;
+	a->total = a->lost = a->idle = 0;
+	memset(a->host_counts, 0, sizeof(a->host_counts));
+}
+
+static int quiet_print(enum libperf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;	/* vmtop reports failures itself, in one line */
+}
+
+static void explain_open_error(int err, char *why, size_t whylen)
+{
+	if (err == EACCES || err == EPERM) {
+		char buf[32] = "?";
+		if (read_file_at(-1, "/proc/sys/kernel/perf_event_paranoid", buf, sizeof(buf)) > 0)
+			buf[strcspn(buf, "\n")] = '\0';
+		snprintf(why, whylen,
+			 _("perf sampling needs CAP_PERFMON (or CAP_SYS_ADMIN), or kernel.perf_event_paranoid <= -1 (it is %s)"),
+			 buf);
+	} else if (err == EINVAL) {
+		snprintf(why, whylen, _("perf sampling: %s (is --sample-hz above kernel.perf_event_max_sample_rate?)"),
+			 strerror(err));
+	} else {
+		snprintf(why, whylen, _("perf sampling: %s"), strerror(err));
+	}
+}
+
+/* Ring size per CPU: about 10 s of samples (32-byte records), as a power of two of pages, 8 to 64. */
+static int ring_pages(unsigned hz)
+{
+	unsigned long want = (unsigned long)hz * 32 * 10 / 4096;
+	int pages = 8;
+	while ((unsigned long)pages < want && pages < 64)
+		pages *= 2;
+	return pages;
+}
+
+struct perf_collector *perf_collector_open(unsigned hz, char *why, size_t whylen)
+{
+	if (!hz) {
+		snprintf(why, whylen, "%s", _("sampling off (--sample-hz 0)"));
+		return NULL;
+	}
+	libperf_init(quiet_print);
+	struct perf_collector *pc = xcalloc(1, sizeof(*pc));
+	pc->hz = hz;
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_freq = hz,
+		.freq = 1,
+		.sample_type = PERF_COLLECT_SAMPLE_TYPE,
+		.disabled = 1,
+	};
+	pc->cpus = perf_cpu_map__new(NULL);
+	pc->threads = perf_thread_map__new_dummy();	/* pid -1: every task on each CPU */
+	pc->evlist = perf_evlist__new();
+	struct perf_evsel *evsel = perf_evsel__new(&attr);
+	if (!pc->cpus || !pc->threads || !pc->evlist || !evsel) {
+		if (evsel)
+			perf_evsel__delete(evsel);
+		snprintf(why, whylen, _("perf sampling: %s"), strerror(ENOMEM));
+		goto fail;
+	}
+	perf_evlist__add(pc->evlist, evsel);
+	perf_evlist__set_maps(pc->evlist, pc->cpus, pc->threads);
+	int err = perf_evlist__open(pc->evlist);
+	if (err) {
+		explain_open_error(err < 0 ? -err : err, why, whylen);
+		goto fail;
+	}
+	err = perf_evlist__mmap(pc->evlist, ring_pages(hz));
+	if (err) {
+		explain_open_error(err < 0 ? -err : err, why, whylen);
+		perf_evlist__close(pc->evlist);
+		goto fail;
+	}
+	pc->agg = perf_agg_new();
+	perf_evlist__enable(pc->evlist);
+	return pc;
+fail:
+	if (pc->evlist)
+		perf_evlist__delete(pc->evlist);
+	perf_cpu_map__put(pc->cpus);
+	perf_thread_map__put(pc->threads);
+	free(pc);
+	return NULL;
+}
+
+void perf_collector_read(struct perf_collector *pc, const struct ksyms *ks, struct perf_sample *out)
+{
+	struct perf_mmap *map;
+	perf_evlist__for_each_mmap(pc->evlist, map, false) {
+		if (perf_mmap__read_init(map) < 0)
+			continue;	/* nothing new in this CPU's ring */
+		union perf_event *ev;
+		while ((ev = perf_mmap__read_event(map))) {
+			perf_agg_add(pc->agg, ev, ks);
+			perf_mmap__consume(map);
+		}
+		perf_mmap__read_done(map);
+	}
+	free(out->threads);
+	perf_agg_finish(pc->agg, out);
+	out->enabled = true;
+	out->why_off[0] = '\0';
+	out->sample_hz = pc->hz;
+	str_copy(out->vendor, ksyms_vendor(ks), sizeof(out->vendor));
+}
+
+void perf_collector_close(struct perf_collector *pc)
+{
+	if (!pc)
+		return;
+	perf_evlist__disable(pc->evlist);
+	perf_evlist__munmap(pc->evlist);
+	perf_evlist__close(pc->evlist);
+	perf_evlist__delete(pc->evlist);	/* deletes the evsel too */
+	perf_cpu_map__put(pc->cpus);
+	perf_thread_map__put(pc->threads);
+	perf_agg_free(pc->agg);
+	free(pc);
+}

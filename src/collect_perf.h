@@ -1,0 +1,33 @@
+/* collect_perf.h - system-wide cpu-clock sampling (libperf): samples per thread by component, each refresh. */
+#ifndef VMTOP_COLLECT_PERF_H
+#define VMTOP_COLLECT_PERF_H
+
+#include <linux/perf_event.h>
+#include <stddef.h>
+
+#include "ksyms.h"
+#include "sample.h"
+
+/* What each sample record carries, in this order after its header: u64 ip; u32 pid, tid; u32 cpu, res. */
+#define PERF_COLLECT_SAMPLE_TYPE (PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_CPU)
+
+struct perf_collector;
+
+/* One cpu-clock event per online CPU at hz samples/s each. NULL with why set on failure (hz 0: off). */
+struct perf_collector *perf_collector_open(unsigned hz, char *why, size_t whylen);
+/* Drains the ring buffers: everything sampled since the last read goes into out (out->threads is
+ * allocated; host_sample_clear frees it). */
+void perf_collector_read(struct perf_collector *pc, const struct ksyms *ks, struct perf_sample *out);
+void perf_collector_close(struct perf_collector *pc);
+
+/* Per-TID aggregation of decoded records, the part of the collector tests feed directly. */
+struct perf_agg;
+struct perf_agg *perf_agg_new(void);
+/* Adds one ring-buffer record (a perf_event_header and its body, sample layout as above). Samples and lost
+ * counts are kept; other record types are ignored. */
+void perf_agg_add(struct perf_agg *a, const void *record, const struct ksyms *ks);
+/* Moves what was added since the last call into out (threads sorted by tid) and starts over. */
+void perf_agg_finish(struct perf_agg *a, struct perf_sample *out);
+void perf_agg_free(struct perf_agg *a);
+
+#endif
