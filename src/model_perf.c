@@ -1,0 +1,125 @@
+/* model_perf.c - perf samples to per-VM components (by the VM's TIDs), host-wide components, and the guest
+ * estimate where the kernel does not account guest time. */
+#include "config.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "model_parts.h"
+#include "util.h"
+
+static const struct perf_thread_counts *find_counts(const struct perf_sample *ps, pid_t tid, size_t *index)
+{
+	size_t lo = 0, hi = ps->nthreads;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ps->threads[mid].tid == tid) {
+			*index = mid;
+			return &ps->threads[mid];
+		}
+		if (ps->threads[mid].tid < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static unsigned long sum_counts(const unsigned long counts[COMP__COUNT])
+{
+	unsigned long n = 0;
+	for (int c = 0; c < COMP__COUNT; c++)
+		n += counts[c];
+	return n;
+}
+
+/* Moves the sampled guest share of total out of kernel (where a backend that does not account guest time
+ * puts it), never more than kernel holds, so the split still adds up. Returns the guest value set. */
+static double estimate_guest(double total, double *kernel, unsigned long guest_samples, unsigned long samples)
+{
+	if (isnan(total) || isnan(*kernel))
+		return NAN;
+	if (!samples)
+		return total > 0 ? NAN : 0;	/* nothing sampled: no basis unless the thread did nothing */
+	double guest = total * guest_samples / samples;
+	if (guest > *kernel)
+		guest = *kernel;
+	*kernel -= guest;
+	return guest;
+}
+
+static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, double samples_per_pct,
+			  bool *claimed, bool estimate)
+{
+	unsigned long vm_counts[COMP__COUNT] = { 0 };
+	for (size_t t = 0; t < vs->nthreads; t++) {
+		struct thread_stat *ts = &vs->threads[t];
+		size_t idx;
+		const struct perf_thread_counts *pc = find_counts(ps, ts->tid, &idx);
+		if (pc) {
+			claimed[idx] = true;
+			for (int c = 0; c < COMP__COUNT; c++)
+				vm_counts[c] += pc->counts[c];
+		}
+		if (estimate && ts->role == ROLE_VCPU)
+			ts->guest = estimate_guest(ts->total, &ts->kernel, pc ? pc->counts[COMP_GUEST] : 0,
+						   pc ? sum_counts(pc->counts) : 0);
+	}
+	for (int c = 0; c < COMP__COUNT; c++)
+		vs->components[c] = vm_counts[c] / samples_per_pct;
+	vs->components_valid = true;
+	if (estimate) {
+		/* vhost threads' time is in vs->vhost, not kernel: the share is of the non-vhost threads' samples */
+		unsigned long samples = sum_counts(vm_counts) - vm_counts[COMP_VHOST];
+		double rest = vs->total - (isnan(vs->vhost) ? 0 : vs->vhost);
+		double kernel = vs->kernel;
+		vs->guest = estimate_guest(rest, &kernel, vm_counts[COMP_GUEST], samples);
+		if (!isnan(vs->guest)) {
+			vs->kernel = kernel;
+			vs->guest_estimated = true;
+		}
+	}
+}
+
+void model_perf_update(struct model *m, const struct host_sample *cur)
+{
+	const struct perf_sample *ps = &cur->perf;
+	struct host_stat *h = &m->host;
+	h->perf_enabled = ps->enabled;
+	h->sample_hz = ps->sample_hz;
+	str_copy(h->perf_why_off, ps->enabled ? "" : ps->why_off, sizeof(h->perf_why_off));
+	str_copy(h->kvm_vendor, ps->vendor, sizeof(h->kvm_vendor));
+	h->perf_samples = ps->total_samples;
+	h->perf_lost = ps->lost_samples;
+	for (int c = 0; c < COMP__COUNT; c++)
+		h->host_components[c] = NAN;
+	if (!ps->enabled || !ps->sample_hz || !(m->interval > 0))
+		return;
+
+	double samples_per_pct = ps->sample_hz * m->interval / 100.0;
+	bool estimate = h->guest_unknown;
+	bool *claimed = xcalloc(ps->nthreads ? ps->nthreads : 1, sizeof(*claimed));
+	for (size_t v = 0; v < m->nvms; v++)
+		vm_components(&m->vms[v], ps, samples_per_pct, claimed, estimate);
+
+	unsigned long host[COMP__COUNT];
+	memcpy(host, ps->host_counts, sizeof(host));
+	for (size_t i = 0; i < ps->nthreads; i++) {
+		const unsigned long *counts = ps->threads[i].counts;
+		for (int c = 0; c < COMP__COUNT; c++) {
+			/* user space of a thread no VM owns is the host's, not a VMM's */
+			int to = (c == COMP_VMM_USER && !claimed[i]) ? COMP_HOST_USER : c;
+			host[to] += counts[c];
+		}
+	}
+	free(claimed);
+	for (int c = 0; c < COMP__COUNT; c++)
+		h->host_components[c] = host[c] / samples_per_pct;
+	if (estimate) {
+		h->guest_unknown = false;	/* the samples give an estimate now */
+		h->guest_estimated = true;
+	}
+}
