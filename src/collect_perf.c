@@ -205,6 +205,11 @@ static int ring_pages(unsigned hz)
 
 struct perf_collector *perf_collector_open(unsigned hz, char *why, size_t whylen)
 {
+	return perf_collector_open_ring(hz, ring_pages(hz), why, whylen);
+}
+
+struct perf_collector *perf_collector_open_ring(unsigned hz, int pages, char *why, size_t whylen)
+{
 	if (!hz) {
 		snprintf(why, whylen, "%s", _("sampling off (--sample-hz 0)"));
 		return NULL;
@@ -238,7 +243,7 @@ struct perf_collector *perf_collector_open(unsigned hz, char *why, size_t whylen
 		explain_open_error(err < 0 ? -err : err, why, whylen);
 		goto fail;
 	}
-	err = perf_evlist__mmap(pc->evlist, ring_pages(hz));
+	err = perf_evlist__mmap(pc->evlist, pages);
 	if (err) {
 		explain_open_error(err < 0 ? -err : err, why, whylen);
 		perf_evlist__close(pc->evlist);

@@ -15,6 +15,8 @@ struct perf_collector;
 
 /* One cpu-clock event per online CPU at hz samples/s each. NULL with why set on failure (hz 0: off). */
 struct perf_collector *perf_collector_open(unsigned hz, char *why, size_t whylen);
+/* Same with a ring of pages (a power of two) per CPU; tests use a small one to make samples get lost. */
+struct perf_collector *perf_collector_open_ring(unsigned hz, int pages, char *why, size_t whylen);
 /* Drains the ring buffers: everything sampled since the last read goes into out (out->threads is
  * allocated; host_sample_clear frees it). */
 void perf_collector_read(struct perf_collector *pc, const struct ksyms *ks, struct perf_sample *out);

@@ -193,6 +193,15 @@ enum ksym_class ksyms_classify_module(const char *module)
 	return match_rules(module_rules, sizeof(module_rules) / sizeof(module_rules[0]), module, strlen(module));
 }
 
+int ksyms_name_rule(size_t i, const char **pattern, enum ksym_class *cls)
+{
+	if (i >= sizeof(name_rules) / sizeof(name_rules[0]))
+		return 0;
+	*pattern = name_rules[i].pattern;
+	*cls = name_rules[i].cls;
+	return 1;
+}
+
 const char *ksyms_vendor_of_name(const char *sym)
 {
 	size_t len = base_len(sym);

@@ -38,6 +38,8 @@ const char *ksym_class_name(enum ksym_class c);
 /* Pure helpers (tested on given inputs). Names may carry a compiler suffix (".cold", ".isra.0"). */
 enum ksym_class ksyms_classify_name(const char *sym);
 enum ksym_class ksyms_classify_module(const char *module);
+/* Row i of the name table ("x*" prefix or exact name): 0 past the end. For tests and documentation. */
+int ksyms_name_rule(size_t i, const char **pattern, enum ksym_class *cls);
 /* kvm_intel / kvm_amd / kvm_pvm when sym is that vendor module's run loop, else NULL. */
 const char *ksyms_vendor_of_name(const char *sym);
 /* Vendor among the ones present: a single one wins; several: cpu flags ("vmx", "svm") decide. */
