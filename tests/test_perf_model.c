@@ -1,0 +1,151 @@
+/* test_perf_model.c - the perf stage of the model: samples to per-VM components by TID, host-wide components
+ * (user space outside VMs is host_user), the guest estimate and its limits, sampling off. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "model_parts.h"
+#include "unit.h"
+
+static struct thread_stat thread(pid_t tid, enum thread_role role, double total, double user, double kernel)
+{
+	return (struct thread_stat){ .tid = tid, .role = role, .total = total, .guest = NAN, .user = user,
+				     .kernel = kernel, .ready = NAN };
+}
+
+static void vm(struct vm_stat *vs, pid_t pid, struct thread_stat *threads, size_t n)
+{
+	memset(vs, 0, sizeof(*vs));
+	vs->pid = pid;
+	vs->threads = threads;
+	vs->nthreads = n;
+	vs->guest = NAN;
+	vs->vmm_user = vs->kernel = vs->vhost = vs->total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (threads[i].role == ROLE_VHOST) {
+			vs->vhost += threads[i].total;
+		} else {
+			vs->vmm_user += threads[i].user;
+			vs->kernel += threads[i].kernel;
+		}
+		vs->total += threads[i].total;
+	}
+	for (int c = 0; c < COMP__COUNT; c++)
+		vs->components[c] = vs->apportioned[c] = NAN;
+}
+
+static struct perf_thread_counts counts(pid_t tid, unsigned long guest, unsigned long user, unsigned long kvm,
+					unsigned long vhost, unsigned long other)
+{
+	struct perf_thread_counts t = { .tid = tid };
+	t.counts[COMP_GUEST] = guest;
+	t.counts[COMP_VMM_USER] = user;
+	t.counts[COMP_KVM] = kvm;
+	t.counts[COMP_VHOST] = vhost;
+	t.counts[COMP_OTHER_KERNEL] = other;
+	return t;
+}
+
+int main(void)
+{
+	struct thread_stat a_threads[] = {
+		thread(10, ROLE_VCPU, 65, 5, 60), thread(11, ROLE_VCPU, 50, 0, 50),
+		thread(12, ROLE_VHOST, 20, 0, 20), thread(13, ROLE_OTHER, 25, 15, 10),
+	};
+	struct thread_stat b_threads[] = { thread(20, ROLE_OTHER, 4, 4, 0) };
+	struct thread_stat c_threads[] = { thread(40, ROLE_VCPU, 10, 8, 2) };	/* kernel too small for guest */
+	struct thread_stat d_threads[] = { thread(50, ROLE_VCPU, 5, 0, 5) };	/* ran, but no sample */
+	struct thread_stat e_threads[] = { thread(60, ROLE_VCPU, 0, 0, 0) };	/* idle */
+	struct vm_stat vms[5];
+	vm(&vms[0], 1, a_threads, 4);
+	vm(&vms[1], 2, b_threads, 1);
+	vm(&vms[2], 3, c_threads, 1);
+	vm(&vms[3], 4, d_threads, 1);
+	vm(&vms[4], 5, e_threads, 1);
+
+	struct perf_thread_counts pt[] = {	/* sorted by tid, as the collector gives them */
+		counts(10, 100, 10, 20, 0, 0), counts(11, 50, 0, 0, 0, 50), counts(12, 0, 0, 0, 40, 0),
+		counts(13, 0, 30, 0, 0, 0), counts(20, 0, 8, 0, 0, 0), counts(30, 0, 60, 0, 0, 4),
+		counts(40, 10, 0, 0, 0, 0),
+	};
+	struct host_sample cur;
+	host_sample_init(&cur);
+	cur.perf = (struct perf_sample){ .enabled = true, .sample_hz = 100, .vendor = "kvm_pvm",
+					 .total_samples = 400, .lost_samples = 3, .threads = pt, .nthreads = 7 };
+	cur.perf.host_counts[COMP_BRIDGE] = 6;
+
+	struct model m;
+	memset(&m, 0, sizeof(m));
+	m.interval = 2.0;	/* 100 Hz * 2 s: 2 samples are 1% of one CPU */
+	m.vms = vms;
+	m.nvms = 5;
+	m.host.guest_unknown = true;
+	model_perf_update(&m, &cur);
+
+	struct vm_stat *a = &vms[0];
+	CHECK(a->components_valid);
+	CHECK_NEAR(a->components[COMP_GUEST], 75, 1e-9);
+	CHECK_NEAR(a->components[COMP_KVM], 10, 1e-9);
+	CHECK_NEAR(a->components[COMP_VMM_USER], 20, 1e-9);
+	CHECK_NEAR(a->components[COMP_VHOST], 20, 1e-9);
+	CHECK_NEAR(a->components[COMP_OTHER_KERNEL], 25, 1e-9);
+	CHECK_NEAR(a->components[COMP_HOST_USER], 0, 1e-9);
+	CHECK_NEAR(vms[1].components[COMP_VMM_USER], 4, 1e-9);
+
+	/* host-wide: every sample once; the non-VM thread's user time is host_user */
+	CHECK(m.host.perf_enabled && m.host.sample_hz == 100 && m.host.perf_samples == 400 && m.host.perf_lost == 3);
+	CHECK_STR(m.host.kvm_vendor, "kvm_pvm");
+	CHECK_NEAR(m.host.host_components[COMP_HOST_USER], 30, 1e-9);
+	CHECK_NEAR(m.host.host_components[COMP_VMM_USER], 24, 1e-9);
+	CHECK_NEAR(m.host.host_components[COMP_BRIDGE], 3, 1e-9);
+	CHECK_NEAR(m.host.host_components[COMP_OTHER_KERNEL], 27, 1e-9);
+	CHECK_NEAR(m.host.host_components[COMP_GUEST], 80, 1e-9);
+
+	/* guest estimate: the sampled guest share of the non-vhost time, taken out of kernel */
+	CHECK(m.host.guest_estimated && !m.host.guest_unknown);
+	CHECK(a->guest_estimated);
+	CHECK_NEAR(a->guest, 140.0 * 150 / 260, 1e-9);
+	CHECK_NEAR(a->kernel, 120 - 140.0 * 150 / 260, 1e-9);
+	CHECK_NEAR(a->guest + a->vmm_user + a->kernel + a->vhost, a->total, 1e-9);
+	CHECK_NEAR(a_threads[0].guest, 50, 1e-9);
+	CHECK_NEAR(a_threads[0].kernel, 10, 1e-9);
+	CHECK_NEAR(a_threads[1].guest, 25, 1e-9);
+	CHECK_NEAR(a_threads[1].kernel, 25, 1e-9);
+	CHECK(isnan(a_threads[3].guest));	/* not a vCPU: left alone */
+	CHECK_NEAR(vms[1].guest, 0, 1e-9);	/* samples, none in guest */
+	CHECK_NEAR(vms[2].guest, 2, 1e-9);	/* capped at what kernel held */
+	CHECK_NEAR(vms[2].kernel, 0, 1e-9);
+	CHECK(isnan(vms[3].guest) && !vms[3].guest_estimated);	/* no basis */
+	CHECK_NEAR(vms[3].kernel, 5, 1e-9);
+	CHECK(isnan(d_threads[0].guest));
+	CHECK_NEAR(vms[4].guest, 0, 1e-9);
+
+	/* accounting works (VMX/SVM): components only, /proc's guest stays */
+	vm(&vms[0], 1, a_threads, 4);
+	a_threads[0] = thread(10, ROLE_VCPU, 65, 5, 60);
+	m.nvms = 1;
+	m.host.guest_unknown = false;
+	m.host.guest_estimated = false;
+	vms[0].guest = 33;
+	model_perf_update(&m, &cur);
+	CHECK(!vms[0].guest_estimated && !m.host.guest_estimated);
+	CHECK_NEAR(vms[0].guest, 33, 1e-9);
+	CHECK_NEAR(a_threads[0].kernel, 60, 1e-9);
+
+	/* sampling off: nothing known, the reason carried */
+	vm(&vms[0], 1, a_threads, 4);
+	cur.perf = (struct perf_sample){ .enabled = false, .sample_hz = 0, .why_off = "sampling off (--sample-hz 0)" };
+	m.host.guest_unknown = true;
+	model_perf_update(&m, &cur);
+	CHECK(!m.host.perf_enabled);
+	CHECK_STR(m.host.perf_why_off, "sampling off (--sample-hz 0)");
+	CHECK(!vms[0].components_valid && isnan(vms[0].components[COMP_GUEST]));
+	CHECK(isnan(m.host.host_components[COMP_KVM]));
+	CHECK(m.host.guest_unknown && !m.host.guest_estimated && isnan(vms[0].guest));
+
+	free(m.host.cpus);
+	return unit_done("test_perf_model");
+}
