@@ -80,7 +80,7 @@ static void vm_info_free(struct vm_info *vm)
 /* The interface a tun descriptor is attached to: "iff:\ttap0" in its fdinfo. */
 static void tun_ifname(int piddir, const char *fd, char *ifname)
 {
-	char path[64], buf[512];
+	char path[300], buf[512];
 	ifname[0] = '\0';
 	snprintf(path, sizeof(path), "fdinfo/%s", fd);
 	if (read_file_at(piddir, path, buf, sizeof(buf)) < 0)
