@@ -4,7 +4,8 @@
 #   usage: bench/refresh_cost.sh [BUILDDIR]     (as root)
 # Without /dev/kvm the simulator runs with --no-kvm: the same processes and `CPU k/KVM` threads but no KVM fds, so
 # vmtop scans them and finds no VM; such rows are marked "scan" (the cost of looking, not of following VMs).
-# Per-refresh cost is the difference between a long and a short run divided by the extra refreshes, so start-up
+# The simulated vCPUs idle by default (DUTY=0): 500 x 4 busy threads would overload a small host and measure the
+# scheduler, not the tools. Per-refresh cost is the difference between a long and a short run divided by the extra refreshes, so start-up
 # (vmtop's first full /proc scan, top's set-up) is not counted as refresh cost; start-up is printed apart.
 set -u
 build=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -37,7 +38,7 @@ for n in ${VMS:-0 10 100 500}; do
 		kind=VMs
 		for mode in "" --no-kvm; do
 			[ -n "$mode" ] && kind=scan
-			"$fakehost" $mode --vms "$n" --vcpus 4 --duty 2 >"/tmp/fakehost.$$" 2>&1 &
+			"$fakehost" $mode --vms "$n" --vcpus 4 --duty "${DUTY:-0}" >"/tmp/fakehost.$$" 2>&1 &
 			fh=$!
 			for _ in $(seq 600); do grep -q ready "/tmp/fakehost.$$" && break; kill -0 $fh 2>/dev/null || break; sleep 0.1; done
 			grep -q ready "/tmp/fakehost.$$" && break
