@@ -1,0 +1,109 @@
+/* tui_header.c - the host summary above the VM table, and the notes saying what is unknown and why. */
+#include "config.h"
+
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "fmt.h"
+#include "nls.h"
+#include "tui_state.h"
+
+/* Line 1, like top's: "vmtop - host 12:00:00 up 3 days, 04:05, load average: ..." */
+int tui_header_title(struct tui *t, int y)
+{
+	const struct host_stat *h = &t->s->model.host;
+	char clock[16], up[48];
+	time_t now = (time_t)t->s->model.time;
+	struct tm tm;
+	if (!now || !localtime_r(&now, &tm) || !strftime(clock, sizeof(clock), "%H:%M:%S", &tm))
+		snprintf(clock, sizeof(clock), "--:--:--");
+	attrset(tui_attr(t, PAIR_TITLE, A_BOLD));
+	tui_putf(y, 0, COLS, "vmtop - %s %s %s %s, %s: %.2f, %.2f, %.2f", t->hostname, clock, _("up"),
+		 fmt_uptime(up, sizeof(up), h->uptime), _("load average"), h->loadavg[0], h->loadavg[1], h->loadavg[2]);
+	attrset(A_NORMAL);
+	return y + 1;
+}
+
+static int count_notes(const struct host_stat *h)
+{
+	return (h->guest_estimated || h->guest_unknown) + (!h->perf_enabled && h->perf_why_off[0] != '\0') +
+	       h->nwarnings;
+}
+
+/* The n-th note, in the order they are shown; false past the last one. */
+static bool note_text(const struct host_stat *h, int n, char *buf, size_t len)
+{
+	if (h->guest_estimated || h->guest_unknown) {
+		if (n-- == 0) {
+			if (h->guest_estimated)
+				snprintf(buf, len, _("Note: %s; GUEST estimated from perf samples (~)"), h->guest_why);
+			else
+				snprintf(buf, len, _("Note: %s; GUEST shown as -, KERNEL includes it"), h->guest_why);
+			return true;
+		}
+	}
+	if (!h->perf_enabled && h->perf_why_off[0]) {
+		if (n-- == 0) {
+			snprintf(buf, len, _("Module split off: %s"), h->perf_why_off);
+			return true;
+		}
+	}
+	if (n < h->nwarnings) {
+		snprintf(buf, len, _("Warning: %s"), h->warnings[n]);
+		return true;
+	}
+	return false;
+}
+
+int tui_header_draw(struct tui *t, int max_lines)
+{
+	const struct host_stat *h = &t->s->model.host;
+	char a[9][16], ratio[16];
+	int y = tui_header_title(t, 0);
+	if (isnan(h->mem_ratio))
+		snprintf(ratio, sizeof(ratio), "-");
+	else
+		snprintf(ratio, sizeof(ratio), "%.2f", h->mem_ratio);
+	tui_putf(y++, 0, COLS, _("VMs: %zu, vCPUs: %d on %d CPUs (%.2f vCPU/CPU), guest RAM/host RAM: %s"), h->nvms,
+		 h->nvcpus, h->ncpus, h->vcpu_ratio, ratio);
+	tui_putf(y++, 0, COLS, "%%Cpu(s): %s us, %s ni, %s sy, %s gu, %s hi, %s si, %s id, %s wa, %s st",
+		 fmt_pct(a[0], 16, h->cpu.user), fmt_pct(a[1], 16, h->cpu.nice), fmt_pct(a[2], 16, h->cpu.system),
+		 fmt_pct(a[3], 16, h->cpu.guest), fmt_pct(a[4], 16, h->cpu.irq), fmt_pct(a[5], 16, h->cpu.softirq),
+		 fmt_pct(a[6], 16, h->cpu.idle), fmt_pct(a[7], 16, h->cpu.iowait), fmt_pct(a[8], 16, h->cpu.steal));
+	long long used = h->mem_avail_kib <= h->mem_total_kib ? (long long)(h->mem_total_kib - h->mem_avail_kib) : -1;
+	if (h->perf_enabled)
+		tui_putf(y++, 0, COLS, _("Mem: %s total, %s used, %s available   Perf: %u Hz, %lu samples, %lu lost"),
+			 fmt_kib(a[0], 16, (long long)h->mem_total_kib), fmt_kib(a[1], 16, used),
+			 fmt_kib(a[2], 16, (long long)h->mem_avail_kib), h->sample_hz, h->perf_samples, h->perf_lost);
+	else
+		tui_putf(y++, 0, COLS, _("Mem: %s total, %s used, %s available"),
+			 fmt_kib(a[0], 16, (long long)h->mem_total_kib), fmt_kib(a[1], 16, used),
+			 fmt_kib(a[2], 16, (long long)h->mem_avail_kib));
+	int notes = count_notes(h), room = max_lines - y;
+	if (room < 1)
+		room = 1;
+	attrset(tui_attr(t, PAIR_WARN, A_BOLD));
+	for (int i = 0; i < notes; i++) {
+		char buf[400];
+		if (i == room - 1 && notes > room) {
+			tui_putf(y++, 0, COLS, _("(%d more notes: h lists them)"), notes - i);
+			break;
+		}
+		note_text(h, i, buf, sizeof(buf));
+		tui_put(y++, 0, COLS, buf);
+	}
+	attrset(A_NORMAL);
+	return y;
+}
+
+/* Every note, for the help screen; returns the next free line. */
+int tui_header_notes(struct tui *t, int y, int max_y)
+{
+	const struct host_stat *h = &t->s->model.host;
+	char buf[400];
+	for (int i = 0; y < max_y && note_text(h, i, buf, sizeof(buf)); i++)
+		tui_put(y++, 2, COLS - 2, buf);
+	return y;
+}
