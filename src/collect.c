@@ -35,9 +35,15 @@ struct collector *collector_open(unsigned sample_hz, char *why, size_t whylen)
 	if (!c->vms)
 		goto fail;
 	if (sample_hz) {
-		c->ksyms = ksyms_load(c->perf_why, sizeof(c->perf_why));
-		if (c->ksyms)
-			c->perf = perf_collector_open(sample_hz, c->perf_why, sizeof(c->perf_why));
+		/* perf first: its refusal (a missing capability) says more than hidden symbol addresses do */
+		c->perf = perf_collector_open(sample_hz, c->perf_why, sizeof(c->perf_why));
+		if (c->perf) {
+			c->ksyms = ksyms_load(c->perf_why, sizeof(c->perf_why));
+			if (!c->ksyms) {
+				perf_collector_close(c->perf);
+				c->perf = NULL;
+			}
+		}
 	} else {
 		snprintf(c->perf_why, sizeof(c->perf_why), "%s", _("perf sampling off (--sample-hz 0)"));
 	}

@@ -35,9 +35,10 @@ grep -q "invalid delay 'abc'" "$TEST_TMP/err" 2>/dev/null || true
 
 "$VMTOP" --help >"$TEST_TMP/help" || fail "--help exit status $?"
 grep -q '^Usage: vmtop' "$TEST_TMP/help" || fail "--help has no usage line"
+sed 's/\\//g' "$top_srcdir/man/vmtop.1" >"$TEST_TMP/man"	# roff escapes hyphens as \-
 for opt in --batch --iterations --delay --output --pid --sort --sample-hz --no-color; do
 	grep -q -- "$opt" "$TEST_TMP/help" || fail "--help does not mention $opt"
-	grep -q -- "${opt#--}" "$top_srcdir/man/vmtop.1" || fail "man page does not document $opt"
+	grep -q -- "$opt" "$TEST_TMP/man" || fail "man page does not document $opt"
 done
 "$VMTOP" --version | grep -q '^vmtop [0-9]' || fail "--version"
 exit 0
