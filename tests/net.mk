@@ -1,1 +1,6 @@
-## net.mk fragment
+## net tests: apportioning and the network model stage (unit), tap counters in a test network namespace (root,
+## else SKIP), and the 3:1 bandwidth split with two real guests (KVM, else SKIP).
+check_PROGRAMS += tests/test_apportion
+tests_test_apportion_SOURCES = tests/test_apportion.c tests/unit.h
+tests_test_apportion_LDADD = libvmtop.a $(VMTOP_LIBS)
+TESTS += tests/test_apportion
