@@ -59,21 +59,20 @@ void tui_drill_state(const struct tui *t, char *buf, size_t len)
 		 view->sort_names[vs->sort], vs->reverse ? _(" (reversed)") : "", t->delay);
 }
 
-/* One line about the VM: what it is and its split, so every view keeps the context. */
-static void draw_vm_line(const struct vm_stat *v, int y)
+/* Two lines about the VM: what it is and its split, so every view keeps the context. */
+static int draw_vm_lines(const struct vm_stat *v, int y)
 {
 	char p[7][16], mem[2][16];
 	fmt_pct(p[6], sizeof(p[6]), v->guest);
 	snprintf(p[1], sizeof(p[1]), "%s%.14s", v->guest_estimated && !isnan(v->guest) ? "~" : "", p[6]);
 	attrset(A_BOLD);
-	tui_putf(y, 0, COLS,
-		 _("VM %d %s (%s, %d vCPUs, RSS %s of %s)  TOTAL %s%%  GUEST %s%%  VMM %s%%  KERNEL %s%%  VHOST %s%%  "
-		   "READY %s%%"),
-		 (int)v->pid, v->name, v->vmm, v->nr_vcpus, fmt_kib(mem[0], 16, (long long)v->rss_kib),
-		 fmt_kib(mem[1], 16, v->mem_config_kib), fmt_pct(p[0], 16, v->total), p[1],
-		 fmt_pct(p[2], 16, v->vmm_user), fmt_pct(p[3], 16, v->kernel), fmt_pct(p[4], 16, v->vhost),
-		 fmt_pct(p[5], 16, v->ready));
+	tui_putf(y++, 0, COLS, _("VM %d %s (%s, %d vCPUs, RSS %s of %s)"), (int)v->pid, v->name, v->vmm, v->nr_vcpus,
+		 fmt_kib(mem[0], 16, (long long)v->rss_kib), fmt_kib(mem[1], 16, v->mem_config_kib));
 	attrset(A_NORMAL);
+	tui_putf(y++, 0, COLS, _("TOTAL %s%%  GUEST %s%%  VMM %s%%  KERNEL %s%%  VHOST %s%%  READY %s%%"),
+		 fmt_pct(p[0], 16, v->total), p[1], fmt_pct(p[2], 16, v->vmm_user), fmt_pct(p[3], 16, v->kernel),
+		 fmt_pct(p[4], 16, v->vhost), fmt_pct(p[5], 16, v->ready));
+	return y;
 }
 
 static void draw_tabs(struct tui *t, int y)
@@ -97,7 +96,7 @@ void tui_drill_draw(struct tui *t)
 	int y = tui_header_title(t, 0);
 	if (!v)
 		return;		/* gone; the next refresh takes us back to the list */
-	draw_vm_line(v, y++);
+	y = draw_vm_lines(v, y);
 	draw_tabs(t, y++);
 	tui_views[t->view]->draw(t, v, y, LINES - 1 - y);
 }

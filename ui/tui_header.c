@@ -38,9 +38,9 @@ static bool note_text(const struct host_stat *h, int n, char *buf, size_t len)
 	if (h->guest_estimated || h->guest_unknown) {
 		if (n-- == 0) {
 			if (h->guest_estimated)
-				snprintf(buf, len, _("Note: %s; GUEST estimated from perf samples (~)"), h->guest_why);
+				snprintf(buf, len, _("GUEST~ estimated from perf samples: %s"), h->guest_why);
 			else
-				snprintf(buf, len, _("Note: %s; GUEST shown as -, KERNEL includes it"), h->guest_why);
+				snprintf(buf, len, _("GUEST unknown (-), KERNEL includes it: %s"), h->guest_why);
 			return true;
 		}
 	}
@@ -68,10 +68,11 @@ int tui_header_draw(struct tui *t, int max_lines)
 		snprintf(ratio, sizeof(ratio), "%.2f", h->mem_ratio);
 	tui_putf(y++, 0, COLS, _("VMs: %zu, vCPUs: %d on %d CPUs (%.2f vCPU/CPU), guest RAM/host RAM: %s"), h->nvms,
 		 h->nvcpus, h->ncpus, h->vcpu_ratio, ratio);
-	tui_putf(y++, 0, COLS, "%%Cpu(s): %s us, %s ni, %s sy, %s gu, %s hi, %s si, %s id, %s wa, %s st",
-		 fmt_pct(a[0], 16, h->cpu.user), fmt_pct(a[1], 16, h->cpu.nice), fmt_pct(a[2], 16, h->cpu.system),
-		 fmt_pct(a[3], 16, h->cpu.guest), fmt_pct(a[4], 16, h->cpu.irq), fmt_pct(a[5], 16, h->cpu.softirq),
-		 fmt_pct(a[6], 16, h->cpu.idle), fmt_pct(a[7], 16, h->cpu.iowait), fmt_pct(a[8], 16, h->cpu.steal));
+	/* Least telling last, so a narrow terminal cuts nice and iowait first. */
+	tui_putf(y++, 0, COLS, "%%Cpu(s): %s us, %s sy, %s gu, %s id, %s st, %s hi, %s si, %s wa, %s ni",
+		 fmt_pct(a[0], 16, h->cpu.user), fmt_pct(a[1], 16, h->cpu.system), fmt_pct(a[2], 16, h->cpu.guest),
+		 fmt_pct(a[3], 16, h->cpu.idle), fmt_pct(a[4], 16, h->cpu.steal), fmt_pct(a[5], 16, h->cpu.irq),
+		 fmt_pct(a[6], 16, h->cpu.softirq), fmt_pct(a[7], 16, h->cpu.iowait), fmt_pct(a[8], 16, h->cpu.nice));
 	long long used = h->mem_avail_kib <= h->mem_total_kib ? (long long)(h->mem_total_kib - h->mem_avail_kib) : -1;
 	if (h->perf_enabled)
 		tui_putf(y++, 0, COLS, _("Mem: %s total, %s used, %s available   Perf: %u Hz, %lu samples, %lu lost"),

@@ -67,8 +67,7 @@ static void draw_unavailable(struct tui *t, const struct vm_stat *v, int y)
 		tui_putf(y, 1, COLS - 1, _("No module split: %s"),
 			 h->perf_why_off[0] ? h->perf_why_off : _("perf sampling is off (--sample-hz 0)"));
 	else
-		tui_put(y, 1, COLS - 1, _("No module split for this VM yet: no perf samples of its threads in the "
-					 "last interval"));
+		tui_put(y, 1, COLS - 1, _("No module split for this VM yet: no perf samples of its threads"));
 	attrset(A_NORMAL);
 }
 

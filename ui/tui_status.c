@@ -18,7 +18,7 @@ static const char *direction(const struct tui *t, bool descending)
 static void list_state(const struct tui *t, char *buf, size_t len)
 {
 	bool desc = sort_key_descending(t->sort) != t->reverse;
-	int n = snprintf(buf, len, _("Sort: %s %s  Delay: %.2gs"), tui_sort_title(t->sort), direction(t, desc),
+	int n = snprintf(buf, len, _("Sort: %s%s  Delay: %.2gs"), tui_sort_title(t->sort), direction(t, desc),
 			 t->delay);
 	if (t->npins && n >= 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, _("  Pinned: %zu"), t->npins);
@@ -39,9 +39,9 @@ void tui_status_draw(struct tui *t)
 	else
 		list_state(t, state, sizeof(state));
 	const char *hints = t->mode == TUI_DRILL
-		? _("Tab/1-9 view  < > R sort  Esc back  h help  q quit")
-		: _("< > R P M N sort  p pin  / filter  Enter details  h help  q quit");
-	snprintf(line, sizeof(line), "%s%s  |  %s", state, t->paused ? _("  PAUSED") : "", hints);
+		? _("h:help q:quit Esc:back Tab/1-9:view <>R:sort")
+		: _("h:help q:quit Enter:details <>:sort p:pin /:filter");
+	snprintf(line, sizeof(line), "%s%s | %s", state, t->paused ? _("  PAUSED") : "", hints);
 	int x = 0;
 	tui_fill_line(y, A_NORMAL);
 	if (t->message[0]) {
