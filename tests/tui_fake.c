@@ -1,0 +1,218 @@
+/* tui_fake.c - the real curses view over a made-up model, so the UI can be driven in tmux on a host without KVM.
+ *
+ * It replaces session_refresh (the linker takes this one, so libvmtop's collectors are never opened) with one
+ * that builds a model of fixed VMs whose numbers differ per column, so every sort gives its own order.
+ * TUI_FAKE_VMS=N adds N more VMs (scrolling); SIGUSR1 makes "build-runner" (pid 1003) exit at the next refresh.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "options.h"
+#include "session.h"
+#include "tui.h"
+
+struct fake_vm {
+	pid_t pid;
+	const char *name;
+	int vcpus;
+	double guest, vmm, kernel, vhost, ready;
+	long long rss_kib;
+	bool perf;
+};
+
+/* GUEST of idle-vm is unknown, to check "-" in the table. */
+static const struct fake_vm fixed[] = {
+	{ 1001, "web-frontend", 4, 200, 20, 25, 5, 1.5, 4 << 20, true },
+	{ 1002, "db-primary", 8, 60, 10, 15, 5, 9.0, 16 << 20, true },
+	{ 1003, "build-runner", 2, 150, 12, 16, 2, 0.5, 1 << 20, false },
+	{ 1004, "idle-vm", 1, NAN, 0.5, 0.3, 0, 0.0, 512 << 10, false },
+	{ 1005, "überlanger-gastname-der-nie-umbricht-sondern-abgeschnitten-wird-0123456789", 2, 30, 3, 4, 0, 0.2,
+	  2 << 20, false },
+};
+#define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
+
+static volatile sig_atomic_t kill_runner;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	kill_runner = 1;
+}
+
+static void fill_threads(struct vm_stat *v, const struct fake_vm *f)
+{
+	static const enum thread_role extra[] = { ROLE_VHOST, ROLE_IO, ROLE_KVM, ROLE_OTHER };
+	static const char *const extra_comm[] = { "vhost-1", "IO mon_iothread", "kvm-nx-lpage-re", "qemu-system-x86" };
+	v->nthreads = (size_t)f->vcpus + 4;
+	v->threads = calloc(v->nthreads, sizeof(*v->threads));
+	if (!v->threads) {
+		v->nthreads = 0;
+		return;
+	}
+	for (int i = 0; i < f->vcpus; i++) {
+		struct thread_stat *th = &v->threads[i];
+		th->tid = f->pid + 1 + i;
+		th->role = ROLE_VCPU;
+		th->vcpu_index = i;
+		snprintf(th->comm, sizeof(th->comm), "CPU %d/KVM", i);
+		/* vCPU i gets a share growing with i, so sorting the threads reorders them. */
+		double w = (double)(i + 1) * 2 / ((double)f->vcpus * (f->vcpus + 1));
+		th->guest = isnan(f->guest) ? NAN : f->guest * w;
+		th->kernel = f->kernel * w;
+		th->user = (isnan(f->guest) ? 0 : th->guest) + f->vmm * w / 2;
+		th->total = th->user + th->kernel;
+		th->ready = f->ready * w;
+		th->last_cpu = i % 2;
+	}
+	for (size_t k = 0; k < 4; k++) {
+		struct thread_stat *th = &v->threads[f->vcpus + k];
+		th->tid = f->pid + 100 + (pid_t)k;
+		th->role = extra[k];
+		th->vcpu_index = -1;
+		snprintf(th->comm, sizeof(th->comm), "%s", extra_comm[k]);
+		th->total = th->user = th->kernel = 0.1 * (double)k;
+		th->guest = 0;
+		th->ready = 0;
+		th->last_cpu = -1;
+	}
+}
+
+static void fill_vm(struct vm_stat *v, const struct fake_vm *f, unsigned long n)
+{
+	memset(v, 0, sizeof(*v));
+	v->pid = f->pid;
+	snprintf(v->name, sizeof(v->name), "%s", f->name);
+	snprintf(v->vmm, sizeof(v->vmm), "qemu-system-x86");
+	v->nr_vcpus = f->vcpus;
+	v->mem_config_kib = f->rss_kib * 2;
+	v->rss_kib = (unsigned long long)f->rss_kib;
+	/* A small wobble per refresh, so the screen visibly updates without changing any order. */
+	double wobble = (double)(n % 3) * 0.01;
+	v->guest = f->guest + wobble;
+	v->vmm_user = f->vmm;
+	v->kernel = f->kernel;
+	v->vhost = f->vhost;
+	v->ready = f->ready;
+	v->total = (isnan(v->guest) ? 0 : v->guest) + v->vmm_user + v->kernel + v->vhost;
+	v->guest_estimated = f->pid == 1002;
+	fill_threads(v, f);
+	v->components_valid = f->perf;
+	if (f->perf) {
+		v->components[COMP_GUEST] = v->guest;
+		v->components[COMP_VMM_USER] = v->vmm_user;
+		v->components[COMP_KVM] = v->kernel * 0.6;
+		v->components[COMP_KVM_VENDOR] = v->kernel * 0.3;
+		v->components[COMP_OTHER_KERNEL] = v->kernel * 0.1;
+		v->components[COMP_VHOST] = v->vhost;
+		v->apportioned[COMP_BRIDGE] = 1.5;
+		v->apportioned[COMP_NIC] = 0.5;
+	}
+	v->net.valid = true;
+	v->net.rx_bytes = 1e6;
+	v->net.tx_bytes = 2.5e5;
+	v->net.rx_packets = 800;
+	v->net.tx_packets = 300;
+	v->ntaps = 1;
+	v->taps = calloc(1, sizeof(*v->taps));
+	if (!v->taps) {
+		v->ntaps = 0;
+		return;
+	}
+	snprintf(v->taps[0].ifname, sizeof(v->taps[0].ifname), "tap%d", (int)f->pid);
+	snprintf(v->taps[0].bridge, sizeof(v->taps[0].bridge), "br0");
+	v->taps[0].counters_valid = true;
+	v->taps[0].rx_bytes = 123456789ULL;
+	v->taps[0].tx_bytes = 9876543ULL;
+	v->taps[0].rx_packets = 100000;
+	v->taps[0].tx_packets = 50000;
+}
+
+static void fill_host(struct model *m)
+{
+	struct host_stat *h = &m->host;
+	h->ncpus = 2;
+	h->cpu = (struct cpu_pct){ .user = 30, .system = 10, .guest = 25, .idle = 35 };
+	h->nvms = m->nvms;
+	for (size_t i = 0; i < m->nvms; i++)
+		h->nvcpus += m->vms[i].nr_vcpus;
+	h->vcpu_ratio = (double)h->nvcpus / h->ncpus;
+	h->mem_ratio = 1.25;
+	h->mem_total_kib = 24ULL << 20;
+	h->mem_avail_kib = 20ULL << 20;
+	h->loadavg[0] = 1.5;
+	h->uptime = 90061;
+	h->guest_estimated = true;
+	snprintf(h->guest_why, sizeof(h->guest_why), "guest time not accounted by this KVM backend (fake)");
+	h->perf_enabled = true;
+	h->sample_hz = 99;
+	for (int c = 0; c < COMP__COUNT; c++)
+		h->host_components[c] = 5;
+	h->apportioned_components[COMP_BRIDGE] = 3;
+	snprintf(h->warnings[0], sizeof(h->warnings[0]), "fake model for UI tests: no data was read from this host");
+	h->nwarnings = 1;
+}
+
+void session_refresh(struct session *s)
+{
+	static bool runner_gone;
+	struct model *m = &s->model;
+	if (kill_runner)
+		runner_gone = true;
+	const char *env = getenv("TUI_FAKE_VMS");
+	size_t more = env ? strtoul(env, NULL, 10) : 0, n = 0;
+	for (size_t i = 0; i < m->nvms; i++) {
+		free(m->vms[i].threads);
+		free(m->vms[i].taps);
+	}
+	free(m->vms);
+	memset(m, 0, sizeof(*m));
+	m->vms = calloc(NFIXED + more, sizeof(*m->vms));
+	if (!m->vms)
+		abort();
+	for (size_t i = 0; i < NFIXED; i++) {
+		if (runner_gone && fixed[i].pid == 1003)
+			continue;
+		if (options_wants_pid(s->opt, fixed[i].pid))
+			fill_vm(&m->vms[n++], &fixed[i], s->refreshes);
+	}
+	for (size_t i = 0; i < more; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "extra-%03zu", i);
+		struct fake_vm f = { (pid_t)(2000 + i * 10), name, 1, (double)(i % 50), 1, 1, 0, 0, 1 << 20, false };
+		if (options_wants_pid(s->opt, f.pid))
+			fill_vm(&m->vms[n++], &f, s->refreshes);
+	}
+	m->nvms = n;
+	m->time = (double)time(NULL);
+	m->interval = s->opt->delay;
+	fill_host(m);
+	s->have_prev = true;
+	s->refreshes++;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	struct options opt;
+	int status = options_parse(&opt, argc, argv);
+	if (status >= 0)
+		return status;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	struct session s;
+	memset(&s, 0, sizeof(s));
+	s.opt = &opt;
+	session_refresh(&s);
+	status = tui_run(&s);
+	options_free(&opt);
+	return status;
+}

@@ -1,0 +1,107 @@
+# tui_lib.sh - drive the curses view as a person would: a shell in a detached tmux pane, keys in, screen out.
+# Sourced by tests/t_tui_*.sh after tests/lib.sh. Each test gets its own tmux server (private socket),
+# killed when the test ends, whatever happens.
+
+need tmux
+
+TUI_SOCK="vmtop-tui-$$"
+# The locale the UI is tested in: UTF-8 where the host has one (Debian always has C.UTF-8).
+TUI_LANG=C.UTF-8
+locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || TUI_LANG=C
+
+tm() {
+	tmux -L "$TUI_SOCK" -f /dev/null "$@"
+}
+
+tui_cleanup() {
+	tm kill-server >/dev/null 2>&1
+	rm -rf "$TEST_TMP"
+}
+trap tui_cleanup EXIT
+
+# tui_start COLS ROWS: a pane of that size running a plain shell, ready for tui_type.
+tui_start() {
+	tm new-session -d -s t -x "$1" -y "$2" "env -i PATH='$PATH' HOME='$TEST_TMP' TERM=xterm PS1='$ ' sh" ||
+		fail "cannot start tmux"
+	# The window follows the size we set, not the size of a client (there is none).
+	tm set-option -g window-size manual >/dev/null 2>&1
+	tui_wait '\$' 5
+}
+
+# tui_type TEXT...: keys as tmux send-keys takes them (Enter, Escape, Up, C-c, ...).
+tui_type() {
+	tm send-keys -t t "$@"
+}
+
+# tui_run "ARGS...": starts a program in the pane and records its exit status on screen when it ends.
+tui_run() {
+	tui_type "clear; LANG=$TUI_LANG $1; echo VMTOP_EXIT=\$?" Enter
+}
+
+tui_screen() {
+	tm capture-pane -p -t t
+}
+
+# tui_line N: line N (1-based) of the screen.
+tui_line() {
+	tui_screen | sed -n "${1}p"
+}
+
+# tui_wait REGEX [SECONDS]: until the screen matches (extended regex); fails with the screen shown.
+tui_wait() {
+	end=$(( $(date +%s) + ${2:-5} ))
+	while :; do
+		tui_screen >"$TEST_TMP/screen" 2>/dev/null
+		grep -Eq -- "$1" "$TEST_TMP/screen" && return 0
+		[ "$(date +%s)" -gt "$end" ] && break
+		sleep 0.1
+	done
+	echo "--- screen (waiting for: $1) ---" >&2
+	cat "$TEST_TMP/screen" >&2
+	fail "screen never showed '$1'"
+}
+
+# tui_wait_gone REGEX [SECONDS]: until the screen no longer matches.
+tui_wait_gone() {
+	end=$(( $(date +%s) + ${2:-5} ))
+	while tui_screen | grep -Eq -- "$1"; do
+		if [ "$(date +%s)" -gt "$end" ]; then
+			tui_screen >&2
+			fail "screen still shows '$1'"
+		fi
+		sleep 0.1
+	done
+}
+
+# tui_exit_status: waits for the program to end and prints its exit status.
+tui_exit_status() {
+	tui_wait 'VMTOP_EXIT=[0-9]+' "${1:-5}"
+	tui_screen | sed -n 's/.*VMTOP_EXIT=\([0-9][0-9]*\).*/\1/p' | tail -n 1
+}
+
+# tui_shell_usable: after the program ended, the shell echoes what is typed and runs it on Enter
+# (echo, icanon and icrnl are back), and the cursor is visible again.
+tui_shell_usable() {
+	tui_type 'echo ok$((1+1))' Enter
+	tui_wait '^ok2$' 5
+	[ "$(tm display-message -p -t t '#{cursor_flag}')" = 1 ] || fail "cursor left hidden"
+	[ "$(tm display-message -p -t t '#{alternate_on}')" = 0 ] || fail "still on the alternate screen"
+}
+
+# tui_resize COLS ROWS
+tui_resize() {
+	tm resize-window -t t -x "$1" -y "$2" || fail "cannot resize to $1x$2"
+}
+
+# tui_check_frame COLS ROWS: the screen is exactly that size, the title is on the first line, the status line on the
+# last, and nothing is left over from an earlier size (no line has text past the width, no stray status lines).
+tui_check_frame() {
+	tui_screen >"$TEST_TMP/frame"
+	[ "$(wc -l <"$TEST_TMP/frame")" -eq "$2" ] || fail "screen has $(wc -l <"$TEST_TMP/frame") lines, not $2"
+	head -n 1 "$TEST_TMP/frame" | grep -q '^vmtop - ' || fail "title not on the first line: $(head -n 1 "$TEST_TMP/frame")"
+	tail -n 1 "$TEST_TMP/frame" | grep -Eq 'Sort: |VM [0-9]+ ' || fail "status not on the last line: $(tail -n 1 "$TEST_TMP/frame")"
+	[ "$(grep -c 'Sort: ' "$TEST_TMP/frame")" -eq 1 ] || fail "more than one status line (garbage from an old size)"
+	[ "$(grep -c '^vmtop - ' "$TEST_TMP/frame")" -eq 1 ] || fail "more than one title line (garbage from an old size)"
+	widest=$(LC_ALL=$TUI_LANG wc -L <"$TEST_TMP/frame")
+	[ "$widest" -le "$1" ] || fail "a line is $widest columns wide in a $1-column pane"
+}
