@@ -9,3 +9,5 @@ tests_test_collect_net_SOURCES = tests/test_collect_net.c tests/unit.h
 tests_test_collect_net_LDADD = libvmtop.a $(VMTOP_LIBS)
 TESTS += tests/test_collect_net.sh
 EXTRA_DIST += tests/test_collect_net.sh
+TESTS += tests/t_net_apportion.sh
+EXTRA_DIST += tests/t_net_apportion.sh
