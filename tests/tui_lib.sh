@@ -19,9 +19,10 @@ tui_cleanup() {
 }
 trap tui_cleanup EXIT
 
-# tui_start COLS ROWS: a pane of that size running a plain shell, ready for tui_type.
+# tui_start COLS ROWS: a pane of that size running a plain shell, ready for tui_type. TERM is what tmux
+# emulates (screen; TUI_TERM overrides), so its keys (Home = \E[1~) are the ones terminfo lists.
 tui_start() {
-	tm new-session -d -s t -x "$1" -y "$2" "env -i PATH='$PATH' HOME='$TEST_TMP' TERM=xterm PS1='$ ' sh" ||
+	tm new-session -d -s t -x "$1" -y "$2" "env -i PATH='$PATH' HOME='$TEST_TMP' TERM=${TUI_TERM:-screen} PS1='$ ' sh" ||
 		fail "cannot start tmux"
 	# The window follows the size we set, not the size of a client (there is none).
 	tm set-option -g window-size manual >/dev/null 2>&1
@@ -105,3 +106,16 @@ tui_check_frame() {
 	widest=$(LC_ALL=$TUI_LANG wc -L <"$TEST_TMP/frame")
 	[ "$widest" -le "$1" ] || fail "a line is $widest columns wide in a $1-column pane"
 }
+
+# tui_pid: the pid of the program running in the pane (the shell's child).
+tui_pid() {
+	pgrep -P "$(tm display-message -p -t t '#{pane_pid}')" | head -n 1
+}
+
+# tui_names: the VM names of tests/tui_fake's model in the order the screen shows them.
+tui_names() {
+	tui_screen | grep -oE 'web-frontend|db-primary|build-runner|idle-vm|überlanger|extra-[0-9]+' | tr '\n' ' '
+}
+
+FAKE="$top_builddir/tests/tui_fake"
+[ -x "$FAKE" ] || fail "$FAKE is not built (make check builds it)"
