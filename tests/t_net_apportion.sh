@@ -54,6 +54,11 @@ for g in A B; do
 	rig_start_guest "net$g" halt 1 64 || fail "guest net$g did not start"
 done
 unset RIG_EXTRA_ARGS
+ns_link=$(ip netns exec "$NS" readlink /proc/self/ns/net)
+for g in A B; do
+	[ "$(readlink /proc/"$(rig_pid "net$g")"/ns/net)" = "$ns_link" ] ||
+		fail "guest net$g is not in the test namespace (the rig must run \$QEMU with \$RIG_EXTRA_ARGS)"
+done
 
 ip netns exec "$NS" timeout 30 bash -c 'a=$(printf "%1200s" ""); b=$(printf "%372s" "")
 	while :; do printf %s "$a" >/dev/udp/10.99.0.2/9; printf %s "$b" >/dev/udp/10.99.0.3/9; done' &
