@@ -4,17 +4,24 @@
 
 need tmux
 
-TUI_SOCK="vmtop-tui-$$"
+# The server's socket lives in the test's scratch directory, so nothing is left in /tmp/tmux-UID.
+TUI_SOCK="$TEST_TMP/tmux.sock"
 # The locale the UI is tested in: UTF-8 where the host has one (Debian always has C.UTF-8).
 TUI_LANG=C.UTF-8
 locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || TUI_LANG=C
 
 tm() {
-	tmux -L "$TUI_SOCK" -f /dev/null "$@"
+	tmux -S "$TUI_SOCK" -f /dev/null "$@"
 }
 
+# Keep whatever EXIT trap is set already (lib.sh's, the rig's that stops guests) and run it after ours.
+# `trap` prints into a file, not a $(...): dash shows no traps inside a command substitution.
+trap >"$TEST_TMP/traps"
+tui_prev_trap=$(sed -n "s/^trap -- \(.*\) EXIT\$/\1/p" "$TEST_TMP/traps")
+eval "tui_prev_trap=${tui_prev_trap:-''}"
 tui_cleanup() {
 	tm kill-server >/dev/null 2>&1
+	eval "$tui_prev_trap"
 	rm -rf "$TEST_TMP"
 }
 trap tui_cleanup EXIT

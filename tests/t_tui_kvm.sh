@@ -1,0 +1,87 @@
+#!/bin/sh
+# The acceptance over real KVM guests from the rig (SKIP without KVM): both guests listed by name, a sort
+# reorders them, a pinned VM stays on top after a re-sort, / filters, Enter shows the vCPU rows and Esc returns,
+# ? shows help, 80x24 and 200x50 redraw cleanly, a guest killed while drilled into returns to the list with a
+# message, and q exits 0 leaving the terminal usable.
+. "$top_srcdir/tests/lib.sh"
+[ -f "$top_srcdir/tests/rig.sh" ] || skip "the KVM test rig (tests/rig.sh) is not there"
+. "$top_srcdir/tests/rig.sh"
+rig_require_kvm
+. "$top_srcdir/tests/tui_lib.sh"
+
+# Names that sort one way by name and that no other VM on the host has.
+A="tuia-spin-$$"
+B="tuib-pio-$$"
+rig_start_guest "$A" spin 1
+rig_start_guest "$B" pio 1
+PA=$(rig_pid "$A")
+PB=$(rig_pid "$B")
+[ -n "$PA" ] && [ -n "$PB" ] || fail "the rig gave no pid for the guests"
+
+# Rows of our two guests, in screen order.
+guests() {
+	tui_screen | grep -oE "tuia-spin-$$|tuib-pio-$$" | tr '\n' ' '
+}
+
+tui_start 100 30
+tui_run "$VMTOP -d 1 -p $PA,$PB"
+tui_wait "$A" 5
+tui_wait "$B" 5
+tui_screen | grep -Eq "^ *\*? *$PA +$A +1 " || fail "$A not listed with 1 vCPU"
+tui_screen | grep -Eq "^ *\*? *$PB +$B +1 " || fail "$B not listed with 1 vCPU"
+
+tui_type N
+tui_wait 'Sort: NAME'
+sleep 0.3
+[ "$(guests)" = "$A $B " ] || fail "by name: $(guests)"
+tui_type R
+sleep 0.5
+[ "$(guests)" = "$B $A " ] || fail "by name, reversed: $(guests)"
+
+# Pin the second row ($A), then sort so that it would be last: it stays first, marked.
+tui_type Home Down p
+tui_wait "^\* +$PA +$A"
+tui_type N
+tui_wait 'Sort: NAME'
+tui_type R
+sleep 0.5
+[ "$(guests)" = "$A $B " ] || fail "pinned $A not on top after re-sort: $(guests)"
+tui_type p
+
+tui_type / p i o
+tui_wait_gone "$A"
+tui_type Enter
+tui_wait "Filter: pio"
+tui_type Escape
+tui_wait "$A"
+
+# Drill into the spin guest: its vCPU row, then back.
+tui_type / s p i n Enter Enter
+tui_wait "^VM $PA $A "
+tui_wait '^vcpu +0 +[0-9]+ .* CPU 0/KVM'
+tui_type Escape
+tui_wait 'PID NAME'
+tui_type '?'
+tui_wait 'help \(any key returns\)'
+tui_type q
+tui_wait 'PID NAME'
+tui_type Escape
+
+for size in "80 24" "200 50" "80 24"; do
+	# shellcheck disable=SC2086
+	tui_resize $size
+	sleep 1.2
+	# shellcheck disable=SC2086
+	tui_check_frame $size
+done
+
+# Kill the pio guest while drilled into it.
+tui_type / p i o Enter Enter
+tui_wait "^VM $PB $B "
+rig_stop "$B"
+tui_wait "VM $PB \\($B\\) exited" 5
+tui_wait 'PID NAME'
+tui_type q
+[ "$(tui_exit_status)" = 0 ] || fail "q did not exit 0"
+tui_shell_usable
+echo "PASS: $TEST_NAME"
