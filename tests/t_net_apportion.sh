@@ -13,10 +13,16 @@ rig_require_kvm
 
 NS="vmtop-apport-$$"
 GEN=""
+# Keep the EXIT trap already set (lib.sh's, the rig's) and run it after ours; `trap` into a file because
+# dash shows no traps inside a command substitution.
+trap >"$TEST_TMP/traps"
+net_prev_trap=$(sed -n "s/^trap -- \(.*\) EXIT\$/\1/p" "$TEST_TMP/traps")
+eval "net_prev_trap=${net_prev_trap:-''}"
 net_cleanup() {
 	[ -n "$GEN" ] && kill "$GEN" 2>/dev/null
 	rig_stop_all
 	ip netns del "$NS" 2>/dev/null
+	eval "$net_prev_trap"
 	rm -rf "$TEST_TMP"
 }
 trap net_cleanup EXIT
