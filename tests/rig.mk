@@ -1,1 +1,13 @@
-## rig.mk fragment
+## rig.mk - the real-KVM test rig: a tiny guest the suite builds (tests/guest), the rig library (tests/rig.sh),
+## a minimal VMM (tests/minivmm) and a host simulator (tests/fakehost), with the rig's own self-tests.
+
+# The guest is freestanding code, not a program of this host: built with a custom rule (no libc, own linker
+# script), listed in check_SCRIPTS so `make check` builds it before any test runs.
+RIG_GUEST_SRC = tests/guest/guest.S tests/guest/guest.ld
+check_SCRIPTS = tests/guest/guest.elf
+tests/guest/guest.elf: $(RIG_GUEST_SRC:%=$(srcdir)/%)
+	@$(MKDIR_P) tests/guest
+	$(AM_V_GEN)$(CC) -nostdlib -static -ffreestanding -fno-pic -no-pie -Wl,--build-id=none \
+		-Wl,--no-warn-rwx-segments -Wl,-T,$(srcdir)/tests/guest/guest.ld -o $@ $(srcdir)/tests/guest/guest.S
+CLEANFILES += tests/guest/guest.elf
+EXTRA_DIST += $(RIG_GUEST_SRC)

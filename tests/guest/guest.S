@@ -1,0 +1,412 @@
+/*
+ * guest.S - vmtop's tiny test guest: a PVH ELF that qemu -kernel boots directly (no Linux, no firmware calls).
+ *
+ * qemu -append picks the workload: spin (burn CPU in 64-bit ring 3), pio (an `out` loop to port 0x80 from
+ * 64-bit ring 3: every OUT exits to qemu), halt (cli; hlt in ring 0). Every vCPU, APs included, switches to
+ * long mode and writes "vmtop-guest: cpuN MODE\n" to the debugcon port 0xe9 just before its workload.
+ *
+ * Why ring 3: under kvm_pvm ring-0 (and real/protected mode) guest code is emulated one instruction at a time;
+ * only 64-bit ring-3 code runs natively. So ring-0 work here is kept to a few thousand instructions.
+ * Why a TSS I/O bitmap: ring-3 port I/O under kvm_pvm ignores IOPL and obeys only the bitmap (and TCG checks
+ * it too, so a TCG boot proves the bitmap right).
+ *
+ * Boot path: PVH entry (32-bit protected mode, paging off, %ebx = hvm_start_info) -> 4 GiB identity map with
+ * 2 MiB pages -> long mode -> per-CPU stack, TSS, IDT -> BSP parses the command line, masks the PIC and wakes
+ * the APs (INIT-SIPI-SIPI broadcast through a real-mode trampoline copied to 0x8000) -> announce -> workload.
+ * Halt-mode guests start their APs too, so every vCPU announces itself the same way.
+ */
+
+#define KCODE32		0x08
+#define KDATA		0x10
+#define KCODE64		0x18
+#define UDATA		0x20
+#define UCODE64		0x28
+#define TSS0		0x30		/* first of MAXCPU 16-byte TSS descriptors */
+#define MAXCPU		64
+#define STACK_SHIFT	10		/* 1 KiB ring-0 stack per vCPU: nothing deep runs here */
+#define TSS_STRIDE	256
+#define TSS_IOMAP	104		/* I/O bitmap right after the 104-byte 64-bit TSS */
+#define TSS_LIMIT	(TSS_IOMAP + 32)	/* bitmap covers ports 0-255, then the 0xff terminator byte */
+#define PIO_PORT	0x80
+#define DEBUGCON	0xe9
+#define TRAMPOLINE	0x8000		/* AP real-mode start: SIPI vector 0x08 */
+#define LAPIC		0xfee00000
+#define PVH_MAGIC	0x336ec578
+
+#define MODE_SPIN	0
+#define MODE_PIO	1
+#define MODE_HALT	2
+#define MODE_UNKNOWN	3
+
+/* ---- PVH ELF note: XEN_ELFNOTE_PHYS32_ENTRY (18), read by qemu's load_elfboot() ---- */
+	.section .note.Xen, "a", @note
+	.p2align 2
+	.long 4			/* name size: "Xen\0" */
+	.long 8			/* desc size: qemu reads a 64-bit entry address from a 64-bit ELF */
+	.long 18
+	.asciz "Xen"
+	.quad pvh_entry
+
+/* ---- 32-bit entry points ---- */
+	.section .text.entry, "ax"
+	.code32
+	.globl pvh_entry
+pvh_entry:
+	cli
+	cld
+	mov %ebx, start_info
+	jmp enter_long
+
+/* APs arrive here from the trampoline, in protected mode with our GDT loaded. */
+ap_entry32:
+	mov $KDATA, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	/* fall through */
+
+enter_long:
+	lgdt gdt_ptr
+	mov %cr4, %eax
+	or $0x20, %eax			/* PAE */
+	mov %eax, %cr4
+	mov $pml4, %eax
+	mov %eax, %cr3
+	mov $0xc0000080, %ecx		/* EFER.LME */
+	rdmsr
+	or $0x100, %eax
+	wrmsr
+	mov %cr0, %eax
+	or $0x80000001, %eax		/* PG | PE */
+	mov %eax, %cr0
+	ljmp $KCODE64, $long_entry
+
+/* ---- AP trampoline: copied to TRAMPOLINE, runs in real mode with CS = TRAMPOLINE >> 4 ---- */
+	.code16
+trampoline_start:
+	cli
+	mov %cs, %ax
+	mov %ax, %ds
+	lgdtl tramp_gdt_ptr - trampoline_start
+	mov %cr0, %eax
+	or $1, %eax
+	mov %eax, %cr0
+	ljmpl $KCODE32, $ap_entry32
+	.p2align 2
+tramp_gdt_ptr:
+	.word gdt_end - gdt - 1
+	.long gdt
+trampoline_end:
+
+/* ---- 64-bit ring 0 ---- */
+	.code64
+long_entry:
+	mov $KDATA, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	xor %eax, %eax
+	mov %ax, %fs
+	mov %ax, %gs
+	/* The BSP takes index 0: it runs alone until it wakes the APs. */
+	mov $1, %eax
+	lock xadd %eax, cpu_next(%rip)
+	cmp $MAXCPU, %eax
+	jae halt_forever
+	mov %eax, %r12d			/* r12 = this vCPU's index, kept in every mode (ring 3 leaves it alone) */
+	lea 1(%rax), %rsp
+	shl $STACK_SHIFT, %rsp
+	add $stacks, %rsp
+	lidt idt_ptr(%rip)
+	test %r12d, %r12d
+	jnz 1f
+	call bsp_setup
+1:	call tss_setup
+	mov mode(%rip), %eax
+	mov mode_names(,%rax,8), %rdi
+	call announce
+	mov mode(%rip), %eax
+	cmp $MODE_SPIN, %eax
+	je 2f
+	cmp $MODE_PIO, %eax
+	je 3f
+	jmp halt_forever
+2:	mov $spin_loop, %rdi
+	jmp to_user
+3:	mov $pio_loop, %rdi
+	jmp to_user
+
+halt_forever:
+	cli
+	hlt
+	jmp halt_forever
+
+/* iretq to 64-bit ring 3 at %rdi, interrupts off, IOPL 0 (port access only through the TSS bitmap). */
+to_user:
+	push $(UDATA | 3)
+	push $user_stack_top
+	push $0x2
+	push $(UCODE64 | 3)
+	push %rdi
+	iretq
+
+/* BSP only: read the mode, build the IDT, silence the PIC, wake the APs. */
+bsp_setup:
+	call parse_mode
+	call idt_fill
+	mov $0xff, %al			/* mask both 8259s: no timer interrupt ever reaches ring 3 */
+	out %al, $0x21
+	out %al, $0xa1
+	call start_aps
+	ret
+
+/* mode = the first word of the PVH command line (-append), MODE_UNKNOWN if absent or not ours. */
+parse_mode:
+	movl $MODE_UNKNOWN, mode(%rip)
+	mov start_info(%rip), %ebx
+	cmpl $PVH_MAGIC, (%rbx)
+	jne 9f
+	mov 24(%rbx), %rsi		/* hvm_start_info.cmdline_paddr */
+	test %rsi, %rsi
+	jz 9f
+	xor %ecx, %ecx
+1:	mov mode_names(,%rcx,8), %rdi
+	push %rsi
+	call word_eq
+	pop %rsi
+	test %eax, %eax
+	jnz 2f
+	inc %ecx
+	cmp $MODE_UNKNOWN, %ecx
+	jb 1b
+	jmp 9f
+2:	mov %ecx, mode(%rip)
+9:	ret
+
+/* eax = 1 if the word at %rsi (ended by NUL or space) equals the string at %rdi. */
+word_eq:
+	mov (%rdi), %al
+	mov (%rsi), %dl
+	test %al, %al
+	jz 1f
+	cmp %al, %dl
+	jne 2f
+	inc %rdi
+	inc %rsi
+	jmp word_eq
+1:	test %dl, %dl
+	jz 3f
+	cmp $' ', %dl
+	je 3f
+2:	xor %eax, %eax
+	ret
+3:	mov $1, %eax
+	ret
+
+/* 256 interrupt gates: exceptions report a fault and stop, anything else is acknowledged and ignored. */
+idt_fill:
+	lea idt(%rip), %rdi
+	xor %ecx, %ecx
+1:	mov $irq_stub, %eax
+	cmp $32, %ecx
+	jae 2f
+	mov $fault_stub, %eax
+2:	mov %eax, %edx
+	and $0xffff, %edx
+	or $(KCODE64 << 16), %edx
+	mov %edx, (%rdi)
+	and $0xffff0000, %eax
+	or $0x8e00, %eax		/* present, DPL 0, 64-bit interrupt gate */
+	mov %eax, 4(%rdi)
+	movq $0, 8(%rdi)
+	add $16, %rdi
+	inc %ecx
+	cmp $256, %ecx
+	jb 1b
+	ret
+
+/* INIT then SIPI twice to all other vCPUs; a vCPU already started ignores the second SIPI. */
+start_aps:
+	lea trampoline_start(%rip), %rsi
+	mov $TRAMPOLINE, %edi
+	mov $(trampoline_end - trampoline_start), %ecx
+	rep movsb
+	mov $LAPIC, %ebx
+	orl $0x100, 0xf0(%rbx)		/* software-enable the local APIC */
+	mov $0x000c4500, %eax		/* INIT, level assert, all excluding self */
+	call icr_send
+	mov $20000, %ecx		/* settle time; each turn is slow only where ring 0 is emulated */
+1:	pause
+	loop 1b
+	mov $(0x000c4600 | (TRAMPOLINE >> 12)), %eax
+	call icr_send
+	mov $(0x000c4600 | (TRAMPOLINE >> 12)), %eax
+	call icr_send
+	ret
+
+icr_send:
+	mov %eax, 0x300(%rbx)
+1:	testl $0x1000, 0x300(%rbx)	/* delivery pending */
+	jnz 1b
+	ret
+
+/* Per-vCPU TSS: ring-0 stack for faults from ring 3, and the shared-layout I/O bitmap. */
+tss_setup:
+	mov %r12d, %eax
+	shl $8, %eax			/* TSS_STRIDE */
+	add $tss_area, %eax		/* eax = base (below 4 GiB) */
+	mov %rsp, 4(%rax)		/* rsp0 */
+	mov %r12d, %edi
+	shl $4, %edi
+	add $(gdt + TSS0), %edi		/* this vCPU's descriptor */
+	mov %eax, %edx
+	shl $16, %edx
+	or $TSS_LIMIT, %edx
+	mov %edx, (%rdi)		/* limit 15:0, base 15:0 */
+	mov %eax, %edx
+	shr $16, %edx
+	and $0xff, %edx			/* base 23:16 */
+	or $0x8900, %edx		/* present, available 64-bit TSS */
+	mov %eax, %ecx
+	and $0xff000000, %ecx		/* base 31:24 */
+	or %ecx, %edx
+	mov %edx, 4(%rdi)
+	movq $0, 8(%rdi)
+	sub $gdt, %edi
+	ltr %di
+	ret
+
+/* Write "vmtop-guest: cpuN NAME\n" (NAME at %rdi) to debugcon under a lock, so lines never interleave. */
+announce:
+	push %rdi
+1:	mov $1, %eax
+	xchg %eax, con_lock(%rip)
+	test %eax, %eax
+	jz 2f
+	pause
+	jmp 1b
+2:	lea msg_prefix(%rip), %rsi
+	call puts
+	mov %r12d, %eax			/* decimal index, at most two digits (MAXCPU = 64) */
+	xor %edx, %edx
+	mov $10, %ecx
+	div %ecx
+	test %eax, %eax
+	jz 3f
+	add $'0', %al
+	out %al, $DEBUGCON
+3:	mov %dl, %al
+	add $'0', %al
+	out %al, $DEBUGCON
+	mov $' ', %al
+	out %al, $DEBUGCON
+	pop %rsi
+	call puts
+	mov $'\n', %al
+	out %al, $DEBUGCON
+	movl $0, con_lock(%rip)
+	ret
+
+puts:
+	lodsb
+	test %al, %al
+	jz 1f
+	out %al, $DEBUGCON
+	jmp puts
+1:	ret
+
+/* A fault (from ring 0 or 3) is a bug in this guest: say so on debugcon and stop this vCPU. */
+fault_stub:
+	lea msg_fault(%rip), %rdi
+	call announce
+	jmp halt_forever
+
+irq_stub:
+	push %rax
+	mov $LAPIC, %eax		/* EOI; harmless if the interrupt did not come from the local APIC */
+	movl $0, 0xb0(%rax)
+	pop %rax
+	iretq
+
+/* ---- 64-bit ring 3 workloads ---- */
+spin_loop:
+	mov $1, %eax
+	mov $3, %ebx
+1:	add $7, %rax
+	imul %rax, %rbx
+	xor %rbx, %rcx
+	jmp 1b
+
+pio_loop:
+	xor %eax, %eax
+1:	out %al, $PIO_PORT
+	inc %eax
+	jmp 1b
+
+/* ---- data ---- */
+	.section .rodata
+msg_prefix:	.asciz "vmtop-guest: cpu"
+name_spin:	.asciz "spin"
+name_pio:	.asciz "pio"
+name_halt:	.asciz "halt"
+name_unknown:	.asciz "unknown-mode"
+msg_fault:	.asciz "fault"
+	.p2align 3
+mode_names:	.quad name_spin, name_pio, name_halt, name_unknown
+
+	.section .data.pagetables, "aw"
+	.p2align 12
+pml4:	.quad pdpt + 7
+	.fill 511, 8, 0
+pdpt:	.quad pd + 7, pd + 0x1000 + 7, pd + 0x2000 + 7, pd + 0x3000 + 7
+	.fill 508, 8, 0
+pd:	/* 2048 x 2 MiB = the low 4 GiB, present | writable | user | large page */
+	.set page, 0
+	.rept 2048
+	.quad (page << 21) | 0x87
+	.set page, page + 1
+	.endr
+
+	.data
+	.p2align 3
+gdt:
+	.quad 0
+	.quad 0x00cf9a000000ffff	/* KCODE32 */
+	.quad 0x00cf92000000ffff	/* KDATA */
+	.quad 0x00af9a000000ffff	/* KCODE64 */
+	.quad 0x00cff2000000ffff	/* UDATA, DPL 3 */
+	.quad 0x00affa000000ffff	/* UCODE64, DPL 3 */
+	.fill MAXCPU * 2, 8, 0		/* TSS descriptors, filled per vCPU */
+gdt_end:
+	.p2align 3
+	.word 0, 0, 0
+gdt_ptr:
+	.word gdt_end - gdt - 1
+	.quad gdt
+	.word 0, 0, 0
+idt_ptr:
+	.word 256 * 16 - 1
+	.quad idt
+start_info:	.long 0
+cpu_next:	.long 0
+con_lock:	.long 0
+mode:		.long MODE_UNKNOWN
+
+	.p2align 4
+tss_area:	/* every TSS: zeroed 104 bytes with iomap base 104, bitmap allowing only PIO_PORT */
+	.rept MAXCPU
+	.fill 102, 1, 0
+	.word TSS_IOMAP
+	.fill PIO_PORT / 8, 1, 0xff
+	.byte 0xff & ~(1 << (PIO_PORT % 8))
+	.fill 31 - PIO_PORT / 8, 1, 0xff
+	.byte 0xff
+	.fill TSS_STRIDE - TSS_LIMIT - 1, 1, 0
+	.endr
+
+	.bss
+	.p2align 12
+idt:	.fill 256 * 16, 1, 0
+stacks:	.fill MAXCPU << STACK_SHIFT, 1, 0
+user_stack:	.fill 64, 1, 0
+user_stack_top:
