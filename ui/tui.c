@@ -251,6 +251,9 @@ int tui_run(struct session *s)
 		tui_free(&t);
 		return 1;
 	}
+	/* The VMs of session_open's sample at once (rates "-"), numbers after the short first interval. */
+	tui_list_rebuild(&t);
+	draw(&t);
 	double next_refresh = tui_now() + FIRST_INTERVAL;
 	long shown = 0;
 	while (!t.quit && !stop_signal) {
@@ -274,8 +277,7 @@ int tui_run(struct session *s)
 		if (key == ERR) {
 			if (t.message[0] && tui_now() >= t.message_until) {
 				t.message[0] = '\0';
-				if (shown)
-					draw(&t);
+				draw(&t);
 			}
 			continue;
 		}
@@ -283,7 +285,7 @@ int tui_run(struct session *s)
 		handle_key(&t, key, &next_refresh);
 		if (t.delay != old_delay)
 			next_refresh = tui_now() + t.delay;
-		if (shown && !t.quit)
+		if (!t.quit)
 			draw(&t);
 	}
 	restore_terminal();
