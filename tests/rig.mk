@@ -11,3 +11,7 @@ tests/guest/guest.elf: $(RIG_GUEST_SRC:%=$(srcdir)/%)
 		-Wl,--no-warn-rwx-segments -Wl,-T,$(srcdir)/tests/guest/guest.ld -o $@ $(srcdir)/tests/guest/guest.S
 CLEANFILES += tests/guest/guest.elf
 EXTRA_DIST += $(RIG_GUEST_SRC)
+
+RIG_TESTS = tests/t_rig_guest_tcg.sh
+TESTS += $(RIG_TESTS)
+EXTRA_DIST += tests/rig.sh $(RIG_TESTS)

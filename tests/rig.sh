@@ -1,0 +1,179 @@
+# rig.sh - start and stop real qemu guests running the suite's tiny guest (tests/guest); sourced by shell tests.
+# POSIX sh (tests run with $(SHELL)). Source tests/lib.sh first if you use it: the rig's files then live under
+# its $TEST_TMP. Functions:
+#   rig_require_kvm              SKIP (exit 77) with the reason unless qemu and a usable /dev/kvm are there
+#   rig_require_qemu             SKIP unless qemu is there (for -accel tcg self-tests)
+#   rig_start_guest NAME MODE [SMP [MEM_MB [QEMU_ARG...]]]
+#                                boot guest NAME in MODE (spin|pio|halt), wait until every vCPU reached it
+#   rig_pid NAME, rig_stop NAME, rig_stop_all, rig_qmp NAME JSON, rig_console NAME
+# Settings: rig_accel (kvm, or tcg when KVM is not the point), RIG_QEMU_ARGS (extra qemu args for every guest),
+# RIG_TIMEOUT (seconds to reach the workload, default 20). Guests are killed on exit, INT and TERM.
+
+: "${top_builddir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+rig_accel=${RIG_ACCEL:-kvm}
+RIG_QEMU=${QEMU:-$(command -v qemu-system-x86_64 2>/dev/null)}
+RIG_GUEST="$top_builddir/tests/guest/guest.elf"
+RIG_MINIVMM="$top_builddir/tests/minivmm"
+RIG_DIR=$(mktemp -d "${TEST_TMP:-${TMPDIR:-/tmp}}/rig.XXXXXX") || { echo "rig: mktemp failed" >&2; exit 99; }
+
+rig_cleanup() {
+	rig_stop_all
+	rm -rf "$RIG_DIR"
+	[ -z "${TEST_TMP:-}" ] || rm -rf "$TEST_TMP"
+}
+# This replaces lib.sh's EXIT trap, so rig_cleanup also removes $TEST_TMP.
+trap 'rig_cleanup' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+rig_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+rig_require_qemu() {
+	[ -n "$RIG_QEMU" ] && [ -x "$RIG_QEMU" ] ||
+		rig_skip "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
+	[ -f "$RIG_GUEST" ] || { echo "rig: $RIG_GUEST missing: run make check" >&2; exit 99; }
+}
+
+rig_require_kvm() {
+	rig_require_qemu
+	[ -e /dev/kvm ] || rig_skip "/dev/kvm is missing (no KVM on this host: $(rig_kvm_hint))"
+	( exec 3<>/dev/kvm ) 2>/dev/null || rig_skip "/dev/kvm cannot be opened read-write by $(id -un)"
+	[ -x "$RIG_MINIVMM" ] || { echo "rig: $RIG_MINIVMM missing: run make check" >&2; exit 99; }
+	_rig_why=$("$RIG_MINIVMM" --probe 2>&1)
+	case $? in
+	0) ;;
+	77) rig_skip "$_rig_why" ;;
+	*) echo "rig: minivmm --probe failed: $_rig_why" >&2; exit 99 ;;
+	esac
+}
+
+# Why there is no /dev/kvm, from the kernel log when it says (e.g. "kvm-pvm: ... not binding").
+rig_kvm_hint() {
+	_rig_h=$(dmesg 2>/dev/null | grep -i -m 1 -E 'kvm.*(not binding|disabled|not supported)' | sed 's/^\[[^]]*\] *//')
+	echo "${_rig_h:-the kernel offers no KVM: module not loaded, no VMX/SVM, or nested KVM unavailable}"
+}
+
+rig_pid() {
+	cat "$RIG_DIR/$1.pid" 2>/dev/null
+}
+
+rig_console() {
+	cat "$RIG_DIR/$1.con" 2>/dev/null
+}
+
+# True if PID is still the qemu this rig started as NAME (guards against a recycled PID).
+rig_is_ours() {
+	[ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$RIG_DIR/$2.qmp"
+}
+
+# True while PID exists and is not a zombie.
+rig_alive() {
+	[ -r "/proc/$1/stat" ] || return 1
+	! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'
+}
+
+rig_start_guest() {
+	_rig_name=$1 _rig_mode=$2 _rig_smp=${3:-1} _rig_mem=${4:-64}
+	[ $# -ge 2 ] || { echo "usage: rig_start_guest NAME MODE [SMP [MEM_MB [QEMU_ARG...]]]" >&2; return 2; }
+	shift $(($# < 4 ? $# : 4))
+	case $_rig_mode in spin | pio | halt) ;; *) echo "rig: unknown guest mode '$_rig_mode'" >&2; return 2 ;; esac
+	[ ! -e "$RIG_DIR/$_rig_name.pid" ] || { echo "rig: guest $_rig_name already started" >&2; return 2; }
+	rig_require_qemu
+	_rig_base="$RIG_DIR/$_rig_name"
+	: >"$_rig_base.con"
+	# qemu's option syntax escapes a comma as ",,"
+	_rig_qname=$(printf '%s' "$_rig_name" | sed 's/,/,,/g')
+	# shellcheck disable=SC2086 # RIG_QEMU_ARGS is a word list on purpose
+	"$RIG_QEMU" -accel "$rig_accel" -cpu qemu64 -name "guest=$_rig_qname,debug-threads=on" \
+		-smp "$_rig_smp" -m "$_rig_mem" -display none -nodefaults -no-reboot \
+		-kernel "$RIG_GUEST" -append "$_rig_mode" \
+		-qmp "unix:$_rig_base.qmp,server=on,wait=off" -debugcon "file:$_rig_base.con" \
+		${RIG_QEMU_ARGS:-} "$@" >"$_rig_base.out" 2>"$_rig_base.err" </dev/null &
+	echo $! >"$_rig_base.pid"
+	_rig_pid=$!
+	_rig_deadline=$(($(date +%s) + ${RIG_TIMEOUT:-20}))
+	while :; do
+		_rig_n=$(grep -c "^vmtop-guest: cpu[0-9]* $_rig_mode\$" "$_rig_base.con" 2>/dev/null)
+		[ "${_rig_n:-0}" -lt "$_rig_smp" ] || return 0
+		if ! rig_alive "$_rig_pid"; then
+			_rig_why="qemu exited early"
+		elif grep -q '^vmtop-guest: .* fault$' "$_rig_base.con"; then
+			_rig_why="the guest faulted"
+		elif [ "$(date +%s)" -ge "$_rig_deadline" ]; then
+			_rig_why="${_rig_n:-0} of $_rig_smp vCPUs reached '$_rig_mode' within ${RIG_TIMEOUT:-20} s"
+		else
+			sleep 0.1
+			continue
+		fi
+		{
+			echo "rig: guest $_rig_name ($_rig_mode, -smp $_rig_smp, -accel $rig_accel): $_rig_why"
+			echo "rig: qemu stderr:"; sed 's/^/  /' "$_rig_base.err"
+			echo "rig: guest console:"; sed 's/^/  /' "$_rig_base.con"
+		} >&2
+		rig_stop "$_rig_name"
+		return 1
+	done
+}
+
+rig_stop() {
+	_rig_p=$(rig_pid "$1")
+	[ -n "$_rig_p" ] || return 0
+	if rig_is_ours "$_rig_p" "$1"; then
+		kill -TERM "$_rig_p" 2>/dev/null
+		_rig_i=0
+		while rig_alive "$_rig_p" && [ $_rig_i -lt 50 ]; do
+			sleep 0.1
+			_rig_i=$((_rig_i + 1))
+		done
+		rig_alive "$_rig_p" && kill -KILL "$_rig_p" 2>/dev/null
+	fi
+	wait "$_rig_p" 2>/dev/null
+	rm -f "$RIG_DIR/$1.pid" "$RIG_DIR/$1.qmp"
+	return 0
+}
+
+rig_stop_all() {
+	for _rig_f in "$RIG_DIR"/*.pid; do
+		[ -e "$_rig_f" ] || continue
+		_rig_f=${_rig_f##*/}
+		rig_stop "${_rig_f%.pid}"
+	done
+}
+
+# Send one QMP command to guest NAME after the capabilities handshake; print the reply (one JSON line).
+# python3 when present (it can skip asynchronous events cleanly), else socat (both are in Debian).
+rig_qmp() {
+	_rig_sock="$RIG_DIR/$1.qmp"
+	[ -S "$_rig_sock" ] || { echo "rig: no QMP socket for guest $1" >&2; return 1; }
+	if command -v python3 >/dev/null 2>&1; then
+		python3 - "$_rig_sock" "$2" <<'EOF'
+import json, socket, sys
+sock = socket.socket(socket.AF_UNIX)
+sock.settimeout(10)
+sock.connect(sys.argv[1])
+stream = sock.makefile("rw")
+def reply():
+    # skip the greeting and events: a reply has "return" or "error"
+    for line in stream:
+        msg = json.loads(line)
+        if "return" in msg or "error" in msg:
+            return line.strip()
+    sys.exit("rig: QMP connection closed")
+stream.readline()
+stream.write('{"execute": "qmp_capabilities"}\n'); stream.flush()
+reply()
+stream.write(sys.argv[2] + "\n"); stream.flush()
+print(reply())
+EOF
+	elif command -v socat >/dev/null 2>&1; then
+		printf '%s\n%s\n' '{"execute": "qmp_capabilities"}' "$2" |
+			socat -t 2 - "UNIX-CONNECT:$_rig_sock" | grep -E '"(return|error)"' | tail -n 1
+	else
+		echo "rig: rig_qmp needs python3 or socat" >&2
+		return 1
+	fi
+}
