@@ -1,5 +1,5 @@
 #!/bin/sh
-# The terminal is given back in every way vmtop can end: q, -n COUNT, Ctrl-C, SIGTERM, SIGHUP; it works with
+# The terminal is given back in every way vmtop can end: q, -n COUNT, Ctrl-C, SIGTERM, SIGHUP, a crash; it works with
 # TERM=screen, tmux-256color and xterm, with NO_COLOR (no colour codes at all), and refuses a non-terminal or an
 # unknown TERM with one line, not a crash.
 . "$top_srcdir/tests/lib.sh"
@@ -12,8 +12,8 @@ tui_run "$VMTOP -d 0.3 -n 2"
 [ "$(tui_exit_status 6)" = 0 ] || fail "-n 2 did not exit 0 by itself"
 tui_shell_usable
 
-# Ctrl-C (SIGINT through the terminal), SIGTERM and SIGHUP: terminal restored, status 128+signal.
-for sig in INT TERM HUP; do
+# Ctrl-C (SIGINT through the terminal), SIGTERM, SIGHUP and crashes: terminal restored, status 128+signal.
+for sig in INT TERM HUP SEGV ABRT; do
 	tui_type clear Enter
 	tui_run "$VMTOP -d 0.5"
 	tui_wait 'Sort: TOTAL%'
@@ -21,6 +21,9 @@ for sig in INT TERM HUP; do
 	INT) tui_type C-c; want=130 ;;
 	TERM) kill -TERM "$(tui_pid)"; want=143 ;;
 	HUP) kill -HUP "$(tui_pid)"; want=129 ;;
+	# A crash: the terminal still comes back (the shell reports the signal as 128+n).
+	SEGV) kill -SEGV "$(tui_pid)"; want=139 ;;
+	ABRT) kill -ABRT "$(tui_pid)"; want=134 ;;
 	esac
 	got=$(tui_exit_status)
 	[ "$got" = "$want" ] || fail "SIG$sig: exit status $got, expected $want"

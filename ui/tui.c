@@ -1,9 +1,8 @@
-/* tui.c - the interactive view's loop: terminal set-up and restore, the refresh deadline, keys of the VM list. */
+/* tui.c - the interactive view's loop: the refresh deadline, drawing once per change, keys of the VM list. */
 #include "config.h"
 
 #include <curses.h>
 #include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,35 +19,6 @@
 #define KEY_CTRL(c) ((c) & 0x1f)
 #define KEY_ESC 27
 
-static volatile sig_atomic_t stop_signal;
-static bool curses_on;
-
-static void on_stop_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-/* Also run by exit() from anywhere, so a fatal error never leaves the terminal raw. */
-static void restore_terminal(void)
-{
-	if (curses_on) {
-		curses_on = false;
-		endwin();
-	}
-}
-
-/* No SA_RESTART: the signal interrupts wgetch and the loop sees the flag at once. */
-static void catch_stop_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
 double tui_now(void)
 {
 	struct timespec ts;
@@ -63,25 +33,6 @@ void tui_set_message(struct tui *t, const char *fmt, ...)
 	vsnprintf(t->message, sizeof(t->message), fmt, ap);
 	va_end(ap);
 	t->message_until = tui_now() + MESSAGE_SECONDS;
-}
-
-static bool start_curses(struct tui *t)
-{
-	/* newterm, not initscr: initscr exits on an unknown TERM without a word we control. */
-	if (!newterm(NULL, stdout, stdin)) {
-		const char *term = getenv("TERM");
-		fprintf(stderr, "vmtop: %s '%s'\n", _("cannot use this terminal type:"), term ? term : "");
-		return false;
-	}
-	curses_on = true;
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	curs_set(0);
-	set_escdelay(25);	/* Esc must feel instant; terminals send sequences far faster */
-	tui_theme_init(t);
-	return true;
 }
 
 static void draw(struct tui *t)
@@ -245,9 +196,7 @@ int tui_run(struct session *s)
 	}
 	struct tui t;
 	tui_init(&t, s);
-	catch_stop_signals();
-	atexit(restore_terminal);
-	if (!start_curses(&t)) {
+	if (!tui_term_start(&t)) {
 		tui_free(&t);
 		return 1;
 	}
@@ -256,7 +205,7 @@ int tui_run(struct session *s)
 	draw(&t);
 	double next_refresh = tui_now() + FIRST_INTERVAL;
 	long shown = 0;
-	while (!t.quit && !stop_signal) {
+	while (!t.quit && !tui_term_stop_signal()) {
 		double now = tui_now();
 		if (!t.paused && now >= next_refresh) {
 			session_refresh(s);
@@ -288,7 +237,7 @@ int tui_run(struct session *s)
 		if (!t.quit)
 			draw(&t);
 	}
-	restore_terminal();
+	tui_term_restore();
 	tui_free(&t);
-	return stop_signal ? 128 + stop_signal : 0;
+	return tui_term_stop_signal() ? 128 + tui_term_stop_signal() : 0;
 }

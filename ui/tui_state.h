@@ -77,6 +77,11 @@ struct tui_view {
 double tui_now(void);
 void tui_set_message(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* tui_term.c: curses on; the terminal given back on exit and on stop or fatal signals. */
+bool tui_term_start(struct tui *t);
+void tui_term_restore(void);
+int tui_term_stop_signal(void);	/* SIGINT, SIGTERM or SIGHUP when one arrived, else 0 */
+
 /* tui_list.c: the visible rows of the VM list and its selection. */
 void tui_list_rebuild(struct tui *t);
 bool tui_is_pinned(const struct tui *t, pid_t pid);
