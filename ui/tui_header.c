@@ -57,17 +57,23 @@ static bool note_text(const struct host_stat *h, int n, char *buf, size_t len)
 	return false;
 }
 
+static const char *ratio(char *buf, size_t len, double r)
+{
+	if (isnan(r) || isinf(r))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.2f", r);
+	return buf;
+}
+
 int tui_header_draw(struct tui *t, int max_lines)
 {
 	const struct host_stat *h = &t->s->model.host;
-	char a[9][16], ratio[16];
+	char a[9][16], vratio[16], mratio[16];
 	int y = tui_header_title(t, 0);
-	if (isnan(h->mem_ratio))
-		snprintf(ratio, sizeof(ratio), "-");
-	else
-		snprintf(ratio, sizeof(ratio), "%.2f", h->mem_ratio);
-	tui_putf(y++, 0, COLS, _("VMs: %zu, vCPUs: %d on %d CPUs (%.2f vCPU/CPU), guest RAM/host RAM: %s"), h->nvms,
-		 h->nvcpus, h->ncpus, h->vcpu_ratio, ratio);
+	tui_putf(y++, 0, COLS, _("VMs: %zu, vCPUs: %d on %d CPUs (%s vCPU/CPU), guest RAM/host RAM: %s"), h->nvms,
+		 h->nvcpus, h->ncpus, ratio(vratio, sizeof(vratio), h->vcpu_ratio),
+		 ratio(mratio, sizeof(mratio), h->mem_ratio));
 	/* Least telling last, so a narrow terminal cuts nice and iowait first. */
 	tui_putf(y++, 0, COLS, "%%Cpu(s): %s us, %s sy, %s gu, %s id, %s st, %s hi, %s si, %s wa, %s ni",
 		 fmt_pct(a[0], 16, h->cpu.user), fmt_pct(a[1], 16, h->cpu.system), fmt_pct(a[2], 16, h->cpu.guest),
