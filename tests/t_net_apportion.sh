@@ -46,24 +46,20 @@ ip netns exec "$NS" bridge fdb add 52:54:00:99:00:02 dev tapB master static || f
 
 # qemu runs inside the namespace (ip netns exec keeps the PID: it execs qemu) and attaches to the persistent
 # tap; the netdev has no NIC, so qemu reads every frame at once and drops it, whatever the guest does.
-real_qemu=${QEMU:-qemu-system-x86_64}
 cat >"$TEST_TMP/qemu-in-ns" <<WRAP
 #!/bin/sh
-exec ip netns exec $NS $real_qemu "\$@"
+exec ip netns exec $NS $RIG_QEMU "\$@"
 WRAP
 chmod +x "$TEST_TMP/qemu-in-ns"
-QEMU="$TEST_TMP/qemu-in-ns"
-export QEMU
+RIG_QEMU="$TEST_TMP/qemu-in-ns"
 for g in A B; do
-	RIG_EXTRA_ARGS="-netdev tap,id=n0,ifname=tap$g,script=no,downscript=no"
-	export RIG_EXTRA_ARGS
-	rig_start_guest "net$g" halt 1 64 || fail "guest net$g did not start"
+	rig_start_guest "net$g" halt 1 64 -netdev "tap,id=n0,ifname=tap$g,script=no,downscript=no" ||
+		fail "guest net$g did not start"
 done
-unset RIG_EXTRA_ARGS
 ns_link=$(ip netns exec "$NS" readlink /proc/self/ns/net)
 for g in A B; do
 	[ "$(readlink /proc/"$(rig_pid "net$g")"/ns/net)" = "$ns_link" ] ||
-		fail "guest net$g is not in the test namespace (the rig must run \$QEMU with \$RIG_EXTRA_ARGS)"
+		fail "guest net$g is not in the test namespace (the rig must run \$RIG_QEMU)"
 done
 
 ip netns exec "$NS" timeout 30 bash -c 'a=$(printf "%1200s" ""); b=$(printf "%372s" "")
