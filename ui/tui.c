@@ -96,7 +96,7 @@ static bool common_key(struct tui *t, int key, double *next_refresh)
 
 static void list_key(struct tui *t, int key)
 {
-	int page = LINES > 10 ? LINES - 10 : 1;
+	int page = t->page > 0 ? t->page : 1;
 	switch (key) {
 	case KEY_UP: tui_move(&t->sel, &t->top, t->norder, page, -1); break;
 	case KEY_DOWN: tui_move(&t->sel, &t->top, t->norder, page, 1); break;

@@ -105,6 +105,7 @@ void tui_drill_draw(struct tui *t)
 size_t tui_drill_scroll(struct tui *t, size_t nrows, int h)
 {
 	struct tui_view_state *vs = &t->views[t->view];
+	vs->page = h;
 	tui_move(&vs->sel, &vs->top, nrows, h, 0);
 	return vs->top;
 }
@@ -121,7 +122,7 @@ bool tui_drill_key(struct tui *t, int key)
 	struct tui_view_state *vs = &t->views[t->view];
 	const struct vm_stat *v = tui_drill_vm(t);
 	size_t nrows = v ? view->rows(t, v) : 0;
-	int page = LINES > 6 ? LINES - 6 : 1;
+	int page = vs->page > 0 ? vs->page : 1;
 	switch (key) {
 	case KEY_ESC:
 	case KEY_BACKSPACE:

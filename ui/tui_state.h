@@ -27,6 +27,7 @@ struct tui_view_state {
 	int sort;
 	bool reverse;
 	size_t sel, top;
+	int page;			/* rows the last draw showed: what PgUp/PgDn move */
 };
 
 struct tui {
@@ -49,6 +50,7 @@ struct tui {
 	size_t norder, order_cap;
 	pid_t sel_pid;
 	size_t sel, top;
+	int page;			/* rows the last draw showed: what PgUp/PgDn move */
 	/* The line prompt (/ filter, d delay). */
 	enum tui_prompt_kind prompt;
 	char input[TUI_FILTER_MAX];

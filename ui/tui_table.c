@@ -187,6 +187,7 @@ void tui_table_draw(struct tui *t, int y, int h)
 			tui_put(y, 1, COLS - 1, _("No KVM virtual machines are running"));
 		return;
 	}
+	t->page = h;
 	tui_move(&t->sel, &t->top, t->norder, h, 0);
 	for (size_t i = t->top; i < t->norder && i < t->top + (size_t)h; i++)
 		draw_row(t, &l, y++, &m->vms[t->order[i]], i == t->sel);
