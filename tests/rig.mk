@@ -12,6 +12,13 @@ tests/guest/guest.elf: $(RIG_GUEST_SRC:%=$(srcdir)/%)
 CLEANFILES += tests/guest/guest.elf
 EXTRA_DIST += $(RIG_GUEST_SRC)
 
+# A minimal VMM that is not qemu, and the host simulator (fake VM processes for scale tests and benchmarks).
+check_PROGRAMS += tests/minivmm tests/fakehost
+tests_minivmm_SOURCES = tests/minivmm.c
+tests_minivmm_LDADD = -lpthread
+tests_fakehost_SOURCES = tests/fakehost.c
+tests_fakehost_LDADD = -lpthread
+
 RIG_TESTS = tests/t_rig_guest_tcg.sh
 TESTS += $(RIG_TESTS)
 EXTRA_DIST += tests/rig.sh $(RIG_TESTS)

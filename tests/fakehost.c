@@ -1,0 +1,285 @@
+/*
+ * fakehost - a host simulator for scale tests and benchmarks: N fake VM processes that vmtop discovers as VMs.
+ * Each child re-execs this program with a qemu-like command line (-name guest=fake-I,debug-threads=on), holds
+ * real KVM descriptors (KVM_CREATE_VM and one KVM_CREATE_VCPU per vCPU, never run) and runs one thread per vCPU,
+ * named "CPU k/KVM" like qemu's, that burns DUTY percent of a CPU in user space in ~10 ms busy/sleep slices.
+ * --no-kvm starts the same processes and threads without KVM descriptors (hosts without KVM: vmtop then sees no
+ * VMs, so what it measures there is the cost of scanning, not of VMs).
+ * usage: fakehost --vms N --vcpus K --duty PCT [--seconds S] [--no-kvm]
+ * Prints "ready N" once every child is up; on SIGINT/SIGTERM, after S seconds, or on failure it kills them all.
+ * Without KVM (and without --no-kvm) it says why on stderr and exits 77.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_SKIP 77
+#define SLICE_NS 10000000L	/* busy/sleep period: short enough that any refresh interval sees the duty */
+#define MAX_VMS 10000
+#define MAX_VCPUS 64
+
+struct opts {
+	long vms, vcpus, duty, seconds;
+	int no_kvm;
+	/* child only */
+	long index, ready_fd;
+	pid_t parent;
+};
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: fakehost --vms N --vcpus K --duty PCT [--seconds S] [--no-kvm]\n");
+	exit(2);
+}
+
+static long number(const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		usage();
+	return v;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* A vCPU thread: busy for duty% of every slice, asleep for the rest, on an absolute schedule. */
+static void *vcpu_thread(void *arg)
+{
+	long duty = ((long *)arg)[0], index = ((long *)arg)[1];
+	char name[16];
+	volatile unsigned long work = 0;
+	struct timespec next;
+
+	snprintf(name, sizeof(name), "CPU %ld/KVM", index);
+	prctl(PR_SET_NAME, name);
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (;;) {
+		long long start = (long long)next.tv_sec * 1000000000LL + next.tv_nsec;
+		while (now_ns() < start + SLICE_NS * duty / 100)
+			work++;
+		next.tv_nsec += SLICE_NS;
+		if (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		if (duty < 100)
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+	}
+	return NULL;
+}
+
+/* Open /dev/kvm and create a VM; on failure return -1 with REASON set. */
+static int kvm_vm(int *kvm, const char **reason)
+{
+	*kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (*kvm < 0) {
+		*reason = "open /dev/kvm";
+		return -1;
+	}
+	int vm = ioctl(*kvm, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		*reason = "KVM_CREATE_VM";
+	return vm;
+}
+
+/* The fake VM process: KVM fds, vCPU threads, one byte on the ready pipe, then wait to be killed. */
+static int child_main(const struct opts *o)
+{
+	static long args[MAX_VCPUS][2];
+	const char *reason;
+	int kvm;
+	pthread_attr_t attr;
+	pthread_t thread;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "fakehost");	/* exec'd through /proc/self/exe, the comm would be "exe" */
+	if (getppid() != o->parent)	/* the parent died before PDEATHSIG was armed */
+		return 1;
+	if (!o->no_kvm) {
+		int vm = kvm_vm(&kvm, &reason);
+		if (vm < 0) {
+			fprintf(stderr, "fakehost: fake-%ld: %s: %s\n", o->index, reason, strerror(errno));
+			return 1;
+		}
+		for (long k = 0; k < o->vcpus; k++)
+			if (ioctl(vm, KVM_CREATE_VCPU, k) < 0) {
+				fprintf(stderr, "fakehost: fake-%ld: KVM_CREATE_VCPU: %s\n", o->index, strerror(errno));
+				return 1;
+			}
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);	/* thousands of threads: keep them small */
+	for (long k = 0; k < o->vcpus; k++) {
+		args[k][0] = o->duty;
+		args[k][1] = k;
+		errno = pthread_create(&thread, &attr, vcpu_thread, args[k]);
+		if (errno) {
+			fprintf(stderr, "fakehost: fake-%ld: pthread_create: %s\n", o->index, strerror(errno));
+			return 1;
+		}
+	}
+	if (write((int)o->ready_fd, "r", 1) != 1)
+		return 1;
+	close((int)o->ready_fd);
+	for (;;)
+		pause();
+}
+
+static pid_t *children;
+static long nchildren;
+
+static void kill_children(void)
+{
+	for (long i = 0; i < nchildren; i++)
+		kill(children[i], SIGKILL);
+	for (long i = 0; i < nchildren; i++)
+		waitpid(children[i], NULL, 0);
+	nchildren = 0;
+}
+
+/* Fork and exec one fake VM whose command line carries a qemu-style -name. */
+static pid_t spawn(const struct opts *o, long index, int ready_fd)
+{
+	char idx[24], vcpus[24], duty[24], fd[24], parent[24], name[64];
+
+	snprintf(idx, sizeof(idx), "%ld", index);
+	snprintf(vcpus, sizeof(vcpus), "%ld", o->vcpus);
+	snprintf(duty, sizeof(duty), "%ld", o->duty);
+	snprintf(fd, sizeof(fd), "%d", ready_fd);
+	snprintf(parent, sizeof(parent), "%ld", (long)getpid());
+	snprintf(name, sizeof(name), "guest=fake-%ld,debug-threads=on", index);
+	char *argv[] = { "fakehost", "--child", idx, "--vcpus", vcpus, "--duty", duty, "--ready-fd", fd,
+			 "--parent", parent, o->no_kvm ? "--no-kvm" : "--kvm", "-name", name, NULL };
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);	/* the parent blocks its stop signals; a fake VM must not */
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int parent_main(const struct opts *o)
+{
+	int pipefd[2];
+	sigset_t sigs;
+	const char *reason;
+	int kvm;
+
+	if (!o->no_kvm) {
+		int vm = kvm_vm(&kvm, &reason);
+		if (vm < 0) {
+			fprintf(stderr, "fakehost: no usable KVM (%s: %s); --no-kvm simulates without KVM fds\n",
+				reason, strerror(errno));
+			return EXIT_SKIP;
+		}
+		close(vm);
+		close(kvm);
+	}
+	/* Signals are taken synchronously below; children get the default dispositions back through exec. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	children = calloc((size_t)o->vms, sizeof(*children));
+	if (!children || pipe(pipefd) < 0) {
+		perror("fakehost");
+		return 1;
+	}
+	for (long i = 0; i < o->vms; i++) {
+		pid_t pid = spawn(o, i, pipefd[1]);
+		if (pid < 0) {
+			perror("fakehost: fork");
+			kill_children();
+			return 1;
+		}
+		children[nchildren++] = pid;
+	}
+	close(pipefd[1]);
+	long up = 0;
+	char buf[256];
+	ssize_t n;
+	while (up < o->vms && (n = read(pipefd[0], buf, sizeof(buf))) != 0) {
+		if (n > 0)
+			up += n;
+		else if (errno != EINTR)
+			break;
+	}
+	if (up < o->vms) {
+		fprintf(stderr, "fakehost: only %ld of %ld fake VMs started\n", up, o->vms);
+		kill_children();
+		return 1;
+	}
+	printf("ready %ld\n", o->vms);
+	fflush(stdout);
+	struct timespec limit = { .tv_sec = o->seconds };
+	while (o->seconds ? sigtimedwait(&sigs, NULL, &limit) < 0 && errno == EINTR
+			  : sigwaitinfo(&sigs, NULL) < 0)
+		;
+	kill_children();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .vms = -1, .vcpus = -1, .duty = -1, .index = -1, .ready_fd = -1 };
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--no-kvm"))
+			o.no_kvm = 1;
+		else if (!strcmp(a, "--kvm"))
+			o.no_kvm = 0;
+		else if (!v)
+			usage();
+		else if (!strcmp(a, "--vms"))
+			o.vms = number(v, 1, MAX_VMS), i++;
+		else if (!strcmp(a, "--vcpus"))
+			o.vcpus = number(v, 1, MAX_VCPUS), i++;
+		else if (!strcmp(a, "--duty"))
+			o.duty = number(v, 0, 100), i++;
+		else if (!strcmp(a, "--seconds"))
+			o.seconds = number(v, 0, 86400), i++;
+		else if (!strcmp(a, "--child"))
+			o.index = number(v, 0, MAX_VMS), i++;
+		else if (!strcmp(a, "--ready-fd"))
+			o.ready_fd = number(v, 0, 1 << 20), i++;
+		else if (!strcmp(a, "--parent"))
+			o.parent = (pid_t)number(v, 1, 1L << 30), i++;
+		else if (!strcmp(a, "-name") && o.index >= 0)
+			i++;	/* only there for vmtop's name parser */
+		else
+			usage();
+	}
+	if (o.index >= 0) {
+		if (o.vcpus < 1 || o.duty < 0 || o.ready_fd < 0)
+			usage();
+		return child_main(&o);
+	}
+	if (o.vms < 1 || o.vcpus < 1 || o.duty < 0)
+		usage();
+	return parent_main(&o);
+}
