@@ -35,10 +35,11 @@ tui_wait 'Sort: READY%|Sort: VCPU'
 tui_type N
 tui_wait 'Sort: NAME'
 arrow=$(tui_screen | sed -n 's/.*Sort: NAME\(.\{1,3\}\)  Delay.*/\1/p')
+case $arrow in
+▲) flipped=▼ ;; ▼) flipped=▲ ;; ^) flipped=v ;; v) flipped='\^' ;; *) fail "no sort direction in the status line" ;;
+esac
 tui_type R
-tui_wait 'Sort: NAME'
-sleep 0.3
-[ "$(tui_screen | sed -n 's/.*Sort: NAME\(.\{1,3\}\)  Delay.*/\1/p')" != "$arrow" ] || fail "R did not flip the direction"
+tui_wait "Sort: NAME$flipped  Delay"
 tui_type M
 tui_wait 'Sort: MEM'
 tui_type P
