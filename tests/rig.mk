@@ -19,6 +19,7 @@ tests_minivmm_LDADD = -lpthread
 tests_fakehost_SOURCES = tests/fakehost.c
 tests_fakehost_LDADD = -lpthread
 
-RIG_TESTS = tests/t_rig_guest_tcg.sh
+RIG_TESTS = tests/t_rig_guest_tcg.sh tests/t_rig_fakehost.sh tests/t_rig_minivmm.sh tests/t_rig_fakehost_kvm.sh \
+	tests/t_rig_kvm.sh
 TESTS += $(RIG_TESTS)
 EXTRA_DIST += tests/rig.sh $(RIG_TESTS)

@@ -6,6 +6,8 @@
 #   rig_start_guest NAME MODE [SMP [MEM_MB [QEMU_ARG...]]]
 #                                boot guest NAME in MODE (spin|pio|halt), wait until every vCPU reached it
 #   rig_pid NAME, rig_stop NAME, rig_stop_all, rig_qmp NAME JSON, rig_console NAME
+#   rig_track PID                also kill PID (a minivmm or fakehost the test started) when the rig stops
+#   rig_threads PID, rig_kvm_fds PID, rig_task_ticks PID TID, rig_wait_gone PID...   /proc helpers for tests
 # Settings: rig_accel (kvm, or tcg when KVM is not the point), RIG_QEMU_ARGS (extra qemu args for every guest),
 # RIG_TIMEOUT (seconds to reach the workload, default 20). Guests are killed on exit, INT and TERM.
 
@@ -41,6 +43,8 @@ rig_require_qemu() {
 rig_require_kvm() {
 	rig_require_qemu
 	[ -e /dev/kvm ] || rig_skip "/dev/kvm is missing (no KVM on this host: $(rig_kvm_hint))"
+	[ -c /dev/kvm ] || rig_skip "/dev/kvm is not a character device"
+	# only now: on a missing path sh's <> would create a file
 	( exec 3<>/dev/kvm ) 2>/dev/null || rig_skip "/dev/kvm cannot be opened read-write by $(id -un)"
 	[ -x "$RIG_MINIVMM" ] || { echo "rig: $RIG_MINIVMM missing: run make check" >&2; exit 99; }
 	_rig_why=$("$RIG_MINIVMM" --probe 2>&1)
@@ -136,7 +140,18 @@ rig_stop() {
 	return 0
 }
 
+rig_track() {
+	echo "$1" >>"$RIG_DIR/tracked"
+}
+
 rig_stop_all() {
+	if [ -f "$RIG_DIR/tracked" ]; then
+		while read -r _rig_p; do
+			kill -KILL "$_rig_p" 2>/dev/null
+			wait "$_rig_p" 2>/dev/null
+		done <"$RIG_DIR/tracked"
+		rm -f "$RIG_DIR/tracked"
+	fi
 	for _rig_f in "$RIG_DIR"/*.pid; do
 		[ -e "$_rig_f" ] || continue
 		_rig_f=${_rig_f##*/}
@@ -176,4 +191,36 @@ EOF
 		echo "rig: rig_qmp needs python3 or socat" >&2
 		return 1
 	fi
+}
+
+# One line per thread of PID: "TID COMM".
+rig_threads() {
+	for _rig_t in /proc/"$1"/task/*; do
+		[ -r "$_rig_t/comm" ] && echo "${_rig_t##*/} $(cat "$_rig_t/comm" 2>/dev/null)"
+	done
+}
+
+# The KVM descriptors PID holds, one target a line (anon_inode:kvm-vm, anon_inode:kvm-vcpu:N).
+rig_kvm_fds() {
+	for _rig_fd in /proc/"$1"/fd/*; do
+		readlink "$_rig_fd" 2>/dev/null
+	done | grep '^anon_inode:kvm-'
+}
+
+# utime + stime of thread TID of PID, in clock ticks (fields 14 and 15 of stat; the comm may hold spaces).
+rig_task_ticks() {
+	sed 's/.*) //' "/proc/$1/task/$2/stat" 2>/dev/null | awk '{print $12 + $13}'
+}
+
+# Wait (at most 5 s) until every PID is gone or a zombie; false if one is still running.
+rig_wait_gone() {
+	_rig_i=0
+	for _rig_p in "$@"; do
+		while rig_alive "$_rig_p"; do
+			[ $_rig_i -lt 50 ] || return 1
+			sleep 0.1
+			_rig_i=$((_rig_i + 1))
+		done
+	done
+	return 0
 }

@@ -1,0 +1,37 @@
+# t_rig_kvm.sh - real qemu -accel kvm guests from the rig (needs KVM, else SKIP): a spin guest's vCPU thread
+# "CPU 0/KVM" burns more than half a CPU; a pio guest exits to KVM (QMP query-stats, where qemu has it).
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/rig.sh"
+rig_require_kvm
+hz=$(getconf CLK_TCK)
+
+rig_start_guest spinner spin 1 32 || fail "spin guest did not start"
+pid=$(rig_pid spinner)
+tid=$(rig_threads "$pid" | awk '$2 == "CPU" && $3 == "0/KVM" {print $1}')
+[ -n "$tid" ] || fail "no 'CPU 0/KVM' thread in qemu: $(rig_threads "$pid" | tr '\n' ';')"
+a=$(rig_task_ticks "$pid" "$tid")
+sleep 2
+b=$(rig_task_ticks "$pid" "$tid")
+[ $((b - a)) -gt "$hz" ] || fail "spin vCPU used $((b - a)) ticks in 2 s (more than $hz expected)"
+rig_stop spinner
+
+rig_start_guest porter pio 1 32 || fail "pio guest did not start"
+command -v python3 >/dev/null 2>&1 || { echo "note: no python3, query-stats not checked"; exit 0; }
+exits() {
+	rig_qmp porter '{"execute": "query-stats", "arguments": {"target": "vcpu"}}' | python3 -c '
+import json, sys
+reply = json.load(sys.stdin)
+if "error" in reply:
+    print("none")
+else:
+    print(sum(s["value"] for r in reply["return"] for p in r["stats"] for s in [p] if s["name"] == "exits"))'
+}
+e1=$(exits)
+if [ "$e1" = none ]; then
+	echo "note: this qemu has no query-stats; pio exits not checked"
+	exit 0
+fi
+sleep 1
+e2=$(exits)
+[ $((e2 - e1)) -gt 1000 ] || fail "pio guest: only $((e2 - e1)) exits in 1 s"
+exit 0
