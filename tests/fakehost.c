@@ -2,7 +2,8 @@
  * fakehost - a host simulator for scale tests and benchmarks: N fake VM processes that vmtop discovers as VMs.
  * Each child re-execs this program with a qemu-like command line (-name guest=fake-I,debug-threads=on), holds
  * real KVM descriptors (KVM_CREATE_VM and one KVM_CREATE_VCPU per vCPU, never run) and runs one thread per vCPU,
- * named "CPU k/KVM" like qemu's, that burns DUTY percent of a CPU in user space in ~10 ms busy/sleep slices.
+ * named "CPU k/KVM" like qemu's, that burns DUTY percent of a CPU in user space in busy/sleep slices (10 ms, or
+ * longer for small duties so that the busy part is >= 1 ms; DUTY 0 threads never wake).
  * --no-kvm starts the same processes and threads without KVM descriptors (hosts without KVM: vmtop then sees no
  * VMs, so what it measures there is the cost of scanning, not of VMs).
  * usage: fakehost --vms N --vcpus K --duty PCT [--seconds S] [--no-kvm]
@@ -25,6 +26,7 @@
 
 #define EXIT_SKIP 77
 #define SLICE_NS 10000000L	/* busy/sleep period: short enough that any refresh interval sees the duty */
+#define MIN_BUSY_NS 1000000L	/* 2000 threads waking every 10 ms swamp a 2-CPU host: stretch small duties */
 #define MAX_VMS 10000
 #define MAX_VCPUS 64
 
@@ -72,13 +74,17 @@ static void *vcpu_thread(void *arg)
 
 	snprintf(name, sizeof(name), "CPU %ld/KVM", index);
 	prctl(PR_SET_NAME, name);
+	if (duty == 0)
+		for (;;)
+			pause();
+	long slice = SLICE_NS * duty / 100 >= MIN_BUSY_NS ? SLICE_NS : MIN_BUSY_NS * 100 / duty;
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (;;) {
 		long long start = (long long)next.tv_sec * 1000000000LL + next.tv_nsec;
-		while (now_ns() < start + SLICE_NS * duty / 100)
+		while (now_ns() < start + slice * duty / 100)
 			work++;
-		next.tv_nsec += SLICE_NS;
-		if (next.tv_nsec >= 1000000000L) {
+		next.tv_nsec += slice;
+		while (next.tv_nsec >= 1000000000L) {
 			next.tv_nsec -= 1000000000L;
 			next.tv_sec++;
 		}
