@@ -22,4 +22,15 @@ rig_qmp tcg-smp '{"execute": "query-cpus-fast"}' | grep -o '"cpu-index": [0-9]*'
 pid=$(rig_pid tcg-smp)
 rig_stop tcg-smp
 [ ! -d "/proc/$pid" ] || [ "$(sed 's/.*) //' "/proc/$pid/stat" | cut -c1)" = Z ] || fail "guest still runs after rig_stop"
+
+# extra qemu arguments reach qemu (the network tests pass -netdev/-device this way)
+rig_start_guest tcg-extra halt 1 32 -rtc base=utc || fail "guest with extra qemu args did not start"
+tr '\0' ' ' <"/proc/$(rig_pid tcg-extra)/cmdline" | grep -q -- '-rtc base=utc' || fail "extra qemu args lost"
+rig_stop tcg-extra
+
+# a test interrupted mid-way still stops its guests (the rig's INT trap)
+sh -c '. "$top_srcdir/tests/rig.sh"; rig_accel=tcg; rig_start_guest tcg-int halt 1 32 || exit 1
+	rig_pid tcg-int >"$0"; kill -INT $$; sleep 5' "$TEST_TMP/int.pid"
+pid=$(cat "$TEST_TMP/int.pid") || fail "no pid from the interrupted rig"
+rig_wait_gone "$pid" || fail "guest outlived an interrupted test"
 exit 0
