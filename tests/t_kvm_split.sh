@@ -10,7 +10,7 @@ rig_start_guest spinner spin 1 64 || fail "spin guest did not start"
 rig_start_guest porter pio 1 64 || fail "pio guest did not start"
 "$top_builddir/tests/minivmm" --vcpus 1 --seconds 60 pio >"$TEST_TMP/minivmm.out" 2>&1 &
 mini=$!
-trap 'kill $mini 2>/dev/null; rig_stop_all; rm -rf "$TEST_TMP"' EXIT
+rig_track $mini
 for _ in $(seq 50); do grep -q ready "$TEST_TMP/minivmm.out" && break; sleep 0.1; done
 grep -q ready "$TEST_TMP/minivmm.out" || fail "minivmm did not start: $(cat "$TEST_TMP/minivmm.out")"
 
