@@ -5,8 +5,9 @@
 # Without /dev/kvm the simulator runs with --no-kvm: the same processes and `CPU k/KVM` threads but no KVM fds, so
 # vmtop scans them and finds no VM; such rows are marked "scan" (the cost of looking, not of following VMs).
 # The simulated vCPUs idle by default (DUTY=0): 500 x 4 busy threads would overload a small host and measure the
-# scheduler, not the tools. Per-refresh cost is the difference between a long and a short run divided by the extra refreshes, so start-up
-# (vmtop's first full /proc scan, top's set-up) is not counted as refresh cost; start-up is printed apart.
+# scheduler, not the tools. Per-refresh cost is the difference between a long and a short run divided by the
+# extra refreshes, so start-up (vmtop's first full /proc scan, top's set-up) is not counted as refresh cost;
+# start-up is printed apart.
 set -u
 build=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 vmtop=$build/vmtop
@@ -44,6 +45,9 @@ for n in ${VMS:-0 10 100 500}; do
 			grep -q ready "/tmp/fakehost.$$" && break
 			wait $fh 2>/dev/null
 		done
+		# vmtop rescans a process's descriptors every refresh for its first 10 s (a VMM opens /dev/kvm
+		# soon after exec); wait that out to measure the steady state of a host whose VMs run.
+		grep -q ready "/tmp/fakehost.$$" && sleep "${SETTLE:-11}"
 		if ! grep -q ready "/tmp/fakehost.$$"; then
 			echo "$n VMs: skipped ($(head -n 1 "/tmp/fakehost.$$"))"
 			kill $fh 2>/dev/null

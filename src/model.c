@@ -151,9 +151,7 @@ static void thread_split(struct thread_stat *ts, const struct thread_sample *a, 
 static void vm_split(struct vm_stat *vs, const struct vm_sample *cur, const struct vm_sample *prev,
 		     double interval, double prev_uptime, bool guest_unknown)
 {
-	static long hz;
-	if (!hz)
-		hz = sysconf(_SC_CLK_TCK);
+	long hz = clk_tck();
 	double ticks_per_pct = hz * interval / 100.0, ns_per_pct = 1e9 * interval / 100.0;
 	vs->total = vs->guest = vs->vmm_user = vs->kernel = vs->vhost = vs->ready = NAN;
 	vs->threads = xcalloc(cur->nthreads, sizeof(*vs->threads));

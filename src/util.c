@@ -65,6 +65,22 @@ double clock_mono(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The clock /proc's starttime counts from (time since boot, suspend included). */
+double clock_boot(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+long clk_tck(void)
+{
+	static long hz;
+	if (!hz)
+		hz = sysconf(_SC_CLK_TCK);
+	return hz > 0 ? hz : 100;
+}
+
 double clock_real(void)
 {
 	struct timespec ts;

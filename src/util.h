@@ -12,6 +12,8 @@ void *xrealloc(void *p, size_t n);
  * Returns bytes read or -1 (errno set). One open, one read: /proc files are generated on read. */
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
 double clock_mono(void);
+double clock_boot(void);
+long clk_tck(void);	/* USER_HZ of /proc tick counts */
 double clock_real(void);
 /* Copies src into dst of size n, always terminated; returns dst. */
 char *str_copy(char *dst, const char *src, size_t n);

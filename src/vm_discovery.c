@@ -27,7 +27,7 @@
 
 struct proc_entry {
 	pid_t pid;
-	double first_seen;
+	double born;		/* start time, seconds since boot (CLOCK_BOOTTIME's base); -1 unknown */
 	bool kthread;
 	bool is_vm;
 	bool moved;		/* carried over to the new table during a scan */
@@ -211,9 +211,12 @@ static void classify_new(struct vm_discovery *d, struct proc_entry *e)
 	if (!open || !close)
 		return;
 	unsigned long flags = 0;
-	/* after ")": state ppid pgrp session tty_nr tpgid flags */
-	if (sscanf(close + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+	unsigned long long start = 0;
+	/* after ")": state ppid pgrp session tty_nr tpgid flags, 12 fields, then starttime (field 22) */
+	if (sscanf(close + 1, " %*c %*d %*d %*d %*d %*d %lu %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   &flags, &start) != 2)
 		return;
+	e->born = (double)start / clk_tck();
 	e->kthread = (flags & PF_KTHREAD) != 0;
 	if (e->kthread) {
 		*close = '\0';
@@ -271,7 +274,8 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 {
 	size_t npids;
 	pid_t *pids = list_pids(&npids);
-	double now = clock_mono();
+	/* young by the process's own start time, so vmtop's start does not make every process look new */
+	double now = clock_boot();
 	struct proc_entry *next = xcalloc(npids, sizeof(*next));
 	d->gen++;
 	d->denied = false;
@@ -282,7 +286,7 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			/* A PID missing from the last listing is a new process: reuse within one refresh would
 			 * need the PID space to wrap. */
 			e->pid = pids[i];
-			e->first_seen = now;
+			e->born = -1;
 			classify_new(d, e);
 			continue;
 		}
@@ -295,7 +299,7 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			continue;
 		unsigned long slot = (unsigned long)e->pid + d->gen;
 		if (e->is_vm ? slot % VM_RESCAN_PERIOD == 0
-			     : now - e->first_seen < YOUNG_SECONDS || slot % ROLLING_PERIOD == 0)
+			     : (e->born >= 0 && now - e->born < YOUNG_SECONDS) || slot % ROLLING_PERIOD == 0)
 			scan_fds(d, e);
 	}
 	for (size_t i = 0; i < d->nentries; i++)
