@@ -21,6 +21,7 @@ if [ -x "$fakehost" ]; then
 		fh=$!
 		for _ in $(seq 600); do grep -q ready "$out" && break; kill -0 "$fh" 2>/dev/null || break; sleep 0.1; done
 		if grep -q ready "$out"; then
+			sleep "${SETTLE:-11}"	# past vmtop's every-refresh rescan of processes younger than 10 s
 			kind="$vms simulated VMs x 4 vCPUs${mode:+ (--no-kvm: scan only, no KVM here)}"
 			break
 		fi
