@@ -159,6 +159,16 @@ static void fill_host(struct model *m)
 	h->nwarnings = 1;
 }
 
+static void fake_model_free(struct model *m)
+{
+	for (size_t i = 0; i < m->nvms; i++) {
+		free(m->vms[i].threads);
+		free(m->vms[i].taps);
+	}
+	free(m->vms);
+	memset(m, 0, sizeof(*m));
+}
+
 void session_refresh(struct session *s)
 {
 	static bool runner_gone;
@@ -167,12 +177,7 @@ void session_refresh(struct session *s)
 		runner_gone = true;
 	const char *env = getenv("TUI_FAKE_VMS");
 	size_t more = env ? strtoul(env, NULL, 10) : 0, n = 0;
-	for (size_t i = 0; i < m->nvms; i++) {
-		free(m->vms[i].threads);
-		free(m->vms[i].taps);
-	}
-	free(m->vms);
-	memset(m, 0, sizeof(*m));
+	fake_model_free(m);
 	m->vms = calloc(NFIXED + more, sizeof(*m->vms));
 	if (!m->vms)
 		abort();
@@ -213,6 +218,7 @@ int main(int argc, char **argv)
 	s.opt = &opt;
 	session_refresh(&s);
 	status = tui_run(&s);
+	fake_model_free(&s.model);
 	options_free(&opt);
 	return status;
 }

@@ -29,7 +29,7 @@ trap tui_cleanup EXIT
 # tui_start COLS ROWS: a pane of that size running a plain shell, ready for tui_type. TERM is what tmux
 # emulates (screen; TUI_TERM overrides), so its keys (Home = \E[1~) are the ones terminfo lists.
 tui_start() {
-	tm new-session -d -s t -x "$1" -y "$2" "env -i PATH='$PATH' HOME='$TEST_TMP' TERM=${TUI_TERM:-screen} PS1='$ ' sh" ||
+	tm new-session -d -s t -x "$1" -y "$2" "env -i PATH='$PATH' HOME='$TEST_TMP' LSAN_OPTIONS='${LSAN_OPTIONS:-}' TERM=${TUI_TERM:-screen} PS1='$ ' sh" ||
 		fail "cannot start tmux"
 	# The window follows the size we set, not the size of a client (there is none).
 	tm set-option -g window-size manual >/dev/null 2>&1
