@@ -32,7 +32,6 @@ struct vms_collector {
 	struct guest_accounting *ga;
 	struct vcpu_tid *found;
 	size_t nfound;
-	bool warned_denied;
 };
 
 enum { I_TID, I_CMD, I_UTIME, I_STIME, I_GTIME, I_BEGAN, I_CPU };
@@ -201,11 +200,12 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 {
 	size_t nvms;
 	struct vm_info *vms = vm_discovery_scan(vc->disc, &nvms);
-	if (vm_discovery_denied(vc->disc) && !vc->warned_denied) {
+	/* every refresh, so the views keep showing it; the session prints the first sample's warnings once */
+	if (vm_discovery_denied(vc->disc))
 		host_sample_warn(s, _("some processes' descriptors are not readable: VMs of other users are not "
 				      "shown (run as root or with CAP_SYS_PTRACE)"));
-		vc->warned_denied = true;
-	}
+	if (nvms == 0 && access("/dev/kvm", F_OK) != 0)
+		host_sample_warn(s, _("no /dev/kvm on this host: no KVM virtual machine can run here"));
 	s->vms = xcalloc(nvms, sizeof(*s->vms));
 	s->nvms = nvms;
 
