@@ -5,12 +5,15 @@ need jq
 rig_require_kvm
 rig_start_guest stays halt 1 64 || fail "guest did not start"
 rig_start_guest goes spin 1 64 || fail "guest did not start"
+# what vmtop says at start on this host anyway (missing permissions, ...), so only new complaints count
+"$VMTOP" -b -n 1 -d 0.1 -o json >/dev/null 2>"$TEST_TMP/err.base" || fail "vmtop exit $?"
 "$VMTOP" -b -n 8 -d 0.5 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" &
 top=$!
 sleep 1.6
 kill -9 "$(rig_pid goes)"
 wait $top || fail "vmtop exit $? after a VM vanished: $(cat "$TEST_TMP/err")"
-[ ! -s "$TEST_TMP/err" ] || fail "vmtop complained: $(cat "$TEST_TMP/err")"
+grep -v -x -F -f "$TEST_TMP/err.base" "$TEST_TMP/err" >"$TEST_TMP/err.new"
+[ ! -s "$TEST_TMP/err.new" ] || fail "vmtop complained: $(cat "$TEST_TMP/err.new")"
 head -n 2 "$TEST_TMP/json" | jq -e 'select(.vms | any(.name == "goes"))' >/dev/null || fail "VM never listed"
 tail -n 3 "$TEST_TMP/json" | jq -e -s 'all(.vms | all(.name != "goes")) and all(.vms | any(.name == "stays"))' \
 	>/dev/null || fail "killed VM still listed, or the other one lost"
