@@ -160,8 +160,9 @@ void perf_agg_finish(struct perf_agg *a, struct perf_sample *out)
 	for (size_t i = 0; i < a->n; i++) {
 		out->threads[i].tid = a->entries[i].tid;
 		memcpy(out->threads[i].counts, a->entries[i].counts, sizeof(out->threads[i].counts));
-		a->slots[slot_of(a, a->entries[i].tid)] = 0;
 	}
+	/* all at once: clearing slot by slot breaks the probe chains of entries placed after a collision */
+	memset(a->slots, 0, a->nslots * sizeof(*a->slots));
 	qsort(out->threads, out->nthreads, sizeof(*out->threads), cmp_tid);
 	a->n = 0;
 	a->total = a->lost = a->idle = 0;

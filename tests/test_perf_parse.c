@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collect_perf.h"
 #include "ksyms.h"
@@ -149,6 +150,32 @@ static void test_many(const struct ksyms *ks)
 	perf_agg_free(a);
 }
 
+/* Many refreshes of a few colliding TIDs: each interval starts from an empty index (a stale slot once made the
+ * lookup spin forever), and each interval's samples all land on its own TIDs. */
+static void test_refreshes(const struct ksyms *ks)
+{
+	struct perf_agg *a = perf_agg_new();
+	unsigned seed = 1;
+	bool ok = true;
+	alarm(30);	/* a regression hangs: let SIGALRM fail the test instead */
+	for (int round = 0; round < 1000 && ok; round++) {
+		for (int k = 0; k < 60; k++) {
+			seed = seed * 1103515245u + 12345u;
+			add_sample(a, ks, PERF_RECORD_MISC_USER, IP_USER, 1 + (seed >> 8) % 4000000);
+		}
+		struct perf_sample out = { 0 };
+		perf_agg_finish(a, &out);
+		unsigned long sum = 0;
+		for (size_t i = 0; i < out.nthreads; i++)
+			for (int c = 0; c < COMP__COUNT; c++)
+				sum += out.threads[i].counts[c];
+		ok = sum == 60 && out.nthreads <= 60;
+		free(out.threads);
+	}
+	CHECK(ok);
+	perf_agg_free(a);
+}
+
 int main(void)
 {
 	struct ksyms *ks = test_ksyms();
@@ -157,6 +184,7 @@ int main(void)
 		return unit_done("test_perf_parse");
 	test_modes(ks);
 	test_many(ks);
+	test_refreshes(ks);
 	ksyms_free(ks);
 	return unit_done("test_perf_parse");
 }
