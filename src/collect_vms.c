@@ -34,6 +34,8 @@ struct vms_collector {
 	size_t nfound;
 };
 
+#define PIDS_PER_SELECT 255	/* libproc2's FILL_ID_MAX */
+
 enum { I_TID, I_CMD, I_UTIME, I_STIME, I_GTIME, I_BEGAN, I_CPU };
 static enum pids_item thread_items[] = {
 	PIDS_ID_TID, PIDS_CMD, PIDS_TICS_USER, PIDS_TICS_SYSTEM, PIDS_TICS_GUEST, PIDS_TICS_BEGAN,
@@ -226,24 +228,33 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 	}
 	qsort(owners, nsel, sizeof(*owners), cmp_sel);
 	size_t *caps = xcalloc(nvms, sizeof(size_t));
-	struct pids_fetch *f = nsel ? procps_pids_select(vc->pids, sel, (int)nsel, PIDS_SELECT_PID_THREADS) : NULL;
 	int owner = -1;
 	bool owner_is_kthread = false;
-	for (int r = 0; f && r < f->counts->total; r++) {
-		struct pids_stack *st = f->stacks[r];
-		pid_t tid = st->head[I_TID].result.s_int;
-		struct sel_entry key = { tid, 0 };
-		const struct sel_entry *hit = bsearch(&key, owners, nsel, sizeof(*owners), cmp_sel);
-		if (hit) {
-			owner = hit->owner;
-			owner_is_kthread = tid != vms[owner].pid;
+	/* libproc2 takes at most FILL_ID_MAX (255) PIDs per selection: select in chunks; each chunk's first
+	 * row is one of its selected PIDs, so the owner is always known */
+	for (size_t from = 0; from < nsel; from += PIDS_PER_SELECT) {
+		int chunk = (int)(nsel - from < PIDS_PER_SELECT ? nsel - from : PIDS_PER_SELECT);
+		errno = 0;
+		struct pids_fetch *f = procps_pids_select(vc->pids, sel + from, chunk, PIDS_SELECT_PID_THREADS);
+		if (!f)
+			host_sample_warn(s, _("cannot read the threads of %d VM processes (libproc2: %s)"), chunk,
+					 strerror(errno ? errno : EINVAL));
+		for (int r = 0; f && r < f->counts->total; r++) {
+			struct pids_stack *st = f->stacks[r];
+			pid_t tid = st->head[I_TID].result.s_int;
+			struct sel_entry key = { tid, 0 };
+			const struct sel_entry *hit = bsearch(&key, owners, nsel, sizeof(*owners), cmp_sel);
+			if (hit) {
+				owner = hit->owner;
+				owner_is_kthread = tid != vms[owner].pid;
+			}
+			if (owner < 0)
+				continue;
+			int index = -1;
+			enum thread_role role = owner_is_kthread ? ROLE_VHOST
+								 : thread_role_from_comm(st->head[I_CMD].result.str, &index);
+			add_thread(&s->vms[owner], &caps[owner], st, role, index);
 		}
-		if (owner < 0)
-			continue;
-		int index = -1;
-		enum thread_role role = owner_is_kthread ? ROLE_VHOST
-							 : thread_role_from_comm(st->head[I_CMD].result.str, &index);
-		add_thread(&s->vms[owner], &caps[owner], st, role, index);
 	}
 	free(caps);
 	free(sel);
