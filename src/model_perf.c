@@ -55,6 +55,7 @@ static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, doub
 			  bool *claimed, bool estimate)
 {
 	unsigned long vm_counts[COMP__COUNT] = { 0 };
+	unsigned long est_guest = 0, est_samples = 0;	/* of the threads whose time is not in vs->vhost */
 	for (size_t t = 0; t < vs->nthreads; t++) {
 		struct thread_stat *ts = &vs->threads[t];
 		size_t idx;
@@ -63,6 +64,10 @@ static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, doub
 			claimed[idx] = true;
 			for (int c = 0; c < COMP__COUNT; c++)
 				vm_counts[c] += pc->counts[c];
+			if (ts->role != ROLE_VHOST) {
+				est_guest += pc->counts[COMP_GUEST];
+				est_samples += sum_counts(pc->counts);
+			}
 		}
 		if (estimate && ts->role == ROLE_VCPU)
 			ts->guest = estimate_guest(ts->total, &ts->kernel, pc ? pc->counts[COMP_GUEST] : 0,
@@ -72,11 +77,11 @@ static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, doub
 		vs->components[c] = vm_counts[c] / samples_per_pct;
 	vs->components_valid = true;
 	if (estimate) {
-		/* vhost threads' time is in vs->vhost, not kernel: the share is of the non-vhost threads' samples */
-		unsigned long samples = sum_counts(vm_counts) - vm_counts[COMP_VHOST];
+		/* vhost threads' time is in vs->vhost, not kernel: the share is of the other threads' samples
+		 * (all of them, whatever code they were in) */
 		double rest = vs->total - (isnan(vs->vhost) ? 0 : vs->vhost);
 		double kernel = vs->kernel;
-		vs->guest = estimate_guest(rest, &kernel, vm_counts[COMP_GUEST], samples);
+		vs->guest = estimate_guest(rest, &kernel, est_guest, est_samples);
 		if (!isnan(vs->guest)) {
 			vs->kernel = kernel;
 			vs->guest_estimated = true;
