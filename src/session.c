@@ -9,6 +9,23 @@
 #include "nls.h"
 #include "session.h"
 
+/* Keeps only the VMs -p asked for; the host summary still counts every VM. */
+static void apply_pid_filter(struct model *m, const struct options *opt)
+{
+	if (!opt->npids)
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < m->nvms; i++) {
+		if (options_wants_pid(opt, m->vms[i].pid)) {
+			m->vms[k++] = m->vms[i];
+		} else {
+			free(m->vms[i].threads);
+			free(m->vms[i].taps);
+		}
+	}
+	m->nvms = k;
+}
+
 int session_open(struct session *s, const struct options *opt, bool quiet)
 {
 	char why[256] = "";
@@ -25,6 +42,7 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 	collector_sample(s->collector, &s->samples[0]);
 	s->cur = 0;
 	model_update(&s->model, NULL, &s->samples[0]);
+	apply_pid_filter(&s->model, opt);	/* the UI draws this first model */
 	if (!quiet) {
 		const struct host_sample *h = &s->samples[0];
 		for (int i = 0; i < h->nwarnings; i++)
@@ -33,23 +51,6 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 			fprintf(stderr, "vmtop: %s; %s\n", h->perf.why_off, _("showing the rest without the module split"));
 	}
 	return 0;
-}
-
-/* Keeps only the VMs -p asked for; the host summary still counts every VM. */
-static void apply_pid_filter(struct model *m, const struct options *opt)
-{
-	if (!opt->npids)
-		return;
-	size_t k = 0;
-	for (size_t i = 0; i < m->nvms; i++) {
-		if (options_wants_pid(opt, m->vms[i].pid)) {
-			m->vms[k++] = m->vms[i];
-		} else {
-			free(m->vms[i].threads);
-			free(m->vms[i].taps);
-		}
-	}
-	m->nvms = k;
 }
 
 void session_refresh(struct session *s)
