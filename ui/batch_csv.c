@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "fmt.h"
 
 static void csv_str(FILE *out, const char *s)
 {
@@ -48,7 +49,8 @@ void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int 
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct vm_stat *v = &m->vms[order[i]];
 		fprintf(out, "%.3f,%.3f,%d,", m->time, m->interval, (int)v->pid);
-		csv_str(out, v->name);
+		char name[VM_NAME_MAX];
+		csv_str(out, fmt_name(name, sizeof(name), v->name, 0));
 		fprintf(out, ",%d", v->nr_vcpus);
 		csv_num(out, v->total);
 		csv_num(out, v->guest);

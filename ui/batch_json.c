@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "fmt.h"
 
 /* A JSON string; bytes that are not valid UTF-8 become U+FFFD so the line always parses. */
 static void json_str(FILE *out, const char *s)
@@ -25,12 +26,9 @@ static void json_str(FILE *out, const char *s)
 			fputc(c, out);
 			p++;
 		} else {
-			int len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-			bool ok = len > 0 && (len != 4 || c < 0xf5);
-			for (int i = 1; ok && i < len; i++)
-				ok = (p[i] & 0xc0) == 0x80;
-			if (ok) {
-				fwrite(p, 1, (size_t)len, out);
+			size_t len = fmt_utf8_len((const char *)p);
+			if (len) {
+				fwrite(p, 1, len, out);
 				p += len;
 			} else {
 				fputs("\\ufffd", out);

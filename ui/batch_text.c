@@ -51,7 +51,9 @@ void batch_text_print(FILE *out, const struct model *m, const size_t *order, con
 		char p[6][16], rss[16], guest[18];
 		fmt_pct(p[0], 16, v->guest);
 		snprintf(guest, sizeof(guest), "%s%s", v->guest_estimated && !isnan(v->guest) ? "~" : "", p[0]);
-		fprintf(out, "%7d %-20.20s %4d %7s %7s %7s %7s %7s %7s %7s\n", (int)v->pid, v->name, v->nr_vcpus,
+		char name[4 * 20 + 1];
+		fprintf(out, "%7d %s %4d %7s %7s %7s %7s %7s %7s %7s\n", (int)v->pid,
+			fmt_name(name, sizeof(name), v->name, 20), v->nr_vcpus,
 			fmt_pct(p[1], 16, v->total), guest, fmt_pct(p[2], 16, v->vmm_user),
 			fmt_pct(p[3], 16, v->kernel), fmt_pct(p[4], 16, v->vhost), fmt_pct(p[5], 16, v->ready),
 			fmt_kib(rss, 16, (long long)v->rss_kib));

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "fmt.h"
@@ -58,5 +60,51 @@ const char *fmt_uptime(char *buf, size_t len, double seconds)
 		snprintf(buf, len, "%ld day%s, %2ld:%02ld", days, days == 1 ? "" : "s", hours, mins);
 	else
 		snprintf(buf, len, "%2ld:%02ld", hours, mins);
+	return buf;
+}
+
+size_t fmt_utf8_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t len = c < 0xc2 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
+	if (!len)
+		return 0;
+	/* the second byte's range narrows for E0 (no overlong), ED (no surrogates), F0 and F4 */
+	unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+	unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+const char *fmt_name(char *buf, size_t len, const char *s, int width)
+{
+	size_t o = 0;
+	int chars = 0;
+	while (*s && (width <= 0 || chars < width)) {
+		size_t n = fmt_utf8_len(s);
+		bool bad = n == 0 || (n == 1 && ((unsigned char)*s < 0x20 || *s == 0x7f));
+		size_t out = bad ? 1 : n;
+		if (o + out >= len)
+			break;
+		if (bad)
+			buf[o] = '?';
+		else
+			memcpy(buf + o, s, n);
+		o += out;
+		s += bad ? 1 : n;
+		chars++;
+	}
+	while (width > 0 && chars < width && o + 1 < len) {
+		buf[o++] = ' ';
+		chars++;
+	}
+	buf[o] = '\0';
 	return buf;
 }

@@ -12,5 +12,11 @@ const char *fmt_kib(char *buf, size_t len, long long kib);
 const char *fmt_rate(char *buf, size_t len, double bytes_per_s);
 /* Seconds as "3 days, 04:05" like uptime. */
 const char *fmt_uptime(char *buf, size_t len, double seconds);
+/* Bytes of the well-formed UTF-8 character at s (1 for ASCII), 0 when ill-formed (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF). */
+size_t fmt_utf8_len(const char *s);
+/* A name safe for a terminal: control characters and ill-formed UTF-8 become '?'; with width > 0, cut to at
+ * most width characters and padded with spaces to width (names come from command lines anyone can set). */
+const char *fmt_name(char *buf, size_t len, const char *s, int width);
 
 #endif
