@@ -54,6 +54,12 @@ static void ticks_from_stack(struct stat_stack *st, struct cpu_ticks *t)
 
 int stat_collect(struct stat_collector *sc, struct host_sample *s)
 {
+	/* first: the model needs uptime to tell threads born in the interval, even if /proc/stat fails */
+	double idle;
+	if (procps_uptime(&s->uptime, &idle) < 0)
+		s->uptime = -1;
+	if (procps_loadavg(&s->loadavg[0], &s->loadavg[1], &s->loadavg[2]) < 0)
+		s->loadavg[0] = s->loadavg[1] = s->loadavg[2] = -1;
 	struct stat_reaped *r = procps_stat_reap(sc->stat, STAT_REAP_CPUS_ONLY, cpu_items,
 						 sizeof(cpu_items) / sizeof(cpu_items[0]));
 	if (!r)
@@ -74,11 +80,6 @@ int stat_collect(struct stat_collector *sc, struct host_sample *s)
 		s->mem_total_kib = MEMINFO_GET(sc->mem, MEMINFO_MEM_TOTAL, ul_int);
 		s->mem_avail_kib = MEMINFO_GET(sc->mem, MEMINFO_MEM_AVAILABLE, ul_int);
 	}
-	double idle;
-	if (procps_uptime(&s->uptime, &idle) < 0)
-		s->uptime = -1;
-	if (procps_loadavg(&s->loadavg[0], &s->loadavg[1], &s->loadavg[2]) < 0)
-		s->loadavg[0] = s->loadavg[1] = s->loadavg[2] = -1;
 	return 0;
 }
 

@@ -175,7 +175,7 @@ static void vm_split(struct vm_stat *vs, const struct vm_sample *cur, const stru
 		struct thread_sample born = { .start_ticks = b->start_ticks };
 		if (a && a->start_ticks != b->start_ticks)
 			a = NULL;	/* TID reused */
-		if (!a && b->start_ticks >= prev_uptime * hz)
+		if (!a && prev_uptime > 0 && b->start_ticks >= prev_uptime * hz)
 			a = &born;	/* started during the interval: all its time is in it */
 		if (!a)
 			continue;
