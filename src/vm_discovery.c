@@ -31,6 +31,7 @@ struct proc_entry {
 	bool kthread;
 	bool is_vm;
 	bool moved;		/* carried over to the new table during a scan */
+	bool denied;		/* its descriptors could not be read at its last scan */
 	pid_t vhost_of;		/* kernel thread "vhost-PID": the VM it serves */
 	struct vm_info vm;
 };
@@ -117,7 +118,7 @@ static void read_identity(int piddir, struct vm_info *vm)
 }
 
 /* Scans the descriptors of pid; fills e->vm when it holds a KVM VM. */
-static void scan_fds(struct vm_discovery *d, struct proc_entry *e)
+static void scan_fds(struct proc_entry *e)
 {
 	char path[32];
 	snprintf(path, sizeof(path), "/proc/%d", (int)e->pid);
@@ -125,9 +126,8 @@ static void scan_fds(struct vm_discovery *d, struct proc_entry *e)
 	if (piddir < 0)
 		return;
 	int fddir = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	e->denied = fddir < 0 && (errno == EACCES || errno == EPERM);
 	if (fddir < 0) {
-		if (errno == EACCES || errno == EPERM)
-			d->denied = true;
 		close(piddir);
 		return;
 	}
@@ -201,7 +201,7 @@ static void scan_fds(struct vm_discovery *d, struct proc_entry *e)
 }
 
 /* Reads comm and flags of a new process: kernel threads have no descriptors to scan. */
-static void classify_new(struct vm_discovery *d, struct proc_entry *e)
+static void classify_new(struct proc_entry *e)
 {
 	char path[48], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)e->pid);
@@ -226,7 +226,7 @@ static void classify_new(struct vm_discovery *d, struct proc_entry *e)
 			e->vhost_of = owner;
 		return;
 	}
-	scan_fds(d, e);
+	scan_fds(e);
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -278,7 +278,6 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 	double now = clock_boot();
 	struct proc_entry *next = xcalloc(npids, sizeof(*next));
 	d->gen++;
-	d->denied = false;
 	for (size_t i = 0; i < npids; i++) {
 		struct proc_entry *old = find_entry(d->entries, d->nentries, pids[i]);
 		struct proc_entry *e = &next[i];
@@ -287,7 +286,7 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			 * need the PID space to wrap. */
 			e->pid = pids[i];
 			e->born = -1;
-			classify_new(d, e);
+			classify_new(e);
 			continue;
 		}
 		*e = *old;
@@ -300,7 +299,7 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 		unsigned long slot = (unsigned long)e->pid + d->gen;
 		if (e->is_vm ? slot % VM_RESCAN_PERIOD == 0
 			     : (e->born >= 0 && now - e->born < YOUNG_SECONDS) || slot % ROLLING_PERIOD == 0)
-			scan_fds(d, e);
+			scan_fds(e);
 	}
 	for (size_t i = 0; i < d->nentries; i++)
 		if (!d->entries[i].moved)
@@ -324,9 +323,13 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 	}
 
 	d->nout = 0;
-	for (size_t i = 0; i < npids; i++)
+	d->denied = false;	/* from every live process's last scan, so the warning does not come and go */
+	for (size_t i = 0; i < npids; i++) {
 		if (next[i].is_vm)
 			d->nout++;
+		if (next[i].denied)
+			d->denied = true;
+	}
 	free(d->out);
 	d->out = xcalloc(d->nout, sizeof(*d->out));
 	size_t k = 0;
