@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,33 +201,55 @@ static void scan_fds(struct proc_entry *e)
 	close(piddir);
 }
 
-/* Reads comm and flags of a new process: kernel threads have no descriptors to scan. */
-static void classify_new(struct proc_entry *e)
+/* Reads /proc/PID/stat: flags and start time (seconds since boot); *comm points at the name inside buf. */
+static bool read_stat(pid_t pid, char *buf, size_t len, unsigned long *flags, double *born, char **comm)
 {
-	char path[48], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)e->pid);
-	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
-		return;
+	char path[48];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_file_at(AT_FDCWD, path, buf, len) < 0)
+		return false;
 	char *open = strchr(buf, '('), *close = strrchr(buf, ')');
 	if (!open || !close)
-		return;
-	unsigned long flags = 0;
+		return false;
 	unsigned long long start = 0;
 	/* after ")": state ppid pgrp session tty_nr tpgid flags, 12 fields, then starttime (field 22) */
 	if (sscanf(close + 1, " %*c %*d %*d %*d %*d %*d %lu %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-		   &flags, &start) != 2)
+		   flags, &start) != 2)
+		return false;
+	*born = (double)start / clk_tck();
+	*close = '\0';
+	*comm = open + 1;
+	return true;
+}
+
+/* Reads comm and flags of a new process: kernel threads have no descriptors to scan. */
+static void classify_new(struct proc_entry *e)
+{
+	char buf[1024], *comm;
+	unsigned long flags = 0;
+	if (!read_stat(e->pid, buf, sizeof(buf), &flags, &e->born, &comm))
 		return;
-	e->born = (double)start / clk_tck();
 	e->kthread = (flags & PF_KTHREAD) != 0;
 	if (e->kthread) {
-		*close = '\0';
 		int owner;
 		char tail;
-		if (sscanf(open + 1, "vhost-%d%c", &owner, &tail) == 1)
+		if (sscanf(comm, "vhost-%d%c", &owner, &tail) == 1)
 			e->vhost_of = owner;
 		return;
 	}
 	scan_fds(e);
+}
+
+/* A VM's PID taken by another process between two listings (a long delay, a paused view): its start time
+ * differs from the one recorded. */
+static bool vm_pid_reused(const struct proc_entry *e)
+{
+	char buf[1024], *comm;
+	unsigned long flags;
+	double born;
+	if (e->born < 0 || !read_stat(e->pid, buf, sizeof(buf), &flags, &born, &comm))
+		return false;
+	return fabs(born - e->born) > 0.5 / clk_tck();
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -294,6 +317,14 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 		memset(&e->vm.vhost_kthreads, 0, sizeof(e->vm.vhost_kthreads));
 		free(old->vm.vhost_kthreads);
 		e->vm.nvhost_kthreads = 0;
+		if (e->is_vm && vm_pid_reused(e)) {
+			vm_info_free(&e->vm);
+			memset(e, 0, sizeof(*e));
+			e->pid = pids[i];
+			e->born = -1;
+			classify_new(e);
+			continue;
+		}
 		if (e->kthread)
 			continue;
 		unsigned long slot = (unsigned long)e->pid + d->gen;
