@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "argnum.h"
+
 #define EXIT_SKIP 77
 #define SLICE_NS 10000000L	/* busy/sleep period: short enough that any refresh interval sees the duty */
 #define MIN_BUSY_NS 1000000L	/* 2000 threads waking every 10 ms swamp a 2-CPU host: stretch small duties */
@@ -44,17 +46,6 @@ static void usage(void)
 	exit(2);
 }
 
-static long number(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		usage();
-	return v;
-}
 
 static long long now_ns(void)
 {
@@ -262,19 +253,19 @@ int main(int argc, char **argv)
 		else if (!v)
 			usage();
 		else if (!strcmp(a, "--vms"))
-			o.vms = number(v, 1, MAX_VMS), i++;
+			o.vms = argnum(v, 1, MAX_VMS, usage), i++;
 		else if (!strcmp(a, "--vcpus"))
-			o.vcpus = number(v, 1, MAX_VCPUS), i++;
+			o.vcpus = argnum(v, 1, MAX_VCPUS, usage), i++;
 		else if (!strcmp(a, "--duty"))
-			o.duty = number(v, 0, 100), i++;
+			o.duty = argnum(v, 0, 100, usage), i++;
 		else if (!strcmp(a, "--seconds"))
-			o.seconds = number(v, 0, 86400), i++;
+			o.seconds = argnum(v, 0, 86400, usage), i++;
 		else if (!strcmp(a, "--child"))
-			o.index = number(v, 0, MAX_VMS), i++;
+			o.index = argnum(v, 0, MAX_VMS, usage), i++;
 		else if (!strcmp(a, "--ready-fd"))
-			o.ready_fd = number(v, 0, 1 << 20), i++;
+			o.ready_fd = argnum(v, 0, 1 << 20, usage), i++;
 		else if (!strcmp(a, "--parent"))
-			o.parent = (pid_t)number(v, 1, 1L << 30), i++;
+			o.parent = (pid_t)argnum(v, 1, 1L << 30, usage), i++;
 		else if (!strcmp(a, "-name") && o.index >= 0)
 			i++;	/* only there for vmtop's name parser */
 		else

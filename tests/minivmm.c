@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "argnum.h"
+
 #define GUEST_MEM_SIZE 0x10000
 #define CODE_ADDR 0x1000
 #define MAX_VCPUS 64
@@ -177,18 +179,6 @@ static void usage(void)
 	exit(2);
 }
 
-/* Parse a whole decimal number in [MIN, MAX] or exit with usage. */
-static long number(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		usage();
-	return v;
-}
 
 int main(int argc, char **argv)
 {
@@ -201,9 +191,9 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--probe"))
 			return probe();
 		else if (!strcmp(argv[i], "--vcpus") && i + 1 < argc)
-			nvcpus = number(argv[++i], 1, MAX_VCPUS);
+			nvcpus = argnum(argv[++i], 1, MAX_VCPUS, usage);
 		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
-			seconds = number(argv[++i], 0, 86400);
+			seconds = argnum(argv[++i], 0, 86400, usage);
 		else if (argv[i][0] != '-' && !mode)
 			mode = argv[i];
 		else

@@ -14,9 +14,9 @@ EXTRA_DIST += $(RIG_GUEST_SRC)
 
 # A minimal VMM that is not qemu, and the host simulator (fake VM processes for scale tests and benchmarks).
 check_PROGRAMS += tests/minivmm tests/fakehost
-tests_minivmm_SOURCES = tests/minivmm.c
+tests_minivmm_SOURCES = tests/minivmm.c tests/argnum.h
 tests_minivmm_LDADD = -lpthread
-tests_fakehost_SOURCES = tests/fakehost.c
+tests_fakehost_SOURCES = tests/fakehost.c tests/argnum.h
 tests_fakehost_LDADD = -lpthread
 
 RIG_TESTS = tests/t_rig_guest_tcg.sh tests/t_rig_fakehost.sh tests/t_rig_minivmm.sh tests/t_rig_fakehost_kvm.sh \
