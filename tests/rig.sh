@@ -10,6 +10,8 @@
 #   rig_threads PID, rig_kvm_fds PID, rig_task_ticks PID TID, rig_wait_gone PID...   /proc helpers for tests
 # Settings: rig_accel (kvm, or tcg when KVM is not the point), RIG_QEMU_ARGS (extra qemu args for every guest),
 # RIG_TIMEOUT (seconds to reach the workload, default 20). Guests are killed on exit, INT and TERM.
+# Tests that pass rig_require_kvm run one at a time (they measure CPU time, and `make -j` runs tests in parallel):
+# it waits for the lock $RIG_LOCK (default ${TMPDIR:-/tmp}/vmtop-rig.lock, fd 9) at most RIG_LOCK_WAIT s (600).
 
 : "${top_builddir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -53,6 +55,23 @@ rig_require_kvm() {
 	77) rig_skip "$_rig_why" ;;
 	*) echo "rig: minivmm --probe failed: $_rig_why" >&2; exit 99 ;;
 	esac
+	rig_lock
+}
+
+# One KVM test at a time: the lock is held on fd 9 until this shell ends (guests get fd 9 closed). A shell started
+# by a test that holds it (RIG_LOCKED in the environment) does not wait for its own parent.
+rig_lock() {
+	[ -z "${RIG_LOCKED:-}" ] || return 0
+	command -v flock >/dev/null 2>&1 || return 0
+	_rig_lock=${RIG_LOCK:-${TMPDIR:-/tmp}/vmtop-rig.lock}
+	# `command`: a redirection that fails must not end the shell (exec is a special built-in)
+	command exec 9>>"$_rig_lock" || { echo "rig: cannot open $_rig_lock; not waiting for other KVM tests" >&2; return 0; }
+	flock -w "${RIG_LOCK_WAIT:-600}" 9 || {
+		echo "rig: another KVM test held $_rig_lock for ${RIG_LOCK_WAIT:-600} s" >&2
+		exit 99
+	}
+	RIG_LOCKED=1
+	export RIG_LOCKED
 }
 
 # Why there is no /dev/kvm, from the kernel log when it says (e.g. "kvm-pvm: ... not binding").
@@ -96,7 +115,7 @@ rig_start_guest() {
 		-smp "$_rig_smp" -m "$_rig_mem" -display none -nodefaults -no-reboot \
 		-kernel "$RIG_GUEST" -append "$_rig_mode" \
 		-qmp "unix:$_rig_base.qmp,server=on,wait=off" -debugcon "file:$_rig_base.con" \
-		${RIG_QEMU_ARGS:-} "$@" >"$_rig_base.out" 2>"$_rig_base.err" </dev/null &
+		${RIG_QEMU_ARGS:-} "$@" >"$_rig_base.out" 2>"$_rig_base.err" </dev/null 9>&- &
 	echo $! >"$_rig_base.pid"
 	_rig_pid=$!
 	_rig_deadline=$(($(date +%s) + ${RIG_TIMEOUT:-20}))
