@@ -159,14 +159,20 @@ rig_stop() {
 	return 0
 }
 
+# The start time of process PID (field 22 of stat; the comm may hold spaces), empty when it is gone.
+rig_start_time() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $20}'
+}
+
+# Remembered with its start time: a PID reused by another process by the time the rig stops is left alone.
 rig_track() {
-	echo "$1" >>"$RIG_DIR/tracked"
+	echo "$1 $(rig_start_time "$1")" >>"$RIG_DIR/tracked"
 }
 
 rig_stop_all() {
 	if [ -f "$RIG_DIR/tracked" ]; then
-		while read -r _rig_p; do
-			kill -KILL "$_rig_p" 2>/dev/null
+		while read -r _rig_p _rig_st; do
+			[ -n "$_rig_st" ] && [ "$(rig_start_time "$_rig_p")" = "$_rig_st" ] && kill -KILL "$_rig_p" 2>/dev/null
 			wait "$_rig_p" 2>/dev/null
 		done <"$RIG_DIR/tracked"
 		rm -f "$RIG_DIR/tracked"
