@@ -9,7 +9,16 @@ rig_start_guest goes spin 1 64 || fail "guest did not start"
 "$VMTOP" -b -n 1 -d 0.1 -o json >/dev/null 2>"$TEST_TMP/err.base" || fail "vmtop exit $?"
 "$VMTOP" -b -n 8 -d 0.5 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" &
 top=$!
-sleep 1.6
+# kill it once vmtop has shown it twice (not after a fixed sleep: vmtop's start-up time varies), so that at
+# least the last 3 of the 8 refreshes come after
+for _ in $(seq 100); do
+	[ "$(grep -c '"name":"goes"' "$TEST_TMP/json")" -ge 2 ] && break
+	kill -0 $top 2>/dev/null || break
+	sleep 0.05
+done
+[ "$(grep -c '"name":"goes"' "$TEST_TMP/json")" -ge 2 ] ||
+	fail "VM not listed in 2 refreshes: $(cut -c1-300 "$TEST_TMP/json") $(cat "$TEST_TMP/err")"
+[ "$(wc -l <"$TEST_TMP/json")" -le 4 ] || fail "vmtop ran ahead of the test: $(wc -l <"$TEST_TMP/json") refreshes before the kill"
 kill -9 "$(rig_pid goes)"
 wait $top || fail "vmtop exit $? after a VM vanished: $(cat "$TEST_TMP/err")"
 grep -v -x -F -f "$TEST_TMP/err.base" "$TEST_TMP/err" >"$TEST_TMP/err.new"
