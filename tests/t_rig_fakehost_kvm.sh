@@ -3,7 +3,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/rig.sh"
 rig_require_kvm
-"$top_builddir/tests/fakehost" --vms 4 --vcpus 2 --duty 10 >"$TEST_TMP/out" 2>"$TEST_TMP/err" &
+"$top_builddir/tests/fakehost" --vms 4 --vcpus 2 --duty 10 >"$TEST_TMP/out" 2>"$TEST_TMP/err" 9>&- &
 sim=$!
 rig_track $sim
 for _ in $(seq 100); do grep -q '^ready' "$TEST_TMP/out" && break; sleep 0.1; done
@@ -13,6 +13,11 @@ kids=$(cat "/proc/$sim/task/$sim/children")
 for kid in $kids; do
 	fds=$(rig_kvm_fds "$kid" | sort | tr '\n' ' ')
 	[ "$fds" = "anon_inode:kvm-vcpu:0 anon_inode:kvm-vcpu:1 anon_inode:kvm-vm " ] || fail "fake VM $kid KVM fds: $fds"
+	# a thread names itself when it first runs, which can be after "ready": give it a moment
+	for _ in $(seq 20); do
+		rig_threads "$kid" | cut -d' ' -f2- | grep '^CPU' | sort | tr '\n' ';' | grep -qx 'CPU 0/KVM;CPU 1/KVM;' && break
+		sleep 0.1
+	done
 	rig_threads "$kid" | cut -d' ' -f2- | grep '^CPU' | sort | tr '\n' ';' | grep -qx 'CPU 0/KVM;CPU 1/KVM;' ||
 		fail "vCPU thread names: $(rig_threads "$kid" | tr '\n' ';')"
 done
