@@ -100,6 +100,15 @@ static void tun_ifname(int piddir, const char *fd, char *ifname)
 	ifname[n] = '\0';
 }
 
+/* A multiqueue tap is one descriptor per queue, all attached to the same interface: count it once. */
+static bool has_tap(const struct vm_info *vm, const char *ifname)
+{
+	for (size_t i = 0; i < vm->ntaps; i++)
+		if (!strcmp(vm->taps[i], ifname))
+			return true;
+	return false;
+}
+
 /* Reads the identity of a newly found VM: command line, comm, network namespace. */
 static void read_identity(int piddir, struct vm_info *vm)
 {
@@ -170,7 +179,7 @@ static void scan_fds(struct proc_entry *e)
 				vm.taps = xrealloc(vm.taps, cap_tap * sizeof(*vm.taps));
 			}
 			tun_ifname(piddir, de->d_name, vm.taps[vm.ntaps]);
-			if (vm.taps[vm.ntaps][0])
+			if (vm.taps[vm.ntaps][0] && !has_tap(&vm, vm.taps[vm.ntaps]))
 				vm.ntaps++;
 			break;
 		case FD_VHOST_NET:
