@@ -337,8 +337,10 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 		if (e->kthread)
 			continue;
 		unsigned long slot = (unsigned long)e->pid + d->gen;
-		if (e->is_vm ? slot % VM_RESCAN_PERIOD == 0
-			     : (e->born >= 0 && now - e->born < YOUNG_SECONDS) || slot % ROLLING_PERIOD == 0)
+		bool young = e->born >= 0 && now - e->born < YOUNG_SECONDS;
+		/* a young VM is still creating its vCPUs (found between KVM_CREATE_VM and KVM_CREATE_VCPU: 0) */
+		if (young || (e->is_vm ? slot % VM_RESCAN_PERIOD == 0 || e->vm.nr_vcpus == 0
+				       : slot % ROLLING_PERIOD == 0))
 			scan_fds(e);
 	}
 	for (size_t i = 0; i < d->nentries; i++)
