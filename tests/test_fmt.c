@@ -30,5 +30,22 @@ int main(void)
 	CHECK_STR(fmt_name(buf, sizeof(buf), "\xc3\xbc\xc3\xbc\xc3\xbc", 2), "\xc3\xbc\xc3\xbc");	/* by characters */
 	CHECK_STR(fmt_name(buf, 4, "abcdef", 0), "abc");		/* never past the buffer */
 	CHECK_STR(fmt_name(buf, 3, "\xe2\x82\xac", 0), "");		/* a character that does not fit is left out */
+
+	/* The printed split adds up to the printed total: 100 ticks over 2.003 s, half guest, half kernel. */
+	double tick = 100.0 / (100 * 2.003), split[4] = { 50 * tick, 0, 50 * tick, 0 };
+	char a[16], b[16], c[16];
+	double total = fmt_round_split(100 * tick, split, 4, 0.1);
+	CHECK_STR(fmt_pct(a, sizeof(a), total), "49.9");
+	CHECK_STR(fmt_pct(b, sizeof(b), split[0]), "25.0");
+	CHECK_STR(fmt_pct(c, sizeof(c), split[2]), "24.9");
+	double thirds[3] = { 1 / 3.0, 1 / 3.0, 1 / 3.0 };	/* 0.3 + 0.3 + 0.3 would print beside 1.0 */
+	CHECK_NEAR(fmt_round_split(1.0, thirds, 3, 0.1), 1.0, 1e-9);
+	CHECK_NEAR(thirds[0] + thirds[1] + thirds[2], 1.0, 1e-9);
+	double unknown[4] = { NAN, 0.26, 0.26, 0 };		/* guest unknown: the known parts add up */
+	CHECK_NEAR(fmt_round_split(0.52, unknown, 4, 0.01), 0.52, 1e-9);
+	CHECK(isnan(unknown[0]));
+	CHECK_NEAR(unknown[1] + unknown[2] + unknown[3], 0.52, 1e-9);
+	double none[2] = { NAN, NAN };				/* first refresh: nothing known stays so */
+	CHECK(isnan(fmt_round_split(NAN, none, 2, 0.1)) && isnan(none[0]) && isnan(none[1]));
 	return unit_done("test_fmt");
 }

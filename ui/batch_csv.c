@@ -52,11 +52,11 @@ void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int 
 		char name[VM_NAME_MAX];
 		csv_str(out, fmt_name(name, sizeof(name), v->name, 0));
 		fprintf(out, ",%d", v->nr_vcpus);
-		csv_num(out, v->total);
-		csv_num(out, v->guest);
-		csv_num(out, v->vmm_user);
-		csv_num(out, v->kernel);
-		csv_num(out, v->vhost);
+		/* rounded together so that the written parts add up to the written total */
+		double split[4] = { v->guest, v->vmm_user, v->kernel, v->vhost };
+		csv_num(out, fmt_round_split(v->total, split, 4, 0.01));
+		for (int k = 0; k < 4; k++)
+			csv_num(out, split[k]);
 		csv_num(out, v->ready);
 		fprintf(out, ",%d,%llu,", v->guest_estimated ? 1 : 0, v->rss_kib);
 		if (v->mem_config_kib >= 0)

@@ -130,10 +130,11 @@ static void print_threads(FILE *out, const struct vm_stat *v)
 		if (t->role != ROLE_VCPU)
 			continue;
 		fprintf(out, "%s{\"index\":%d,\"tid\":%d", first ? "" : ",", t->vcpu_index, (int)t->tid);
-		json_key_num(out, "total", t->total, true);
-		json_key_num(out, "guest", t->guest, true);
-		json_key_num(out, "user", t->user, true);
-		json_key_num(out, "kernel", t->kernel, true);
+		double split[3] = { t->guest, t->user, t->kernel };
+		json_key_num(out, "total", fmt_round_split(t->total, split, 3, 0.01), true);
+		json_key_num(out, "guest", split[0], true);
+		json_key_num(out, "user", split[1], true);
+		json_key_num(out, "kernel", split[2], true);
 		json_key_num(out, "ready", t->ready, true);
 		fprintf(out, ",\"last_cpu\":%d}", t->last_cpu);
 		first = false;
@@ -192,11 +193,13 @@ static void print_vm(FILE *out, const struct vm_stat *v)
 	fprintf(out, ",\"vcpus\":%d", v->nr_vcpus);
 	json_key_num(out, "mem_config_kib", v->mem_config_kib >= 0 ? (double)v->mem_config_kib : NAN, true);
 	fprintf(out, ",\"rss_kib\":%llu,\"cpu\":{", v->rss_kib);
-	json_key_num(out, "total", v->total, false);
-	json_key_num(out, "guest", v->guest, true);
-	json_key_num(out, "vmm_user", v->vmm_user, true);
-	json_key_num(out, "kernel", v->kernel, true);
-	json_key_num(out, "vhost", v->vhost, true);
+	/* rounded together so that the parts written add up to the total written */
+	double split[4] = { v->guest, v->vmm_user, v->kernel, v->vhost };
+	json_key_num(out, "total", fmt_round_split(v->total, split, 4, 0.01), false);
+	json_key_num(out, "guest", split[0], true);
+	json_key_num(out, "vmm_user", split[1], true);
+	json_key_num(out, "kernel", split[2], true);
+	json_key_num(out, "vhost", split[3], true);
 	json_key_num(out, "ready", v->ready, true);
 	fprintf(out, "},\"estimated\":%s", v->guest_estimated ? "true" : "false");
 	print_threads(out, v);

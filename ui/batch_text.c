@@ -49,13 +49,16 @@ void batch_text_print(FILE *out, const struct model *m, const size_t *order, con
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct vm_stat *v = &m->vms[order[i]];
 		char p[6][16], rss[16], guest[18];
-		fmt_pct(p[0], 16, v->guest);
+		/* rounded together so that the printed parts add up to the printed total */
+		double split[4] = { v->guest, v->vmm_user, v->kernel, v->vhost };
+		double total = fmt_round_split(v->total, split, 4, 0.1);
+		fmt_pct(p[0], 16, split[0]);
 		snprintf(guest, sizeof(guest), "%s%s", v->guest_estimated && !isnan(v->guest) ? "~" : "", p[0]);
 		char name[4 * 20 + 1];
 		fprintf(out, "%7d %s %4d %7s %7s %7s %7s %7s %7s %7s\n", (int)v->pid,
 			fmt_name(name, sizeof(name), v->name, 20), v->nr_vcpus,
-			fmt_pct(p[1], 16, v->total), guest, fmt_pct(p[2], 16, v->vmm_user),
-			fmt_pct(p[3], 16, v->kernel), fmt_pct(p[4], 16, v->vhost), fmt_pct(p[5], 16, v->ready),
+			fmt_pct(p[1], 16, total), guest, fmt_pct(p[2], 16, split[1]),
+			fmt_pct(p[3], 16, split[2]), fmt_pct(p[4], 16, split[3]), fmt_pct(p[5], 16, v->ready),
 			fmt_kib(rss, 16, (long long)v->rss_kib));
 	}
 	fputc('\n', out);

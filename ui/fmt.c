@@ -17,6 +17,43 @@ const char *fmt_pct(char *buf, size_t len, double v)
 	return buf;
 }
 
+double fmt_round_split(double total, double *parts, int n, double unit)
+{
+	enum { MAX_PARTS = 8 };
+	if (isnan(total) || isinf(total) || !(unit > 0) || n > MAX_PARTS)
+		return total;
+	long long want = llround(total / unit), got = 0, q[MAX_PARTS];
+	double rem[MAX_PARTS];
+	for (int i = 0; i < n; i++) {
+		if (isnan(parts[i]))
+			continue;
+		double x = parts[i] / unit;
+		q[i] = (long long)floor(x);
+		rem[i] = x - (double)q[i];
+		got += q[i];
+	}
+	/* each unit short goes to the largest remainder not yet served; one too many comes off the smallest */
+	bool served[MAX_PARTS] = { false };
+	while (got != want) {
+		int best = -1;
+		for (int i = 0; i < n; i++) {
+			if (isnan(parts[i]) || served[i] || (got > want && q[i] <= 0))
+				continue;
+			if (best < 0 || (got < want ? rem[i] > rem[best] : rem[i] < rem[best]))
+				best = i;
+		}
+		if (best < 0)
+			break;
+		served[best] = true;
+		q[best] += got < want ? 1 : -1;
+		got += got < want ? 1 : -1;
+	}
+	for (int i = 0; i < n; i++)
+		if (!isnan(parts[i]))
+			parts[i] = (double)q[i] * unit;
+	return (double)want * unit;
+}
+
 static const char *scaled(char *buf, size_t len, double v, const char *units)
 {
 	int u = 0;

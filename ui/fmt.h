@@ -6,6 +6,10 @@
 
 /* "%.1f" of a percentage, or "-" when NAN. Returns buf. */
 const char *fmt_pct(char *buf, size_t len, double v);
+/* Rounds the parts of a total to multiples of unit (0.1 for "%.1f") so that the known ones (NAN stays NAN)
+ * add up to the total rounded the same way, by largest remainder; returns that total. Printed each on its
+ * own, GUEST 24.96 + VMM 24.96 would show 25.0 + 25.0 beside a TOTAL of 49.9. */
+double fmt_round_split(double total, double *parts, int n, double unit);
 /* KiB as "512M", "1.5G", "-" when negative. */
 const char *fmt_kib(char *buf, size_t len, long long kib);
 /* Bytes per second as "12.3K", "4.0M". */

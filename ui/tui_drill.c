@@ -63,15 +63,18 @@ void tui_drill_state(const struct tui *t, char *buf, size_t len)
 static int draw_vm_lines(const struct vm_stat *v, int y)
 {
 	char p[7][16], mem[2][16];
-	fmt_pct(p[6], sizeof(p[6]), v->guest);
+	/* rounded together so that the parts shown add up to the TOTAL shown */
+	double split[4] = { v->guest, v->vmm_user, v->kernel, v->vhost };
+	double total = fmt_round_split(v->total, split, 4, 0.1);
+	fmt_pct(p[6], sizeof(p[6]), split[0]);
 	snprintf(p[1], sizeof(p[1]), "%s%.14s", v->guest_estimated && !isnan(v->guest) ? "~" : "", p[6]);
 	attrset(A_BOLD);
 	tui_putf(y++, 0, COLS, _("VM %d %s (%s, %d vCPUs, RSS %s of %s)"), (int)v->pid, v->name, v->vmm, v->nr_vcpus,
 		 fmt_kib(mem[0], 16, (long long)v->rss_kib), fmt_kib(mem[1], 16, v->mem_config_kib));
 	attrset(A_NORMAL);
 	tui_putf(y++, 0, COLS, _("TOTAL %s%%  GUEST %s%%  VMM %s%%  KERNEL %s%%  VHOST %s%%  READY %s%%"),
-		 fmt_pct(p[0], 16, v->total), p[1], fmt_pct(p[2], 16, v->vmm_user), fmt_pct(p[3], 16, v->kernel),
-		 fmt_pct(p[4], 16, v->vhost), fmt_pct(p[5], 16, v->ready));
+		 fmt_pct(p[0], 16, total), p[1], fmt_pct(p[2], 16, split[1]), fmt_pct(p[3], 16, split[2]),
+		 fmt_pct(p[4], 16, split[3]), fmt_pct(p[5], 16, v->ready));
 	return y;
 }
 

@@ -138,11 +138,11 @@ static void draw_bar(const struct tui *t, const struct layout *l, int y, const s
 	tui_bar_draw(t, y, x + 1, w - 2, parts, 4, scale);
 }
 
-/* GUEST%, with ~ when it is an estimate from perf samples. */
-static const char *guest_cell(char *buf, size_t len, const struct vm_stat *v)
+/* GUEST% (guest, rounded with the rest of the split), with ~ when it is an estimate from perf samples. */
+static const char *guest_cell(char *buf, size_t len, const struct vm_stat *v, double guest)
 {
 	char pct[24];
-	fmt_pct(pct, sizeof(pct), v->guest);
+	fmt_pct(pct, sizeof(pct), guest);
 	snprintf(buf, len, "%s%.*s", v->guest_estimated && !isnan(v->guest) ? "~" : "", (int)len - 2, pct);
 	return buf;
 }
@@ -159,11 +159,14 @@ static void draw_row(const struct tui *t, const struct layout *l, int y, const s
 	tui_put(y, l->x[C_NAME], l->width[C_NAME], v->name[0] ? v->name : "?");
 	snprintf(b[0], sizeof(b[0]), "%d", v->nr_vcpus);
 	put_right(l, C_VCPU, y, b[0]);
-	put_right(l, C_TOTAL, y, fmt_pct(b[1], sizeof(b[1]), v->total));
-	put_right(l, C_GUEST, y, guest_cell(b[2], sizeof(b[2]), v));
-	put_right(l, C_VMM, y, fmt_pct(b[3], sizeof(b[3]), v->vmm_user));
-	put_right(l, C_KERNEL, y, fmt_pct(b[4], sizeof(b[4]), v->kernel));
-	put_right(l, C_VHOST, y, fmt_pct(b[5], sizeof(b[5]), v->vhost));
+	/* rounded together so that the parts shown add up to the TOTAL shown */
+	double split[4] = { v->guest, v->vmm_user, v->kernel, v->vhost };
+	double total = fmt_round_split(v->total, split, 4, 0.1);
+	put_right(l, C_TOTAL, y, fmt_pct(b[1], sizeof(b[1]), total));
+	put_right(l, C_GUEST, y, guest_cell(b[2], sizeof(b[2]), v, split[0]));
+	put_right(l, C_VMM, y, fmt_pct(b[3], sizeof(b[3]), split[1]));
+	put_right(l, C_KERNEL, y, fmt_pct(b[4], sizeof(b[4]), split[2]));
+	put_right(l, C_VHOST, y, fmt_pct(b[5], sizeof(b[5]), split[3]));
 	put_right(l, C_READY, y, fmt_pct(b[6], sizeof(b[6]), v->ready));
 	put_right(l, C_MEM, y, fmt_kib(b[7], sizeof(b[7]), (long long)v->rss_kib));
 	attrset(A_NORMAL);

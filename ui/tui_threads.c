@@ -73,9 +73,12 @@ static void draw_row(int y, const struct thread_stat *th, bool selected)
 		snprintf(cpu, sizeof(cpu), "%d", th->last_cpu);
 	else
 		snprintf(cpu, sizeof(cpu), "-");
+	/* rounded together so that GUEST + KERNEL + USER shown add up to the TOTAL shown */
+	double split[3] = { th->guest, th->kernel, th->user };
+	double total = fmt_round_split(th->total, split, 3, 0.1);
 	const char *cells[NCOLS] = {
-		thread_role_name(th->role), idx, tid, fmt_pct(p[0], 16, th->total), fmt_pct(p[1], 16, th->guest),
-		fmt_pct(p[2], 16, th->kernel), fmt_pct(p[3], 16, th->user), fmt_pct(p[4], 16, th->ready), cpu,
+		thread_role_name(th->role), idx, tid, fmt_pct(p[0], 16, total), fmt_pct(p[1], 16, split[0]),
+		fmt_pct(p[2], 16, split[1]), fmt_pct(p[3], 16, split[2]), fmt_pct(p[4], 16, th->ready), cpu,
 		th->comm,
 	};
 	tui_grid_row(y, cols, NCOLS, cells, selected);
