@@ -139,7 +139,7 @@ struct ksyms {
 	size_t nmods;
 	uint64_t idle_start, idle_end;	/* .cpuidle.text, 0 when absent */
 	char vendor[32];
-	char *modules_text;		/* /proc/modules as last read, to notice changes */
+	char *modules_text;		/* modules_layout() of /proc/modules as last read, to notice changes */
 };
 
 enum component ksym_class_component(enum ksym_class c)
@@ -280,6 +280,23 @@ size_t kmodules_parse(const char *text, struct kmodule **out)
 	return n;
 }
 
+/* "name size address" per module: what the table depends on. The refcount column is left out: it moves with
+ * every VM, vCPU and tun descriptor opened or closed, and would reload kallsyms each time a VM starts. */
+static char *modules_layout(const char *text)
+{
+	size_t cap = strlen(text) + 1, len = 0;
+	char *out = xmalloc(cap);
+	for (const char *line = text; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		char name[64], size[32], addr[32];
+		if (sscanf(line, "%63s %31s %*s %*s %*s %31s", name, size, addr) == 3)
+			len += (size_t)snprintf(out + len, cap - len, "%s %s %s\n", name, size, addr);
+		line = nl ? nl + 1 : NULL;
+	}
+	out[len] = '\0';
+	return out;
+}
+
 static int cmp_range(const void *a, const void *b)
 {
 	const struct krange *x = a, *y = b;
@@ -371,7 +388,7 @@ struct ksyms *ksyms_parse(FILE *kallsyms, const char *modules, const char *cpu_f
 		ks->idle_start = ks->idle_end = 0;
 	if (modules) {
 		ks->nmods = kmodules_parse(modules, &ks->mods);
-		ks->modules_text = strdup(modules);
+		ks->modules_text = modules_layout(modules);
 	}
 	str_copy(ks->vendor, ksyms_pick_vendor(vendors[0], vendors[1], vendors[2], cpu_flags), sizeof(ks->vendor));
 	return ks;
@@ -432,13 +449,22 @@ struct ksyms *ksyms_load(char *why, size_t whylen)
 	return ks;
 }
 
+bool ksyms_modules_changed(const struct ksyms *ks, const char *modules)
+{
+	if (!modules || !ks->modules_text)
+		return !modules != !ks->modules_text;
+	char *layout = modules_layout(modules);
+	bool changed = strcmp(layout, ks->modules_text) != 0;
+	free(layout);
+	return changed;
+}
+
 int ksyms_refresh(struct ksyms *ks)
 {
 	char *modules = read_modules();
-	bool same = (!modules && !ks->modules_text) ||
-		    (modules && ks->modules_text && !strcmp(modules, ks->modules_text));
+	bool changed = ksyms_modules_changed(ks, modules);
 	free(modules);
-	if (same)
+	if (!changed)
 		return 0;
 	char why[160];
 	struct ksyms *fresh = ksyms_load(why, sizeof(why));

@@ -2,6 +2,7 @@
 #ifndef VMTOP_KSYMS_H
 #define VMTOP_KSYMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,6 +55,9 @@ size_t kmodules_parse(const char *text, struct kmodule **out);
 struct ksyms *ksyms_parse(FILE *kallsyms, const char *modules, const char *cpu_flags, char *why, size_t whylen);
 /* Loads /proc/kallsyms, /proc/modules (when present) and /proc/cpuinfo flags. */
 struct ksyms *ksyms_load(char *why, size_t whylen);
+/* Whether /proc/modules text (NULL: none) lays modules out otherwise than when ks was built: names, sizes or
+ * addresses, not refcounts. */
+bool ksyms_modules_changed(const struct ksyms *ks, const char *modules);
 /* Reloads when /proc/modules changed. 1 reloaded, 0 unchanged, -1 reload failed (old table kept). */
 int ksyms_refresh(struct ksyms *ks);
 enum ksym_class ksyms_classify(const struct ksyms *ks, uint64_t ip);

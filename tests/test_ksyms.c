@@ -186,6 +186,17 @@ static void test_parser(void)
 	/* intel built in and amd as a module: cpu flags say vmx */
 	CHECK_STR(ksyms_vendor(ks), "kvm_intel");
 	CHECK(ksyms_nranges(ks) < 17);	/* merged */
+	/* a VM starting moves refcounts only: no reload of kallsyms; a module loaded or moved is a change */
+	CHECK(!ksyms_modules_changed(ks, modules));
+	CHECK(!ksyms_modules_changed(ks, "ixgbe 8192 0 - Live 0xffffffffc0100000\n"
+					  "vhost 4096 3 - Live 0xffffffffc0200000\n"
+					  "kvm_amd 4096 12 - Live 0xffffffffc0300000 (E)\n"));
+	CHECK(ksyms_modules_changed(ks, "ixgbe 8192 0 - Live 0xffffffffc0100000\n"
+					 "vhost 4096 0 - Live 0xffffffffc0200000\n"));
+	CHECK(ksyms_modules_changed(ks, "ixgbe 8192 0 - Live 0xffffffffc0100000\n"
+					 "vhost 4096 0 - Live 0xffffffffc0200000\n"
+					 "kvm_amd 4096 0 - Live 0xffffffffc0400000\n"));
+	CHECK(ksyms_modules_changed(ks, NULL));
 	ksyms_free(ks);
 
 	/* the same table without /proc/modules: module symbols classify by their [module] tag */
