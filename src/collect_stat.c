@@ -70,6 +70,7 @@ int stat_collect(struct stat_collector *sc, struct host_sample *s)
 		if (r->cpus->stacks[i]->head[0].result.s_int > maxid)
 			maxid = r->cpus->stacks[i]->head[0].result.s_int;
 	s->ncpus = maxid + 1;
+	s->ncpus_online = r->cpus->total;
 	s->cpus = xcalloc(s->ncpus > 0 ? s->ncpus : 1, sizeof(*s->cpus));
 	for (int i = 0; i < r->cpus->total; i++) {
 		int id = r->cpus->stacks[i]->head[0].result.s_int;

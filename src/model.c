@@ -76,7 +76,9 @@ static void host_summary(struct model *m, const struct host_sample *prev, const 
 	struct host_stat *h = &m->host;
 	free(h->cpus);
 	memset(h, 0, sizeof(*h));
-	h->ncpus = cur->ncpus;
+	/* offline CPUs (nosmt, hotplug) run no vCPU: the ratio is to the online ones */
+	h->ncpus = cur->ncpus_online > 0 ? cur->ncpus_online : cur->ncpus;
+	h->ncpu_ids = cur->ncpus;
 	h->cpus = xcalloc(cur->ncpus > 0 ? cur->ncpus : 1, sizeof(*h->cpus));
 	if (prev && prev->ncpus == cur->ncpus) {
 		cpu_pct(&prev->cpu_total, &cur->cpu_total, &h->cpu);
@@ -98,7 +100,7 @@ static void host_summary(struct model *m, const struct host_sample *prev, const 
 			mem_known = true;
 		}
 	}
-	h->vcpu_ratio = cur->ncpus > 0 ? (double)h->nvcpus / cur->ncpus : NAN;
+	h->vcpu_ratio = h->ncpus > 0 ? (double)h->nvcpus / h->ncpus : NAN;
 	h->mem_ratio = mem_known && cur->mem_total_kib ? (double)guest_kib / cur->mem_total_kib : NAN;
 	h->mem_total_kib = cur->mem_total_kib;
 	h->mem_avail_kib = cur->mem_avail_kib;

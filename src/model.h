@@ -54,9 +54,10 @@ struct cpu_pct {
 };
 
 struct host_stat {
-	int ncpus;
+	int ncpus;			/* online CPUs */
 	struct cpu_pct cpu;		/* all CPUs, each field % of all CPUs (sums to 100) */
-	struct cpu_pct *cpus;		/* per CPU */
+	int ncpu_ids;			/* entries of cpus: highest CPU id + 1 */
+	struct cpu_pct *cpus;		/* per CPU, by id (NAN for an offline one) */
 	size_t nvms;
 	int nvcpus;
 	double vcpu_ratio;		/* vCPUs per host CPU */

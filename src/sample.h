@@ -106,9 +106,10 @@ struct host_sample {
 	double mono;			/* CLOCK_MONOTONIC seconds when sampled */
 	double realtime;		/* wall clock, seconds since the epoch */
 	double uptime;
-	int ncpus;
+	int ncpus;			/* highest CPU id + 1 */
+	int ncpus_online;		/* CPUs in /proc/stat: fewer than ncpus when some are offline; 0 unknown */
 	struct cpu_ticks cpu_total;
-	struct cpu_ticks *cpus;		/* ncpus entries, indexed by CPU id */
+	struct cpu_ticks *cpus;		/* ncpus entries, indexed by CPU id (zero for offline CPUs) */
 	unsigned long long mem_total_kib, mem_avail_kib;
 	double loadavg[3];
 	struct vm_sample *vms;

@@ -183,6 +183,34 @@ static void test_host_cpu(void)
 	host_sample_clear(&b);
 }
 
+/* CPU 1 of 0-3 offline (nosmt, hotplug): 3 CPUs run the 6 vCPUs, whatever the highest CPU id is. */
+static void test_offline_cpus(void)
+{
+	struct host_sample a, b;
+	host(&a, 0, 1);
+	host(&b, 1, 1);
+	struct thread_sample t[6];
+	for (int i = 0; i < 6; i++)
+		t[i] = th(101 + i, ROLE_VCPU, i, 0, 0, 0, 0);
+	vm(&a.vms[0], 100, t, 6);
+	vm(&b.vms[0], 100, t, 6);
+	free(b.cpus);
+	b.ncpus = 4;
+	b.ncpus_online = 3;
+	b.cpus = xcalloc(4, sizeof(*b.cpus));
+	b.cpus[3] = b.cpu_total = (struct cpu_ticks){ .user = 50, .idle = 50 };
+	struct model m;
+	model_init(&m);
+	model_update(&m, &a, &b);
+	CHECK(m.host.ncpus == 3);
+	CHECK_NEAR(m.host.vcpu_ratio, 2.0, 1e-9);
+	CHECK(m.host.ncpu_ids == 4);
+	CHECK(isnan(m.host.cpus[1].idle));
+	model_free(&m);
+	host_sample_clear(&a);
+	host_sample_clear(&b);
+}
+
 int main(void)
 {
 	hz = sysconf(_SC_CLK_TCK);
@@ -190,5 +218,6 @@ int main(void)
 	test_split_unknown_guest();
 	test_births_and_deaths();
 	test_host_cpu();
+	test_offline_cpus();
 	return unit_done("test_model");
 }
