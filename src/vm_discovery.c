@@ -249,9 +249,9 @@ static void classify_new(struct proc_entry *e)
 	scan_fds(e);
 }
 
-/* A VM's PID taken by another process between two listings (a long delay, a paused view): its start time
- * differs from the one recorded. */
-static bool vm_pid_reused(const struct proc_entry *e)
+/* A PID taken by another process between two listings (a long delay, a paused view): its start time differs
+ * from the one recorded. */
+static bool pid_reused(const struct proc_entry *e)
 {
 	char buf[1024], *comm;
 	unsigned long flags;
@@ -326,7 +326,10 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 		memset(&e->vm.vhost_kthreads, 0, sizeof(e->vm.vhost_kthreads));
 		free(old->vm.vhost_kthreads);
 		e->vm.nvhost_kthreads = 0;
-		if (e->is_vm && vm_pid_reused(e)) {
+		unsigned long slot = (unsigned long)e->pid + d->gen;
+		/* VMs every refresh; the rest in the rolling window, so a VMM that reuses the PID of a kernel
+		 * thread (never scanned) or of an old process (not young by its start time) is still found */
+		if ((e->is_vm || slot % ROLLING_PERIOD == 0) && pid_reused(e)) {
 			vm_info_free(&e->vm);
 			memset(e, 0, sizeof(*e));
 			e->pid = pids[i];
@@ -336,7 +339,6 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 		}
 		if (e->kthread)
 			continue;
-		unsigned long slot = (unsigned long)e->pid + d->gen;
 		bool young = e->born >= 0 && now - e->born < YOUNG_SECONDS;
 		/* a young VM is still creating its vCPUs (found between KVM_CREATE_VM and KVM_CREATE_VCPU: 0) */
 		if (young || (e->is_vm ? slot % VM_RESCAN_PERIOD == 0 || e->vm.nr_vcpus == 0
