@@ -72,6 +72,12 @@ void collector_sample(struct collector *c, struct host_sample *s)
 	}
 }
 
+void collector_drain(struct collector *c)
+{
+	if (c && c->perf)
+		perf_collector_drain(c->perf, c->ksyms);
+}
+
 void collector_close(struct collector *c)
 {
 	if (!c)

@@ -12,6 +12,8 @@ struct collector;
 struct collector *collector_open(unsigned sample_hz, char *why, size_t whylen);
 /* Fills s (which must be clear). Sources that can't be read leave their fields invalid and a warning. */
 void collector_sample(struct collector *c, struct host_sample *s);
+/* Between samples: keeps what perf sampled so far, so long intervals lose none of it (c may be NULL). */
+void collector_drain(struct collector *c);
 void collector_close(struct collector *c);
 
 #endif

@@ -262,7 +262,7 @@ fail:
 	return NULL;
 }
 
-void perf_collector_read(struct perf_collector *pc, const struct ksyms *ks, struct perf_sample *out)
+void perf_collector_drain(struct perf_collector *pc, const struct ksyms *ks)
 {
 	struct perf_mmap *map;
 	perf_evlist__for_each_mmap(pc->evlist, map, false) {
@@ -275,6 +275,11 @@ void perf_collector_read(struct perf_collector *pc, const struct ksyms *ks, stru
 		}
 		perf_mmap__read_done(map);
 	}
+}
+
+void perf_collector_read(struct perf_collector *pc, const struct ksyms *ks, struct perf_sample *out)
+{
+	perf_collector_drain(pc, ks);
 	free(out->threads);
 	perf_agg_finish(pc->agg, out);
 	out->enabled = true;

@@ -20,6 +20,9 @@ struct perf_collector *perf_collector_open_ring(unsigned hz, int pages, char *wh
 /* Drains the ring buffers: everything sampled since the last read goes into out (out->threads is
  * allocated; host_sample_clear frees it). */
 void perf_collector_read(struct perf_collector *pc, const struct ksyms *ks, struct perf_sample *out);
+/* Moves what the rings hold into the interval under way without ending it: rings hold about 10 s, so a longer
+ * interval (a long delay, a paused view) drains them now and then or loses its later samples. */
+void perf_collector_drain(struct perf_collector *pc, const struct ksyms *ks);
 void perf_collector_close(struct perf_collector *pc);
 
 /* Per-TID aggregation of decoded records, the part of the collector tests feed directly. */

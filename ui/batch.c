@@ -32,6 +32,20 @@ static void sleep_until(double deadline)
 		;
 }
 
+/* Sleeps until the deadline, keeping perf's samples on the way when the delay is longer than its rings hold. */
+static void wait_until(struct session *s, double deadline)
+{
+	for (;;) {
+		double next = clock_mono() + SESSION_DRAIN_SECONDS;
+		if (next >= deadline || stop_requested) {
+			sleep_until(deadline);
+			return;
+		}
+		sleep_until(next);
+		session_drain(s);
+	}
+}
+
 int batch_run(struct session *s)
 {
 	const struct options *opt = s->opt;
@@ -44,7 +58,7 @@ int batch_run(struct session *s)
 	double deadline = clock_mono();
 	for (long n = 0; (opt->count < 0 || n < opt->count) && !stop_requested; n++) {
 		deadline += opt->delay;
-		sleep_until(deadline);
+		wait_until(s, deadline);
 		if (stop_requested)
 			break;
 		session_refresh(s);

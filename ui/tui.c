@@ -158,12 +158,15 @@ static void handle_key(struct tui *t, int key, double *next_refresh)
 		list_key(t, key);
 }
 
-/* Milliseconds until the next thing the screen must show by itself: a refresh or a message going away. */
-static int wait_ms(const struct tui *t, double now, double next_refresh)
+/* Milliseconds until the next thing the screen must show by itself (a refresh or a message going away) or
+ * the perf rings must be drained. */
+static int wait_ms(const struct tui *t, double now, double next_refresh, double next_drain)
 {
 	double until = t->paused ? INFINITY : next_refresh;
 	if (t->message[0] && t->message_until < until)
 		until = t->message_until;
+	if (next_drain < until)
+		until = next_drain;
 	if (isinf(until))
 		return -1;
 	double ms = ceil((until - now) * 1000);
@@ -203,12 +206,18 @@ int tui_run(struct session *s)
 	/* The VMs of session_open's sample at once (rates "-"), numbers after the short first interval. */
 	tui_list_rebuild(&t);
 	draw(&t);
-	double next_refresh = tui_now() + FIRST_INTERVAL;
+	double next_refresh = tui_now() + FIRST_INTERVAL, next_drain = tui_now() + SESSION_DRAIN_SECONDS;
 	long shown = 0;
 	while (!t.quit && !tui_term_stop_signal()) {
 		double now = tui_now();
+		if (now >= next_drain) {
+			/* a long delay or a pause: keep perf's samples before its rings fill */
+			session_drain(s);
+			next_drain = now + SESSION_DRAIN_SECONDS;
+		}
 		if (!t.paused && now >= next_refresh) {
 			session_refresh(s);
+			next_drain = tui_now() + SESSION_DRAIN_SECONDS;
 			tui_list_rebuild(&t);
 			tui_drill_check(&t);
 			shown++;
@@ -221,7 +230,7 @@ int tui_run(struct session *s)
 				break;
 			continue;
 		}
-		timeout(wait_ms(&t, now, next_refresh));
+		timeout(wait_ms(&t, now, next_refresh, next_drain));
 		int key = getch();
 		if (key == ERR) {
 			if (t.message[0] && tui_now() >= t.message_until) {
