@@ -12,8 +12,8 @@ rig_require_kvm
 # Names that sort one way by name and that no other VM on the host has.
 A="tuia-spin-$$"
 B="tuib-pio-$$"
-rig_start_guest "$A" spin 1
-rig_start_guest "$B" pio 1
+rig_start_guest "$A" spin 1 || fail "guest $A did not start"
+rig_start_guest "$B" pio 1 || fail "guest $B did not start"
 PA=$(rig_pid "$A")
 PB=$(rig_pid "$B")
 [ -n "$PA" ] && [ -n "$PB" ] || fail "the rig gave no pid for the guests"
@@ -21,6 +21,15 @@ PB=$(rig_pid "$B")
 # Rows of our two guests, in screen order.
 guests() {
 	tui_screen | grep -oE "tuia-spin-$$|tuib-pio-$$" | tr '\n' ' '
+}
+
+# order_is "NAME NAME ": waits (5 s at most) until the rows are in that order.
+order_is() {
+	end=$(($(date +%s) + 5))
+	while [ "$(guests)" != "$1" ]; do
+		[ "$(date +%s)" -le "$end" ] || { tui_screen >&2; fail "$2: '$(guests)', expected '$1'"; }
+		sleep 0.1
+	done
 }
 
 tui_start 100 30
@@ -32,21 +41,22 @@ tui_screen | grep -Eq "^ *\*? *$PB +$B +1 " || fail "$B not listed with 1 vCPU"
 
 tui_type N
 tui_wait 'Sort: NAME'
-sleep 0.3
-[ "$(guests)" = "$A $B " ] || fail "by name: $(guests)"
+order_is "$A $B " "by name"
 tui_type R
-sleep 0.5
-[ "$(guests)" = "$B $A " ] || fail "by name, reversed: $(guests)"
+order_is "$B $A " "by name, reversed"
 
-# Pin the second row ($A), then sort so that it would be last: it stays first, marked.
+# Pin the second row ($A), then sort so that it would be last: it stays first, marked. (P first: N only resets
+# the direction when the sort key changes, and by name ascending $A would be first anyway.)
 tui_type Home Down p
 tui_wait "^\* +$PA +$A"
-tui_type N
-tui_wait 'Sort: NAME'
-tui_type R
-sleep 0.5
-[ "$(guests)" = "$A $B " ] || fail "pinned $A not on top after re-sort: $(guests)"
+tui_type P
+tui_wait 'Sort: TOTAL%'
+tui_type N R
+tui_wait 'Sort: NAME(▼|v)  Delay: [0-9.]+s  Pinned: 1'
+order_is "$A $B " "pinned $A not on top after re-sort"
 tui_type p
+tui_wait_gone '^\*'
+order_is "$B $A " "unpinned, by name reversed"
 
 tui_type / p i o
 tui_wait_gone "$A"
