@@ -48,7 +48,7 @@ ip netns exec "$NS" bridge fdb add 52:54:00:99:00:02 dev tapB master static || f
 # tap; the netdev has no NIC, so qemu reads every frame at once and drops it, whatever the guest does.
 cat >"$TEST_TMP/qemu-in-ns" <<WRAP
 #!/bin/sh
-exec ip netns exec $NS $RIG_QEMU "\$@"
+exec ip netns exec '$NS' '$RIG_QEMU' "\$@"
 WRAP
 chmod +x "$TEST_TMP/qemu-in-ns"
 RIG_QEMU="$TEST_TMP/qemu-in-ns"
@@ -63,7 +63,7 @@ for g in A B; do
 done
 
 ip netns exec "$NS" timeout 30 bash -c 'a=$(printf "%1200s" ""); b=$(printf "%372s" "")
-	while :; do printf %s "$a" >/dev/udp/10.99.0.2/9; printf %s "$b" >/dev/udp/10.99.0.3/9; done' &
+	while :; do printf %s "$a" >/dev/udp/10.99.0.2/9; printf %s "$b" >/dev/udp/10.99.0.3/9; done' 9>&- &
 GEN=$!
 sleep 1
 "$VMTOP" -b -n 4 -d 1 -o json --sample-hz 999 >"$TEST_TMP/json" 2>"$TEST_TMP/err" ||
