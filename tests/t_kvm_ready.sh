@@ -21,7 +21,7 @@ for g in busy0 busy1; do
 	rig_start_guest "$g" spin 1 64 || fail "guest $g did not start"
 done
 RIG_QEMU=$real_qemu
-"$VMTOP" -b -n 2 -d 1.5 -o json >"$TEST_TMP/json" || fail "vmtop exit $?"
+timeout 60 "$VMTOP" -b -n 2 -d 1.5 -o json >"$TEST_TMP/json" || fail "vmtop exit $?"
 last=$(tail -n 1 "$TEST_TMP/json")
 echo "$last" | jq -e '[.vms[] | select(.name | startswith("busy"))] | length == 2' >/dev/null ||
 	fail "the two guests are not listed: $(echo "$last" | jq -c '[.vms[].name]')"
@@ -33,7 +33,7 @@ echo "$last" | jq -e '[.vms[] | select(.name | startswith("busy")) | .vcpu[0].re
 rig_stop_all
 # one guest alone, free to run on any CPU: little waiting
 rig_start_guest alone spin 1 64 || fail "guest alone did not start"
-"$VMTOP" -b -n 2 -d 1 -o json >"$TEST_TMP/json" || fail "vmtop exit $?"
+timeout 60 "$VMTOP" -b -n 2 -d 1 -o json >"$TEST_TMP/json" || fail "vmtop exit $?"
 last=$(tail -n 1 "$TEST_TMP/json")
 echo "$last" | jq -e '.vms[] | select(.name == "alone") | .cpu.ready != null' >/dev/null ||
 	fail "guest alone not listed with its READY: $(echo "$last" | jq -c '[.vms[] | {name, ready: .cpu.ready}]')"

@@ -16,7 +16,7 @@ rig_track $mini
 for _ in $(seq 50); do grep -q ready "$TEST_TMP/minivmm.out" && break; sleep 0.1; done
 grep -q ready "$TEST_TMP/minivmm.out" || fail "minivmm did not start: $(cat "$TEST_TMP/minivmm.out")"
 
-"$VMTOP" -b -n 3 -d 1 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" || fail "vmtop exit $?: $(cat "$TEST_TMP/err")"
+timeout 60 "$VMTOP" -b -n 3 -d 1 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" || fail "vmtop exit $?: $(cat "$TEST_TMP/err")"
 last=$(tail -n 1 "$TEST_TMP/json")
 vm() { echo "$last" | jq -e --arg n "$1" ".vms[] | select(.name == \$n) | $2" >/dev/null; }
 

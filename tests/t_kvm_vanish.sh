@@ -6,8 +6,8 @@ rig_require_kvm
 rig_start_guest stays halt 1 64 || fail "guest did not start"
 rig_start_guest goes spin 1 64 || fail "guest did not start"
 # what vmtop says at start on this host anyway (missing permissions, ...), so only new complaints count
-"$VMTOP" -b -n 1 -d 0.1 -o json >/dev/null 2>"$TEST_TMP/err.base" || fail "vmtop exit $?"
-"$VMTOP" -b -n 8 -d 0.5 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" &
+timeout 60 "$VMTOP" -b -n 1 -d 0.1 -o json >/dev/null 2>"$TEST_TMP/err.base" || fail "vmtop exit $?"
+timeout 60 "$VMTOP" -b -n 8 -d 0.5 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" &
 top=$!
 # kill it once vmtop has shown it twice (not after a fixed sleep: vmtop's start-up time varies), so that at
 # least the last 3 of the 8 refreshes come after

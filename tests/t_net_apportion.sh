@@ -66,7 +66,7 @@ ip netns exec "$NS" timeout 30 bash -c 'a=$(printf "%1200s" ""); b=$(printf "%37
 	while :; do printf %s "$a" >/dev/udp/10.99.0.2/9; printf %s "$b" >/dev/udp/10.99.0.3/9; done' 9>&- &
 GEN=$!
 sleep 1
-"$VMTOP" -b -n 4 -d 1 -o json --sample-hz 999 >"$TEST_TMP/json" 2>"$TEST_TMP/err" ||
+timeout 60 "$VMTOP" -b -n 4 -d 1 -o json --sample-hz 999 >"$TEST_TMP/json" 2>"$TEST_TMP/err" ||
 	fail "vmtop exit $?: $(cat "$TEST_TMP/err")"
 kill "$GEN" 2>/dev/null
 GEN=""
