@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/kvm.h>
 #include <libproc2/pids.h>
 
 #include "collect_vms.h"
@@ -17,12 +19,9 @@
 #include "util.h"
 #include "vm_discovery.h"
 
-#define KVM_RUN_IOCTL 0xae80	/* _IO(KVMIO, 0x80) */
-#define SYS_IOCTL_X86_64 16
-
-/* vCPU threads of VMMs whose names we don't know, found by the KVM_RUN they sleep in; kept per TID. */
+/* vCPU threads of VMMs whose names we don't know, found by the KVM_RUN they sleep in; kept per VM and TID. */
 struct vcpu_tid {
-	pid_t tid;
+	pid_t pid, tid;
 	int index;
 };
 
@@ -76,10 +75,10 @@ static unsigned long long read_rss_kib(pid_t pid)
 	return res * (unsigned long long)(sysconf(_SC_PAGESIZE) / 1024);
 }
 
-static int find_vcpu_tid(const struct vms_collector *vc, pid_t tid)
+static int find_vcpu_tid(const struct vms_collector *vc, pid_t pid, pid_t tid)
 {
 	for (size_t i = 0; i < vc->nfound; i++)
-		if (vc->found[i].tid == tid)
+		if (vc->found[i].tid == tid && vc->found[i].pid == pid)
 			return vc->found[i].index;
 	return -1;
 }
@@ -88,7 +87,7 @@ static int find_vcpu_tid(const struct vms_collector *vc, pid_t tid)
  * running in the guest reads "running" and is tried again next refresh. */
 static int vcpu_by_syscall(struct vms_collector *vc, const struct vm_info *vm, pid_t tid)
 {
-	int index = find_vcpu_tid(vc, tid);
+	int index = find_vcpu_tid(vc, vm->pid, tid);
 	if (index >= 0)
 		return index;
 	char path[64], buf[256];
@@ -97,12 +96,12 @@ static int vcpu_by_syscall(struct vms_collector *vc, const struct vm_info *vm, p
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)vm->pid, (int)tid);
 	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
 		return -1;
-	if (sscanf(buf, "%ld 0x%lx 0x%lx", &nr, &fd, &req) != 3 || nr != SYS_IOCTL_X86_64 || req != KVM_RUN_IOCTL)
+	if (sscanf(buf, "%ld 0x%lx 0x%lx", &nr, &fd, &req) != 3 || nr != SYS_ioctl || req != KVM_RUN)
 		return -1;
 	index = vm_info_vcpu_of_fd(vm, (int)fd);
 	if (index >= 0) {
 		vc->found = xrealloc(vc->found, (vc->nfound + 1) * sizeof(*vc->found));
-		vc->found[vc->nfound++] = (struct vcpu_tid){ tid, index };
+		vc->found[vc->nfound++] = (struct vcpu_tid){ vm->pid, tid, index };
 	}
 	return index;
 }
@@ -190,7 +189,7 @@ static void prune_found(struct vms_collector *vc, const struct host_sample *s)
 	for (size_t i = 0; i < vc->nfound; i++) {
 		bool alive = false;
 		for (size_t v = 0; v < s->nvms && !alive; v++)
-			for (size_t t = 0; t < s->vms[v].nthreads && !alive; t++)
+			for (size_t t = 0; s->vms[v].pid == vc->found[i].pid && t < s->vms[v].nthreads && !alive; t++)
 				alive = s->vms[v].threads[t].tid == vc->found[i].tid;
 		if (alive)
 			vc->found[k++] = vc->found[i];
