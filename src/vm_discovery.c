@@ -231,6 +231,19 @@ static bool read_stat(pid_t pid, char *buf, size_t len, unsigned long *flags, do
 	return true;
 }
 
+/* The process a thread belongs to: vhost names its worker after the thread that set it up (VHOST_SET_OWNER),
+ * which need not be the VMM's main thread. */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[48], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+		return tid;
+	const char *line = strstr(buf, "\nTgid:");
+	int tgid;
+	return line && sscanf(line + 6, "%d", &tgid) == 1 && tgid > 0 ? tgid : tid;
+}
+
 /* Reads comm and flags of a new process: kernel threads have no descriptors to scan. */
 static void classify_new(struct proc_entry *e)
 {
@@ -242,8 +255,8 @@ static void classify_new(struct proc_entry *e)
 	if (e->kthread) {
 		int owner;
 		char tail;
-		if (sscanf(comm, "vhost-%d%c", &owner, &tail) == 1)
-			e->vhost_of = owner;
+		if (sscanf(comm, "vhost-%d%c", &owner, &tail) == 1 && owner > 0)
+			e->vhost_of = tgid_of(owner);
 		return;
 	}
 	scan_fds(e);
@@ -353,7 +366,7 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 	d->nentries = npids;
 	free(pids);
 
-	/* Old-style vhost workers are kernel threads named after the VM's PID. */
+	/* Old-style vhost workers are kernel threads named after a thread of the VM's process. */
 	for (size_t i = 0; i < npids; i++) {
 		struct proc_entry *k = &next[i];
 		if (!k->kthread || !k->vhost_of)
