@@ -48,7 +48,7 @@ order_is "$B $A " "by name, reversed"
 # Pin the second row ($A), then sort so that it would be last: it stays first, marked. (P first: N only resets
 # the direction when the sort key changes, and by name ascending $A would be first anyway.)
 tui_type Home Down p
-tui_wait "^\* +$PA +$A"
+tui_wait "^\* *$PA +$A"  # no space between * and a 7-digit PID
 tui_type P
 tui_wait 'Sort: TOTAL%'
 tui_type N R
