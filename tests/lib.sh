@@ -22,5 +22,5 @@ need() {
 }
 
 # A scratch directory removed when the test ends.
-TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmtop-test.XXXXXX")
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmtop-test.XXXXXX") || { echo "ERROR: $TEST_NAME: mktemp failed" >&2; exit 99; }
 trap 'rm -rf "$TEST_TMP"' EXIT
