@@ -35,10 +35,10 @@ struct vms_collector {
 
 #define PIDS_PER_SELECT 255	/* libproc2's FILL_ID_MAX */
 
-enum { I_TID, I_CMD, I_UTIME, I_STIME, I_GTIME, I_BEGAN, I_CPU };
+enum { I_TID, I_CMD, I_UTIME, I_STIME, I_GTIME, I_BEGAN, I_CPU, I_STATE };
 static enum pids_item thread_items[] = {
 	PIDS_ID_TID, PIDS_CMD, PIDS_TICS_USER, PIDS_TICS_SYSTEM, PIDS_TICS_GUEST, PIDS_TICS_BEGAN,
-	PIDS_PROCESSOR,
+	PIDS_PROCESSOR, PIDS_STATE,
 };
 
 struct vms_collector *vms_collector_new(char *why, size_t whylen)
@@ -247,7 +247,8 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 				owner = hit->owner;
 				owner_is_kthread = tid != vms[owner].pid;
 			}
-			if (owner < 0)
+			/* a zombie does no more work: a VMM that exited but was not reaped yet leaves the list */
+			if (owner < 0 || st->head[I_STATE].result.s_ch == 'Z')
 				continue;
 			int index = -1;
 			enum thread_role role = owner_is_kthread ? ROLE_VHOST
