@@ -10,6 +10,8 @@
  * Prints "ready N" once every child is up; on SIGINT/SIGTERM, after S seconds, or on failure it kills them all.
  * Without KVM (and without --no-kvm) it says why on stderr and exits 77.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -58,13 +60,10 @@ static long long now_ns(void)
 /* A vCPU thread: busy for duty% of every slice, asleep for the rest, on an absolute schedule. */
 static void *vcpu_thread(void *arg)
 {
-	long duty = ((long *)arg)[0], index = ((long *)arg)[1];
-	char name[16];
+	long duty = *(long *)arg;
 	volatile unsigned long work = 0;
 	struct timespec next;
 
-	snprintf(name, sizeof(name), "CPU %ld/KVM", index);
-	prctl(PR_SET_NAME, name);
 	if (duty == 0)
 		for (;;)
 			pause();
@@ -102,7 +101,7 @@ static int kvm_vm(int *kvm, const char **reason)
 /* The fake VM process: KVM fds, vCPU threads, one byte on the ready pipe, then wait to be killed. */
 static int child_main(const struct opts *o)
 {
-	static long args[MAX_VCPUS][2];
+	static long duty[MAX_VCPUS];
 	const char *reason;
 	int kvm;
 	pthread_attr_t attr;
@@ -127,13 +126,16 @@ static int child_main(const struct opts *o)
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);	/* thousands of threads: keep them small */
 	for (long k = 0; k < o->vcpus; k++) {
-		args[k][0] = o->duty;
-		args[k][1] = k;
-		errno = pthread_create(&thread, &attr, vcpu_thread, args[k]);
+		duty[k] = o->duty;
+		errno = pthread_create(&thread, &attr, vcpu_thread, &duty[k]);
 		if (errno) {
 			fprintf(stderr, "fakehost: fake-%ld: pthread_create: %s\n", o->index, strerror(errno));
 			return 1;
 		}
+		/* named here, not in the thread, so every name is set when "ready" is written */
+		char name[16];
+		snprintf(name, sizeof(name), "CPU %ld/KVM", k);
+		pthread_setname_np(thread, name);
 	}
 	if (write((int)o->ready_fd, "r", 1) != 1)
 		return 1;
