@@ -21,6 +21,7 @@ struct collector {
 	struct perf_collector *perf;
 	struct net_collector *net;
 	unsigned sample_hz;
+	int ncpus_online;		/* at the last sample: a change reopens perf on the CPUs online now */
 	char perf_why[160];
 };
 
@@ -54,6 +55,16 @@ fail:
 	return NULL;
 }
 
+/* CPUs came online or went offline (hotplug, SMT toggled): sample on the CPUs online now. What was read
+ * above stays; the next interval starts on the new set. */
+static void reopen_perf(struct collector *c, struct host_sample *s)
+{
+	perf_collector_close(c->perf);
+	c->perf = perf_collector_open(c->sample_hz, c->perf_why, sizeof(c->perf_why));
+	if (!c->perf)
+		host_sample_warn(s, _("perf sampling stopped when the online CPUs changed: %s"), c->perf_why);
+}
+
 void collector_sample(struct collector *c, struct host_sample *s)
 {
 	s->mono = clock_mono();
@@ -66,10 +77,14 @@ void collector_sample(struct collector *c, struct host_sample *s)
 	if (c->perf) {
 		ksyms_refresh(c->ksyms);
 		perf_collector_read(c->perf, c->ksyms, &s->perf);
+		if (s->ncpus_online > 0 && c->ncpus_online > 0 && s->ncpus_online != c->ncpus_online)
+			reopen_perf(c, s);
 	} else {
 		s->perf.enabled = false;
 		str_copy(s->perf.why_off, c->perf_why, sizeof(s->perf.why_off));
 	}
+	if (s->ncpus_online > 0)
+		c->ncpus_online = s->ncpus_online;
 }
 
 void collector_drain(struct collector *c)
