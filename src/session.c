@@ -53,6 +53,11 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 	return 0;
 }
 
+void session_drain(struct session *s)
+{
+	collector_drain(s->collector);
+}
+
 void session_refresh(struct session *s)
 {
 	int next = 1 - s->cur;

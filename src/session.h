@@ -2,10 +2,11 @@
 #ifndef VMTOP_SESSION_H
 #define VMTOP_SESSION_H
 
-#include "collect.h"
 #include "model.h"
 #include "options.h"
 #include "sample.h"
+
+struct collector;
 
 struct session {
 	const struct options *opt;
@@ -21,13 +22,10 @@ struct session {
 int session_open(struct session *s, const struct options *opt, bool quiet);
 /* Takes a new sample and rebuilds the model from it and the previous one. */
 void session_refresh(struct session *s);
-/* Views waiting longer than this between refreshes call session_drain() at least this often (perf rings).
- * Inline, not in session.c: a test program that replaces session_refresh links without session.o. */
+/* Views waiting longer than this between refreshes call session_drain() at least this often (perf rings). */
 #define SESSION_DRAIN_SECONDS 3.0
-static inline void session_drain(struct session *s)
-{
-	collector_drain(s->collector);
-}
+/* Keeps what perf sampled so far in the interval under way (its rings hold about 10 s). */
+void session_drain(struct session *s);
 void session_close(struct session *s);
 
 #endif

@@ -1,7 +1,8 @@
 /* tui_fake.c - the real curses view over a made-up model, so the UI can be driven in tmux on a host without KVM.
  *
- * It replaces session_refresh (the linker takes this one, so libvmtop's collectors are never opened) with one
- * that builds a model of fixed VMs whose numbers differ per column, so every sort gives its own order.
+ * It replaces session_refresh and session_drain (the linker takes these, so libvmtop's collectors are never
+ * opened): session_refresh builds a model of fixed VMs whose numbers differ per column, so every sort gives its
+ * own order, and there is no perf ring to drain.
  * TUI_FAKE_VMS=N adds N more VMs (scrolling); SIGUSR1 makes "build-runner" (pid 1003) exit at the next refresh.
  */
 #include "config.h"
@@ -167,6 +168,11 @@ static void fake_model_free(struct model *m)
 	}
 	free(m->vms);
 	memset(m, 0, sizeof(*m));
+}
+
+void session_drain(struct session *s)
+{
+	(void)s;
 }
 
 void session_refresh(struct session *s)
