@@ -2,8 +2,11 @@
 # refresh_cost.sh - vmtop's own CPU time per refresh beside top's, with the host simulator at 10, 100 and 500
 # VMs of 4 vCPUs. Prints figures; it asserts nothing.
 #   usage: bench/refresh_cost.sh [BUILDDIR]     (as root)
-# Without /dev/kvm the simulator runs with --no-kvm: the same processes and `CPU k/KVM` threads but no KVM fds, so
-# vmtop scans them and finds no VM; such rows are marked "scan" (the cost of looking, not of following VMs).
+# Without /dev/kvm the simulator runs with --no-kvm: the same processes and `CPU k/KVM` threads, holding memfds
+# named like KVM's descriptors instead of KVM's. vmtop then runs with bench/kvm_standin.c preloaded, which shows
+# those memfds to it as KVM descriptors, so it follows the VMs (their threads, schedstat and statm, read for
+# real): rows marked "stand-in". With STANDIN=0 (or no cc) vmtop scans them and finds no VM: rows marked "scan"
+# (the cost of looking, not of following VMs).
 # The simulated vCPUs idle by default (DUTY=0): 500 x 4 busy threads would overload a small host and measure the
 # scheduler, not the tools. Per-refresh cost is the difference between a long and a short run divided by the
 # extra refreshes, so start-up (vmtop's first full /proc scan, top's set-up) is not counted as refresh cost;
@@ -13,6 +16,11 @@ build=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 vmtop=$build/vmtop
 fakehost=$build/tests/fakehost
 short=2 long=12 delay=${DELAY:-0.5}
+standin=
+if [ ! -e /dev/kvm ] && [ "${STANDIN:-1}" != 0 ]; then
+	standin=$(mktemp -d)/kvm_standin.so
+	cc -shared -fPIC -O2 -o "$standin" "$(dirname "$0")/kvm_standin.c" -ldl || standin=
+fi
 
 cpu_seconds() {	# user+system seconds of a command, its output discarded
 	local t
@@ -28,7 +36,7 @@ per_refresh() {	# marginal CPU seconds per refresh of a tool run as: $1 = refres
 	awk -v a="$a" -v b="$b" -v n=$((long - short)) 'BEGIN {printf "%.2f %.1f", (b - a) / n * 1000, a * 1000}'
 }
 
-printf '%-10s %-9s %12s %12s %12s %12s %8s\n' VMs processes "vmtop ms/ref" "top ms/ref" "vmtop start" "top start" ratio
+printf '%-13s %-9s %12s %12s %12s %12s %8s\n' VMs processes "vmtop ms/ref" "top ms/ref" "vmtop start" "top start" ratio
 for n in ${VMS:-0 10 100 500}; do
 	fh= kind=
 	if [ "$n" -gt 0 ]; then
@@ -38,7 +46,7 @@ for n in ${VMS:-0 10 100 500}; do
 		fi
 		kind=VMs
 		for mode in "" --no-kvm; do
-			[ -n "$mode" ] && kind=scan
+			[ -n "$mode" ] && kind=${standin:+stand-in} && kind=${kind:-scan}
 			"$fakehost" $mode --vms "$n" --vcpus 4 --duty "${DUTY:-0}" >"/tmp/fakehost.$$" 2>&1 &
 			fh=$!
 			for _ in $(seq 600); do grep -q ready "/tmp/fakehost.$$" && break; kill -0 $fh 2>/dev/null || break; sleep 0.1; done
@@ -56,13 +64,16 @@ for n in ${VMS:-0 10 100 500}; do
 		fi
 	fi
 	procs=$(ls -d /proc/[0-9]* | wc -l)
-	read -r v vs < <(per_refresh "$vmtop" -b -o json --sample-hz 0 -d "$delay" -n COUNT)
+	preload=
+	[ "$kind" = stand-in ] && preload=$standin
+	read -r v vs < <(per_refresh env ${preload:+LD_PRELOAD=$preload} "$vmtop" -b -o json --sample-hz 0 -d "$delay" -n COUNT)
 	read -r t ts < <(per_refresh top -b -d "$delay" -n COUNT)
 	ratio=$(awk -v v="$v" -v t="$t" 'BEGIN {if (t > 0) printf "%.2f", v / t; else print "-"}')
-	printf '%-10s %-9s %12s %12s %12s %12s %8s\n' "$n${fh:+ $kind}" "$procs" "$v" "$t" "$vs" "$ts" "$ratio"
+	printf '%-13s %-9s %12s %12s %12s %12s %8s\n' "$n${fh:+ $kind}" "$procs" "$v" "$t" "$vs" "$ts" "$ratio"
 	if [ -n "$fh" ]; then
 		kill $fh 2>/dev/null
 		wait $fh 2>/dev/null
 	fi
 	rm -f "/tmp/fakehost.$$"
 done
+[ -n "$standin" ] && rm -rf "$(dirname "$standin")"

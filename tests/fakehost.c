@@ -5,7 +5,8 @@
  * named "CPU k/KVM" like qemu's, that burns DUTY percent of a CPU in user space in busy/sleep slices (10 ms, or
  * longer for small duties so that the busy part is >= 1 ms; DUTY 0 threads never wake).
  * --no-kvm starts the same processes and threads without KVM descriptors (hosts without KVM: vmtop then sees no
- * VMs, so what it measures there is the cost of scanning, not of VMs).
+ * VMs, so what it measures there is the cost of scanning, not of VMs); they hold memfds named like KVM's
+ * descriptors instead, which bench/kvm_standin.c can present to vmtop as KVM's.
  * usage: fakehost --vms N --vcpus K --duty PCT [--seconds S] [--no-kvm]
  * Prints "ready N" once every child is up; on SIGINT/SIGTERM, after S seconds, or on failure it kills them all.
  * Without KVM (and without --no-kvm) it says why on stderr and exits 77.
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -122,6 +124,17 @@ static int child_main(const struct opts *o)
 				fprintf(stderr, "fakehost: fake-%ld: KVM_CREATE_VCPU: %s\n", o->index, strerror(errno));
 				return 1;
 			}
+	} else {
+		/* Stand-ins named like KVM's descriptors ("/memfd:kvm-vm (deleted)"): vmtop ignores them, but
+		 * bench/kvm_standin.c can show them to it as KVM descriptors, to measure following VMs here. */
+		char name[32];
+		if (memfd_create("kvm-vm", MFD_CLOEXEC) < 0)
+			return 1;
+		for (long k = 0; k < o->vcpus; k++) {
+			snprintf(name, sizeof(name), "kvm-vcpu:%ld", k);
+			if (memfd_create(name, MFD_CLOEXEC) < 0)
+				return 1;
+		}
 	}
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);	/* thousands of threads: keep them small */
