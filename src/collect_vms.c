@@ -1,4 +1,4 @@
-/* collect_vms.c - per-VM and per-thread CPU counters of the VMs discovery found (threads via libproc2). */
+/* collect_vms.c - per-VM and per-thread CPU counters of the VMs discovery found (threads via thread_reader). */
 #include "config.h"
 
 #include <errno.h>
@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include <linux/kvm.h>
-#include <libproc2/pids.h>
 
 #include "collect_vms.h"
 #include "guest_accounting.h"
 #include "nls.h"
+#include "thread_reader.h"
 #include "thread_role.h"
 #include "util.h"
 #include "vm_discovery.h"
@@ -27,42 +27,21 @@ struct vcpu_tid {
 
 struct vms_collector {
 	struct vm_discovery *disc;
-	struct pids_info *pids;
+	struct thread_reader *threads;
 	struct guest_accounting *ga;
 	struct vcpu_tid *found;
 	size_t nfound;
 };
 
-#define PIDS_PER_SELECT 255	/* libproc2's FILL_ID_MAX */
-
-enum { I_TID, I_CMD, I_UTIME, I_STIME, I_GTIME, I_BEGAN, I_CPU, I_STATE };
-static enum pids_item thread_items[] = {
-	PIDS_ID_TID, PIDS_CMD, PIDS_TICS_USER, PIDS_TICS_SYSTEM, PIDS_TICS_GUEST, PIDS_TICS_BEGAN,
-	PIDS_PROCESSOR, PIDS_STATE,
-};
-
 struct vms_collector *vms_collector_new(char *why, size_t whylen)
 {
+	(void)why;
+	(void)whylen;
 	struct vms_collector *vc = xcalloc(1, sizeof(*vc));
-	int err = procps_pids_new(&vc->pids, thread_items, sizeof(thread_items) / sizeof(thread_items[0]));
-	if (err < 0) {
-		snprintf(why, whylen, _("cannot use libproc2 for /proc: %s"), strerror(-err));
-		free(vc);
-		return NULL;
-	}
+	vc->threads = thread_reader_new();
 	vc->disc = vm_discovery_new();
 	vc->ga = guest_accounting_new();
 	return vc;
-}
-
-/* schedstat: "sum_exec_runtime run_delay timeslices", run_delay in ns (needs CONFIG_SCHED_INFO). */
-static bool read_run_delay(pid_t pid, pid_t tid, unsigned long long *run_delay)
-{
-	char path[64], buf[128];
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
-	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
-		return false;
-	return sscanf(buf, "%*s %llu", run_delay) == 1;
 }
 
 static unsigned long long read_rss_kib(pid_t pid)
@@ -104,17 +83,6 @@ static int vcpu_by_syscall(struct vms_collector *vc, const struct vm_info *vm, p
 		vc->found[vc->nfound++] = (struct vcpu_tid){ vm->pid, tid, index };
 	}
 	return index;
-}
-
-struct sel_entry {
-	pid_t pid;
-	int owner;
-};
-
-static int cmp_sel(const void *a, const void *b)
-{
-	const struct sel_entry *x = a, *y = b;
-	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
 /* When names did not reveal every vCPU (a VMM we don't know), ask the KVM_RUN ioctl. */
@@ -162,7 +130,7 @@ static int cmp_thread(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
-static void add_thread(struct vm_sample *vm, size_t *cap, struct pids_stack *st, enum thread_role role,
+static void add_thread(struct vm_sample *vm, size_t *cap, const struct thread_info *ti, enum thread_role role,
 		       int index)
 {
 	if (vm->nthreads == *cap) {
@@ -171,15 +139,32 @@ static void add_thread(struct vm_sample *vm, size_t *cap, struct pids_stack *st,
 	}
 	struct thread_sample *t = &vm->threads[vm->nthreads++];
 	memset(t, 0, sizeof(*t));
-	t->tid = st->head[I_TID].result.s_int;
-	str_copy(t->comm, st->head[I_CMD].result.str, sizeof(t->comm));
-	t->utime = st->head[I_UTIME].result.ull_int;
-	t->stime = st->head[I_STIME].result.ull_int;
-	t->gtime = st->head[I_GTIME].result.ull_int;
-	t->start_ticks = st->head[I_BEGAN].result.ull_int;
-	t->last_cpu = st->head[I_CPU].result.s_int;
+	t->tid = ti->tid;
+	str_copy(t->comm, ti->stat.comm, sizeof(t->comm));
+	t->utime = ti->stat.utime;
+	t->stime = ti->stat.stime;
+	t->gtime = ti->stat.gtime;
+	t->start_ticks = ti->stat.start_ticks;
+	t->last_cpu = ti->stat.processor;
+	t->run_delay_ns = ti->run_delay_ns;
+	t->run_delay_valid = ti->run_delay_valid;
 	t->role = role;
 	t->vcpu_index = index;
+}
+
+/* The threads of one process into VM: its own (roles by name) or a vhost kernel thread's. */
+static void add_threads_of(struct vms_collector *vc, struct vm_sample *vm, size_t *cap, pid_t pid, bool vhost)
+{
+	const struct thread_info *ti;
+	size_t n = thread_reader_read(vc->threads, pid, &ti);
+	for (size_t i = 0; i < n; i++) {
+		/* a zombie does no more work: a VMM that exited but was not reaped yet leaves the list */
+		if (ti[i].stat.state == 'Z')
+			continue;
+		int index = -1;
+		enum thread_role role = vhost ? ROLE_VHOST : thread_role_from_comm(ti[i].stat.comm, &index);
+		add_thread(vm, cap, &ti[i], role, index);
+	}
 }
 
 /* Drops remembered KVM_RUN threads that no VM has any more. */
@@ -210,55 +195,13 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 	s->vms = xcalloc(nvms, sizeof(*s->vms));
 	s->nvms = nvms;
 
-	/* One libproc2 selection for every VM and its vhost kernel threads: threads follow their leader. */
-	size_t nsel = 0;
-	for (size_t i = 0; i < nvms; i++)
-		nsel += 1 + vms[i].nvhost_kthreads;
-	unsigned *sel = xcalloc(nsel, sizeof(unsigned));
-	struct sel_entry *owners = xcalloc(nsel, sizeof(*owners));
-	size_t k = 0;
 	for (size_t i = 0; i < nvms; i++) {
-		owners[k] = (struct sel_entry){ vms[i].pid, (int)i };
-		sel[k++] = (unsigned)vms[i].pid;
-		for (size_t j = 0; j < vms[i].nvhost_kthreads; j++) {
-			owners[k] = (struct sel_entry){ vms[i].vhost_kthreads[j], (int)i };
-			sel[k++] = (unsigned)vms[i].vhost_kthreads[j];
-		}
+		size_t cap = 0;
+		add_threads_of(vc, &s->vms[i], &cap, vms[i].pid, false);
+		for (size_t j = 0; j < vms[i].nvhost_kthreads; j++)
+			add_threads_of(vc, &s->vms[i], &cap, vms[i].vhost_kthreads[j], true);
 	}
-	qsort(owners, nsel, sizeof(*owners), cmp_sel);
-	size_t *caps = xcalloc(nvms, sizeof(size_t));
-	int owner = -1;
-	bool owner_is_kthread = false;
-	/* libproc2 takes at most FILL_ID_MAX (255) PIDs per selection: select in chunks; each chunk's first
-	 * row is one of its selected PIDs, so the owner is always known */
-	for (size_t from = 0; from < nsel; from += PIDS_PER_SELECT) {
-		int chunk = (int)(nsel - from < PIDS_PER_SELECT ? nsel - from : PIDS_PER_SELECT);
-		errno = 0;
-		struct pids_fetch *f = procps_pids_select(vc->pids, sel + from, chunk, PIDS_SELECT_PID_THREADS);
-		if (!f)
-			host_sample_warn(s, _("cannot read the threads of %d VM processes (libproc2: %s)"), chunk,
-					 strerror(errno ? errno : EINVAL));
-		for (int r = 0; f && r < f->counts->total; r++) {
-			struct pids_stack *st = f->stacks[r];
-			pid_t tid = st->head[I_TID].result.s_int;
-			struct sel_entry key = { tid, 0 };
-			const struct sel_entry *hit = bsearch(&key, owners, nsel, sizeof(*owners), cmp_sel);
-			if (hit) {
-				owner = hit->owner;
-				owner_is_kthread = tid != vms[owner].pid;
-			}
-			/* a zombie does no more work: a VMM that exited but was not reaped yet leaves the list */
-			if (owner < 0 || st->head[I_STATE].result.s_ch == 'Z')
-				continue;
-			int index = -1;
-			enum thread_role role = owner_is_kthread ? ROLE_VHOST
-								 : thread_role_from_comm(st->head[I_CMD].result.str, &index);
-			add_thread(&s->vms[owner], &caps[owner], st, role, index);
-		}
-	}
-	free(caps);
-	free(sel);
-	free(owners);
+	thread_reader_end(vc->threads);
 
 	for (size_t i = 0; i < nvms; i++) {
 		struct vm_sample *vm = &s->vms[i];
@@ -280,13 +223,7 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 		}
 		find_unnamed_vcpus(vc, in, vm);
 		for (size_t t = 0; t < vm->nthreads; t++) {
-			struct thread_sample *th = &vm->threads[t];
-			/* a vhost kernel thread is its own process: its schedstat lives under its own PID */
-			pid_t proc = vm->pid;
-			for (size_t j = 0; j < in->nvhost_kthreads; j++)
-				if (in->vhost_kthreads[j] == th->tid)
-					proc = th->tid;
-			th->run_delay_valid = read_run_delay(proc, th->tid, &th->run_delay_ns);
+			const struct thread_sample *th = &vm->threads[t];
 			if (th->run_delay_valid)
 				s->schedstat_valid = true;
 			if (th->tid == vm->pid)
@@ -305,7 +242,7 @@ void vms_collector_free(struct vms_collector *vc)
 	if (!vc)
 		return;
 	vm_discovery_free(vc->disc);
-	procps_pids_unref(&vc->pids);
+	thread_reader_free(vc->threads);
 	guest_accounting_free(vc->ga);
 	free(vc->found);
 	free(vc);

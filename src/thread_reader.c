@@ -1,0 +1,293 @@
+/* thread_reader.c - VM threads' stat and schedstat each refresh at a few system calls per thread: the task
+ * directory and each thread's files stay open and are re-read with pread (proc regenerates them at offset 0),
+ * and a thread whose schedstat did not move (it did not run) keeps last refresh's stat. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "thread_reader.h"
+#include "util.h"
+
+struct tthread {
+	struct thread_info info;
+	int stat_fd, sched_fd;		/* -1: not held (then opened and closed per read) */
+	unsigned long long exec_ns;	/* schedstat's on-CPU time: unchanged means the thread did not run */
+	bool stat_valid, sched_valid, alive;
+};
+
+struct tproc {
+	pid_t pid;
+	DIR *task;			/* /proc/PID/task, rewound each refresh */
+	unsigned long long start_ticks;	/* of the leader: another start time means the PID was reused */
+	struct tthread *threads;	/* sorted by tid */
+	size_t n, cap;
+	struct thread_info *out;
+	unsigned gen;
+};
+
+struct thread_reader {
+	struct tproc *procs;		/* sorted by pid */
+	size_t n, cap;
+	unsigned gen;
+	long fds, budget;
+};
+
+struct thread_reader *thread_reader_new(void)
+{
+	struct thread_reader *tr = xcalloc(1, sizeof(*tr));
+	struct rlimit rl;
+	long soft = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 1024;
+	/* leave room for perf (a descriptor per CPU), netlink sockets and the views */
+	tr->budget = soft > 2048 ? soft - 1024 : soft / 2;
+	tr->gen = 1;
+	return tr;
+}
+
+long thread_reader_fds(const struct thread_reader *tr)
+{
+	return tr->fds;
+}
+
+static void close_fd(struct thread_reader *tr, int *fd)
+{
+	if (*fd >= 0) {
+		close(*fd);
+		tr->fds--;
+		*fd = -1;
+	}
+}
+
+static void drop_threads(struct thread_reader *tr, struct tproc *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		close_fd(tr, &p->threads[i].stat_fd);
+		close_fd(tr, &p->threads[i].sched_fd);
+	}
+	p->n = 0;
+}
+
+static void drop_proc(struct thread_reader *tr, struct tproc *p)
+{
+	drop_threads(tr, p);
+	if (p->task) {
+		closedir(p->task);
+		tr->fds--;
+	}
+	free(p->threads);
+	free(p->out);
+}
+
+/* Reads one of a thread's files: through its held descriptor, opening (and holding, within budget) one when
+ * there is none. A held descriptor that fails (the task died, its TID was reused) is reopened once. */
+static ssize_t read_thread_file(struct thread_reader *tr, struct tproc *p, pid_t tid, const char *name, int *fd,
+				char *buf, size_t len)
+{
+	char path[40];
+	snprintf(path, sizeof(path), "%d/%s", (int)tid, name);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (*fd < 0 && tr->fds < tr->budget) {
+			*fd = openat(dirfd(p->task), path, O_RDONLY | O_CLOEXEC);
+			if (*fd < 0)
+				return -1;
+			tr->fds++;
+		}
+		if (*fd < 0)
+			return read_file_at(dirfd(p->task), path, buf, len);
+		ssize_t n = pread(*fd, buf, len - 1, 0);
+		if (n > 0) {
+			buf[n] = '\0';
+			return n;
+		}
+		close_fd(tr, fd);
+	}
+	return -1;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The TIDs in the task directory, sorted; 0 when the process is gone. */
+static size_t list_tids(struct tproc *p, pid_t **tids, size_t *cap)
+{
+	size_t n = 0;
+	rewinddir(p->task);
+	struct dirent *de;
+	while ((de = readdir(p->task))) {
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+		if (*end || tid <= 0)
+			continue;
+		if (n == *cap)
+			*tids = xrealloc(*tids, (*cap = *cap ? *cap * 2 : 64) * sizeof(**tids));
+		(*tids)[n++] = (pid_t)tid;
+	}
+	qsort(*tids, n, sizeof(**tids), cmp_pid);
+	return n;
+}
+
+/* Brings p->threads in line with the TIDs listed: threads gone are closed, new ones added (sorted merge). */
+static void merge_threads(struct thread_reader *tr, struct tproc *p, const pid_t *tids, size_t n)
+{
+	struct tthread *next = xcalloc(n ? n : 1, sizeof(*next));
+	size_t i = 0;
+	for (size_t k = 0; k < n; k++) {
+		while (i < p->n && p->threads[i].info.tid < tids[k]) {
+			close_fd(tr, &p->threads[i].stat_fd);
+			close_fd(tr, &p->threads[i].sched_fd);
+			i++;
+		}
+		if (i < p->n && p->threads[i].info.tid == tids[k]) {
+			next[k] = p->threads[i++];
+		} else {
+			next[k] = (struct tthread){ .stat_fd = -1, .sched_fd = -1 };
+			next[k].info.tid = tids[k];
+		}
+	}
+	for (; i < p->n; i++) {
+		close_fd(tr, &p->threads[i].stat_fd);
+		close_fd(tr, &p->threads[i].sched_fd);
+	}
+	free(p->threads);
+	p->threads = next;
+	p->n = p->cap = n;
+}
+
+/* schedstat: "sum_exec_runtime run_delay timeslices" in ns. */
+static void read_sched(struct thread_reader *tr, struct tproc *p, struct tthread *t)
+{
+	char buf[128];
+	unsigned long long exec, delay;
+	if (read_thread_file(tr, p, t->info.tid, "schedstat", &t->sched_fd, buf, sizeof(buf)) > 0 &&
+	    sscanf(buf, "%llu %llu", &exec, &delay) == 2) {
+		bool moved = !t->sched_valid || exec != t->exec_ns || delay != t->info.run_delay_ns;
+		t->exec_ns = exec;
+		t->info.run_delay_ns = delay;
+		t->info.run_delay_valid = t->sched_valid = true;
+		if (moved)
+			t->stat_valid = false;
+	} else {
+		t->info.run_delay_valid = t->sched_valid = false;
+		t->stat_valid = false;	/* no way to tell whether it ran */
+	}
+}
+
+static bool read_stat(struct thread_reader *tr, struct tproc *p, struct tthread *t)
+{
+	char buf[1024];
+	return read_thread_file(tr, p, t->info.tid, "stat", &t->stat_fd, buf, sizeof(buf)) > 0 &&
+	       proc_stat_parse(buf, &t->info.stat);
+}
+
+static struct tproc *find_or_add(struct thread_reader *tr, pid_t pid)
+{
+	size_t lo = 0, hi = tr->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (tr->procs[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < tr->n && tr->procs[lo].pid == pid)
+		return &tr->procs[lo];
+	if (tr->n == tr->cap)
+		tr->procs = xrealloc(tr->procs, (tr->cap = tr->cap ? tr->cap * 2 : 64) * sizeof(*tr->procs));
+	memmove(&tr->procs[lo + 1], &tr->procs[lo], (tr->n - lo) * sizeof(*tr->procs));
+	tr->n++;
+	memset(&tr->procs[lo], 0, sizeof(tr->procs[lo]));
+	tr->procs[lo].pid = pid;
+	return &tr->procs[lo];
+}
+
+static bool open_task_dir(struct thread_reader *tr, struct tproc *p)
+{
+	char path[40];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
+	p->task = opendir(path);
+	if (p->task)
+		tr->fds++;
+	return p->task != NULL;
+}
+
+size_t thread_reader_read(struct thread_reader *tr, pid_t pid, const struct thread_info **out)
+{
+	struct tproc *p = find_or_add(tr, pid);
+	p->gen = tr->gen;
+	pid_t *tids = NULL;
+	size_t cap = 0, n = 0;
+	for (int attempt = 0; attempt < 2 && n == 0; attempt++) {
+		/* a held directory of a process that is gone lists nothing: look the PID up again once */
+		if (attempt || !p->task) {
+			if (p->task) {
+				closedir(p->task);
+				tr->fds--;
+				p->task = NULL;
+			}
+			drop_threads(tr, p);
+			if (!open_task_dir(tr, p))
+				break;
+		}
+		n = list_tids(p, &tids, &cap);
+	}
+	merge_threads(tr, p, tids, n);
+	free(tids);
+
+	size_t live = 0;
+	p->out = xrealloc(p->out, (p->n ? p->n : 1) * sizeof(*p->out));
+	for (size_t i = 0; i < p->n; i++) {
+		struct tthread *t = &p->threads[i];
+		bool leader = t->info.tid == pid;
+		read_sched(tr, p, t);
+		/* the leader every time: its state tells a zombie VMM, its start time a reused PID */
+		if (!t->stat_valid || leader)
+			t->stat_valid = read_stat(tr, p, t);
+		if (!t->stat_valid)
+			continue;	/* exited since the listing */
+		if (leader) {
+			if (p->start_ticks && p->start_ticks != t->info.stat.start_ticks) {
+				/* another process under the same PID: none of the held thread files are its */
+				p->start_ticks = 0;
+				for (size_t j = 0; j < p->n; j++)
+					p->threads[j].stat_valid = p->threads[j].sched_valid = false;
+				return thread_reader_read(tr, pid, out);
+			}
+			p->start_ticks = t->info.stat.start_ticks;
+		}
+		p->out[live++] = t->info;
+	}
+	*out = p->out;
+	return live;
+}
+
+void thread_reader_end(struct thread_reader *tr)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < tr->n; i++) {
+		if (tr->procs[i].gen == tr->gen)
+			tr->procs[k++] = tr->procs[i];
+		else
+			drop_proc(tr, &tr->procs[i]);
+	}
+	tr->n = k;
+	tr->gen++;
+}
+
+void thread_reader_free(struct thread_reader *tr)
+{
+	if (!tr)
+		return;
+	for (size_t i = 0; i < tr->n; i++)
+		drop_proc(tr, &tr->procs[i]);
+	free(tr->procs);
+	free(tr);
+}

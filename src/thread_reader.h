@@ -1,0 +1,30 @@
+/* thread_reader.h - the threads of chosen processes (VMMs, vhost workers) with their stat and schedstat, read
+ * refresh after refresh through descriptors kept open, re-reading stat only for threads that ran. */
+#ifndef VMTOP_THREAD_READER_H
+#define VMTOP_THREAD_READER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "proc_stat.h"
+
+struct thread_info {
+	pid_t tid;
+	struct proc_stat stat;
+	bool run_delay_valid;			/* schedstat readable (CONFIG_SCHED_INFO) */
+	unsigned long long run_delay_ns;	/* time runnable, waiting for a CPU */
+};
+
+struct thread_reader;
+
+struct thread_reader *thread_reader_new(void);
+/* The live threads of process PID (a kernel thread: itself), sorted by TID; 0 when it is gone. *out is valid
+ * until the next call for the same PID or thread_reader_end. */
+size_t thread_reader_read(struct thread_reader *tr, pid_t pid, const struct thread_info **out);
+/* Ends a refresh: processes not read since the previous end are forgotten and their descriptors closed. */
+void thread_reader_end(struct thread_reader *tr);
+/* Descriptors held open now (for tests and the fd budget). */
+long thread_reader_fds(const struct thread_reader *tr);
+void thread_reader_free(struct thread_reader *tr);
+
+#endif

@@ -1,0 +1,151 @@
+/* test_threads.c - /proc stat parsing, and thread_reader over this process's own real threads: thread counters
+ * (not the process's), threads that ran vs idled, threads that exit, PID-wide budget of held descriptors. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proc_stat.h"
+#include "thread_reader.h"
+#include "unit.h"
+
+static void test_parse(void)
+{
+	struct proc_stat ps;
+	/* a name with spaces and a ')' of its own; 44 fields as kernel 6.x prints */
+	const char *line = "4242 (CPU 0) x/KVM) R 1 4242 4242 0 -1 4194560 123 0 0 0 700 55 0 0 20 0 6 0 "
+			   "98765 1000000 300 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 3 0 0 0 650 0 0";
+	CHECK(proc_stat_parse(line, &ps));
+	CHECK_STR(ps.comm, "CPU 0) x/KVM");
+	CHECK(ps.state == 'R');
+	CHECK(ps.flags == 4194560);
+	CHECK(ps.utime == 700 && ps.stime == 55);
+	CHECK(ps.start_ticks == 98765);
+	CHECK(ps.processor == 3);
+	CHECK(ps.gtime == 650);
+	/* cut before the processor field: not a stat line vmtop can use */
+	CHECK(!proc_stat_parse("1 (init) S 0 1 1 0 -1 4194560 1 0 0 0 5 6 0 0 20 0 1 0 9", &ps));
+	CHECK(!proc_stat_parse("1 init S 0", &ps));
+	CHECK(!proc_stat_parse("1 (init)S 0", &ps));
+	char own[1024];
+	FILE *f = fopen("/proc/self/stat", "r");
+	CHECK(f && fgets(own, sizeof(own), f));
+	if (f)
+		fclose(f);
+	CHECK(proc_stat_parse(own, &ps) && ps.state == 'R' && ps.start_ticks > 0);
+}
+
+static atomic_int burn = 1, quit_sleepers;
+
+static void *burner(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_NAME, "burner");
+	volatile unsigned long x = 0;
+	while (atomic_load(&burn))
+		x++;
+	return NULL;
+}
+
+static void *sleeper(void *arg)
+{
+	prctl(PR_SET_NAME, (const char *)arg);
+	while (!atomic_load(&quit_sleepers))
+		usleep(1000 * 20);
+	return NULL;
+}
+
+static const struct thread_info *find(const struct thread_info *ti, size_t n, const char *comm)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ti[i].stat.comm, comm))
+			return &ti[i];
+	return NULL;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static void test_reader(void)
+{
+	pid_t self = getpid();
+	pthread_t b, s1, s2;
+	prctl(PR_SET_NAME, "leader");
+	pthread_create(&b, NULL, burner, NULL);
+	pthread_create(&s1, NULL, sleeper, "sleeper-1");
+	pthread_create(&s2, NULL, sleeper, "sleeper-2");
+	sleep_ms(100);
+
+	struct thread_reader *tr = thread_reader_new();
+	const struct thread_info *ti;
+	size_t n = thread_reader_read(tr, self, &ti);
+	CHECK(n == 4);
+	for (size_t i = 1; i < n; i++)
+		CHECK(ti[i - 1].tid < ti[i].tid);
+	CHECK(ti[0].tid == self);
+	const struct thread_info *bt = find(ti, n, "burner");
+	CHECK(bt && find(ti, n, "sleeper-1") && find(ti, n, "leader"));
+	unsigned long long burned0 = bt ? bt->stat.utime + bt->stat.stime : 0;
+	thread_reader_end(tr);
+	CHECK(thread_reader_fds(tr) > 0);
+
+	sleep_ms(600);
+	n = thread_reader_read(tr, self, &ti);
+	CHECK(n == 4);
+	bt = find(ti, n, "burner");
+	const struct thread_info *lt = find(ti, n, "leader");
+	CHECK(bt && lt);
+	if (bt && lt) {
+		unsigned long long burned = bt->stat.utime + bt->stat.stime;
+		/* the burner ran about 0.6 s more: at least 0.3 s of ticks (USER_HZ is 100 on Linux) */
+		CHECK(burned >= burned0 + 30);
+		/* the leader's own ticks, not the whole process's: it slept all along */
+		CHECK(lt->stat.utime + lt->stat.stime + 20 < burned);
+		CHECK(bt->run_delay_valid == lt->run_delay_valid);
+	}
+	thread_reader_end(tr);
+
+	atomic_store(&burn, 0);
+	pthread_join(b, NULL);
+	n = thread_reader_read(tr, self, &ti);
+	CHECK(n == 3);
+	CHECK(!find(ti, n, "burner"));
+	thread_reader_end(tr);
+
+	/* a refresh without this process forgets it and closes what it held */
+	thread_reader_end(tr);
+	CHECK(thread_reader_fds(tr) == 0);
+	CHECK(thread_reader_read(tr, 0x3fffffff, &ti) == 0);	/* no such process */
+	thread_reader_end(tr);
+	thread_reader_free(tr);
+
+	/* with room for only a few descriptors, every thread is still read (files opened and closed) */
+	struct rlimit old, low = { 16, 16 };
+	getrlimit(RLIMIT_NOFILE, &old);
+	low.rlim_max = old.rlim_max;
+	CHECK(setrlimit(RLIMIT_NOFILE, &low) == 0);
+	tr = thread_reader_new();
+	setrlimit(RLIMIT_NOFILE, &old);
+	n = thread_reader_read(tr, self, &ti);
+	CHECK(n == 3 && find(ti, n, "sleeper-2"));
+	CHECK(thread_reader_fds(tr) <= 8);
+	thread_reader_free(tr);
+
+	atomic_store(&quit_sleepers, 1);
+	pthread_join(s1, NULL);
+	pthread_join(s2, NULL);
+}
+
+int main(void)
+{
+	test_parse();
+	test_reader();
+	return unit_done("test_threads");
+}
