@@ -301,12 +301,16 @@ static pid_t *list_pids(size_t *n)
 	size_t cap = 1024, cnt = 0;
 	pid_t *pids = xmalloc(cap * sizeof(pid_t));
 	struct dirent *de;
+	pid_t self = getpid();
 	while (dir && (de = readdir(dir))) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		if (cnt == cap)
 			pids = xrealloc(pids, (cap *= 2) * sizeof(pid_t));
 		pids[cnt++] = (pid_t)atoi(de->d_name);
+		/* vmtop is no VM, and it holds a descriptor per VM thread: never scan its own */
+		if (pids[cnt - 1] == self)
+			cnt--;
 	}
 	if (dir)
 		closedir(dir);
