@@ -44,16 +44,6 @@ struct vms_collector *vms_collector_new(char *why, size_t whylen)
 	return vc;
 }
 
-static unsigned long long read_rss_kib(pid_t pid)
-{
-	char path[48], buf[256];
-	unsigned long long size, res;
-	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0 || sscanf(buf, "%llu %llu", &size, &res) != 2)
-		return 0;
-	return res * (unsigned long long)(sysconf(_SC_PAGESIZE) / 1024);
-}
-
 static int find_vcpu_tid(const struct vms_collector *vc, pid_t pid, pid_t tid)
 {
 	for (size_t i = 0; i < vc->nfound; i++)
@@ -152,19 +142,26 @@ static void add_thread(struct vm_sample *vm, size_t *cap, const struct thread_in
 	t->vcpu_index = index;
 }
 
-/* The threads of one process into VM: its own (roles by name) or a vhost kernel thread's. */
-static void add_threads_of(struct vms_collector *vc, struct vm_sample *vm, size_t *cap, pid_t pid, bool vhost)
+/* The threads of one process into VM: its own (roles by name) or a vhost kernel thread's. False when the PID
+ * now belongs to another process than the one discovery classified. */
+static bool add_threads_of(struct vms_collector *vc, struct vm_sample *vm, size_t *cap, pid_t pid, bool vhost)
 {
 	const struct thread_info *ti;
-	size_t n = thread_reader_read(vc->threads, pid, &ti);
+	bool replaced;
+	size_t n = thread_reader_read(vc->threads, pid, &ti, &replaced);
+	if (replaced && !vhost)
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		/* a zombie does no more work: a VMM that exited but was not reaped yet leaves the list */
 		if (ti[i].stat.state == 'Z')
 			continue;
+		if (ti[i].tid == pid && !vhost)
+			vm->rss_kib = ti[i].stat.rss_pages * (unsigned long long)(sysconf(_SC_PAGESIZE) / 1024);
 		int index = -1;
 		enum thread_role role = vhost ? ROLE_VHOST : thread_role_from_comm(ti[i].stat.comm, &index);
 		add_thread(vm, cap, &ti[i], role, index);
 	}
+	return true;
 }
 
 /* Drops remembered KVM_RUN threads that no VM has any more. */
@@ -197,9 +194,18 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 
 	for (size_t i = 0; i < nvms; i++) {
 		size_t cap = 0;
-		add_threads_of(vc, &s->vms[i], &cap, vms[i].pid, false);
+		if (!add_threads_of(vc, &s->vms[i], &cap, vms[i].pid, false)) {
+			/* not this VM any more: left out now (no threads), classified anew next refresh */
+			vm_discovery_forget(vc->disc, vms[i].pid);
+			continue;
+		}
 		for (size_t j = 0; j < vms[i].nvhost_kthreads; j++)
 			add_threads_of(vc, &s->vms[i], &cap, vms[i].vhost_kthreads[j], true);
+		int named = 0;
+		for (size_t t = 0; t < s->vms[i].nthreads; t++)
+			named += s->vms[i].threads[t].role == ROLE_VCPU;
+		if (named > vms[i].nr_vcpus)	/* a hot-plugged vCPU: its descriptor is new too */
+			vm_discovery_rescan(vc->disc, vms[i].pid);
 	}
 	thread_reader_end(vc->threads);
 
@@ -214,7 +220,6 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 		vm->mem_config_kib = in->mem_config_kib;
 		vm->uses_vhost_net = in->uses_vhost_net;
 		vm->netns_ino = in->netns_ino;
-		vm->rss_kib = read_rss_kib(in->pid);
 		if (in->ntaps) {
 			vm->taps = xcalloc(in->ntaps, sizeof(*vm->taps));
 			vm->ntaps = in->ntaps;

@@ -7,7 +7,8 @@
 #include "proc_stat.h"
 
 enum {
-	F_STATE = 3, F_FLAGS = 9, F_UTIME = 14, F_STIME = 15, F_START = 22, F_PROCESSOR = 39, F_GTIME = 43,
+	F_STATE = 3, F_FLAGS = 9, F_UTIME = 14, F_STIME = 15, F_THREADS = 20, F_START = 22, F_RSS = 24,
+	F_PROCESSOR = 39, F_GTIME = 43,
 };
 
 bool proc_stat_parse(const char *line, struct proc_stat *ps)
@@ -37,7 +38,9 @@ bool proc_stat_parse(const char *line, struct proc_stat *ps)
 		case F_FLAGS: ps->flags = (unsigned long)v; break;
 		case F_UTIME: ps->utime = v; break;
 		case F_STIME: ps->stime = v; break;
+		case F_THREADS: ps->num_threads = (long)v; break;
 		case F_START: ps->start_ticks = v; break;
+		case F_RSS: ps->rss_pages = v; break;
 		case F_PROCESSOR: ps->processor = (int)v; break;
 		case F_GTIME: ps->gtime = v; break;
 		}

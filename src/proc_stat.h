@@ -13,6 +13,8 @@ struct proc_stat {
 	unsigned long long utime, stime;	/* ticks; utime includes guest time (kernel rule) */
 	unsigned long long gtime;		/* ticks in guest mode */
 	unsigned long long start_ticks;		/* since boot */
+	long num_threads;			/* of its process */
+	unsigned long long rss_pages;		/* of its process (threads share it) */
 	int processor;				/* the CPU it last ran on */
 };
 

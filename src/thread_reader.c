@@ -15,6 +15,10 @@
 #include "thread_reader.h"
 #include "util.h"
 
+/* A thread that exits is noticed at once (its files fail) and a new one by the thread count; list anyway now
+ * and then, in case one exits and another starts unseen between two refreshes. */
+#define RELIST_PERIOD 16
+
 struct tthread {
 	struct thread_info info;
 	int stat_fd, sched_fd;		/* -1: not held (then opened and closed per read) */
@@ -30,6 +34,7 @@ struct tproc {
 	size_t n, cap;
 	struct thread_info *out;
 	unsigned gen;
+	unsigned since_list;		/* refreshes since the task directory was last listed */
 };
 
 struct thread_reader {
@@ -167,8 +172,9 @@ static void read_sched(struct thread_reader *tr, struct tproc *p, struct tthread
 {
 	char buf[128];
 	unsigned long long exec, delay;
+	char *end = buf, *end2 = buf;
 	if (read_thread_file(tr, p, t->info.tid, "schedstat", &t->sched_fd, buf, sizeof(buf)) > 0 &&
-	    sscanf(buf, "%llu %llu", &exec, &delay) == 2) {
+	    ((exec = strtoull(buf, &end, 10)), end != buf) && ((delay = strtoull(end, &end2, 10)), end2 != end)) {
 		bool moved = !t->sched_valid || exec != t->exec_ns || delay != t->info.run_delay_ns;
 		t->exec_ns = exec;
 		t->info.run_delay_ns = delay;
@@ -219,54 +225,97 @@ static bool open_task_dir(struct thread_reader *tr, struct tproc *p)
 	return p->task != NULL;
 }
 
-size_t thread_reader_read(struct thread_reader *tr, pid_t pid, const struct thread_info **out)
+/* Lists the task directory again (reopened when asked: a held one of a process that is gone lists nothing)
+ * and brings the threads in line. False when the process is gone. */
+static bool relist(struct thread_reader *tr, struct tproc *p, bool reopen)
 {
-	struct tproc *p = find_or_add(tr, pid);
-	p->gen = tr->gen;
-	pid_t *tids = NULL;
-	size_t cap = 0, n = 0;
-	for (int attempt = 0; attempt < 2 && n == 0; attempt++) {
-		/* a held directory of a process that is gone lists nothing: look the PID up again once */
-		if (attempt || !p->task) {
-			if (p->task) {
-				closedir(p->task);
-				tr->fds--;
-				p->task = NULL;
-			}
-			drop_threads(tr, p);
-			if (!open_task_dir(tr, p))
-				break;
+	if (reopen || !p->task) {
+		if (p->task) {
+			closedir(p->task);
+			tr->fds--;
+			p->task = NULL;
 		}
-		n = list_tids(p, &tids, &cap);
+		drop_threads(tr, p);
+		if (!open_task_dir(tr, p))
+			return false;
+	}
+	pid_t *tids = NULL;
+	size_t cap = 0, n = list_tids(p, &tids, &cap);
+	if (n == 0 && !reopen) {
+		free(tids);
+		return relist(tr, p, true);
 	}
 	merge_threads(tr, p, tids, n);
 	free(tids);
+	p->since_list = 0;
+	return n > 0;
+}
 
-	size_t live = 0;
-	p->out = xrealloc(p->out, (p->n ? p->n : 1) * sizeof(*p->out));
-	for (size_t i = 0; i < p->n; i++) {
-		struct tthread *t = &p->threads[i];
-		bool leader = t->info.tid == pid;
-		read_sched(tr, p, t);
-		/* the leader every time: its state tells a zombie VMM, its start time a reused PID */
-		if (!t->stat_valid || leader)
-			t->stat_valid = read_stat(tr, p, t);
-		if (!t->stat_valid)
-			continue;	/* exited since the listing */
-		if (leader) {
-			if (p->start_ticks && p->start_ticks != t->info.stat.start_ticks) {
-				/* another process under the same PID: none of the held thread files are its */
-				p->start_ticks = 0;
-				for (size_t j = 0; j < p->n; j++)
-					p->threads[j].stat_valid = p->threads[j].sched_valid = false;
-				return thread_reader_read(tr, pid, out);
-			}
-			p->start_ticks = t->info.stat.start_ticks;
-		}
-		p->out[live++] = t->info;
+static struct tthread *leader_of(struct tproc *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->threads[i].info.tid == p->pid)
+			return &p->threads[i];
+	return NULL;
+}
+
+size_t thread_reader_read(struct thread_reader *tr, pid_t pid, const struct thread_info **out, bool *replaced)
+{
+	struct tproc *p = find_or_add(tr, pid);
+	p->gen = tr->gen;
+	*replaced = false;
+	bool listed = false;
+	if (!p->task || p->n == 0) {
+		if (!relist(tr, p, false))
+			return 0;
+		listed = true;
 	}
-	*out = p->out;
-	return live;
+	for (int round = 0; round < 3; round++) {
+		/* the leader first and every time: its start time tells a reused PID, its thread count whether
+		 * the task directory needs listing again, its state a zombie */
+		struct tthread *lead = leader_of(p);
+		bool ok = lead && read_stat(tr, p, lead);
+		if (ok && p->start_ticks && lead->info.stat.start_ticks != p->start_ticks) {
+			*replaced = true;
+			p->start_ticks = 0;
+			if (!relist(tr, p, true))
+				return 0;
+			listed = true;
+			continue;
+		}
+		if (!listed && (!ok || lead->info.stat.num_threads != (long)p->n || ++p->since_list >= RELIST_PERIOD)) {
+			if (!relist(tr, p, !ok))
+				return 0;
+			listed = true;
+			continue;
+		}
+		if (!ok)
+			return 0;
+		p->start_ticks = lead->info.stat.start_ticks;
+		p->out = xrealloc(p->out, p->n * sizeof(*p->out));
+		size_t live = 0;
+		bool failed = false;
+		for (size_t i = 0; i < p->n; i++) {
+			struct tthread *t = &p->threads[i];
+			read_sched(tr, p, t);
+			if (t == lead)
+				t->stat_valid = true;	/* read just above */
+			else if (!t->stat_valid)
+				t->stat_valid = read_stat(tr, p, t);
+			if (t->stat_valid)
+				p->out[live++] = t->info;
+			else
+				failed = true;	/* exited since the listing; another may have come */
+		}
+		if (failed && !listed) {
+			relist(tr, p, false);
+			listed = true;
+			continue;
+		}
+		*out = p->out;
+		return live;
+	}
+	return 0;
 }
 
 void thread_reader_end(struct thread_reader *tr)

@@ -19,8 +19,9 @@ struct thread_reader;
 
 struct thread_reader *thread_reader_new(void);
 /* The live threads of process PID (a kernel thread: itself), sorted by TID; 0 when it is gone. *out is valid
- * until the next call for the same PID or thread_reader_end. */
-size_t thread_reader_read(struct thread_reader *tr, pid_t pid, const struct thread_info **out);
+ * until the next call for the same PID or thread_reader_end. *replaced: the PID now belongs to another process
+ * than at the last read (its threads are the new process's). */
+size_t thread_reader_read(struct thread_reader *tr, pid_t pid, const struct thread_info **out, bool *replaced);
 /* Ends a refresh: processes not read since the previous end are forgotten and their descriptors closed. */
 void thread_reader_end(struct thread_reader *tr);
 /* Descriptors held open now (for tests and the fd budget). */

@@ -23,8 +23,9 @@
 #define YOUNG_SECONDS 10.0
 /* Older non-VM processes are rescanned in a rolling window, one in ROLLING_PERIOD per refresh. */
 #define ROLLING_PERIOD 32
-/* VMs are rescanned now and then for hot-plugged vCPUs and taps. */
-#define VM_RESCAN_PERIOD 8
+/* VMs are rescanned now and then for hot-plugged taps (a real VMM holds dozens of descriptors), and at once
+ * when a reader sees more vCPU threads than descriptors (vm_discovery_rescan). */
+#define VM_RESCAN_PERIOD 32
 
 struct proc_entry {
 	pid_t pid;
@@ -33,6 +34,8 @@ struct proc_entry {
 	bool is_vm;
 	bool moved;		/* carried over to the new table during a scan */
 	bool denied;		/* its descriptors could not be read at its last scan */
+	bool stale;		/* a reader saw another process under this PID */
+	bool rescan;		/* a reader saw a sign of new descriptors */
 	pid_t vhost_of;		/* kernel thread "vhost-PID": the VM it serves */
 	struct vm_info vm;
 };
@@ -131,6 +134,7 @@ static void read_identity(int piddir, struct vm_info *vm)
 static void scan_fds(struct proc_entry *e)
 {
 	char path[32];
+	e->rescan = false;
 	snprintf(path, sizeof(path), "/proc/%d", (int)e->pid);
 	int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (piddir < 0)
@@ -344,9 +348,10 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 		free(old->vm.vhost_kthreads);
 		e->vm.nvhost_kthreads = 0;
 		unsigned long slot = (unsigned long)e->pid + d->gen;
-		/* VMs every refresh; the rest in the rolling window, so a VMM that reuses the PID of a kernel
-		 * thread (never scanned) or of an old process (not young by its start time) is still found */
-		if ((e->is_vm || slot % ROLLING_PERIOD == 0) && pid_reused(e)) {
+		/* in the rolling window, so a VMM that reuses the PID of a kernel thread (never scanned) or of an
+		 * old process (not young by its start time) is still found; a VM's own PID is checked every
+		 * refresh by the thread reader, which reads its leader's start time anyway (vm_discovery_forget) */
+		if (e->stale || (slot % ROLLING_PERIOD == 0 && pid_reused(e))) {
 			vm_info_free(&e->vm);
 			memset(e, 0, sizeof(*e));
 			e->pid = pids[i];
@@ -358,7 +363,7 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			continue;
 		bool young = e->born >= 0 && now - e->born < YOUNG_SECONDS;
 		/* a young VM is still creating its vCPUs (found between KVM_CREATE_VM and KVM_CREATE_VCPU: 0) */
-		if (young || (e->is_vm ? slot % VM_RESCAN_PERIOD == 0 || e->vm.nr_vcpus == 0
+		if (young || e->rescan || (e->is_vm ? slot % VM_RESCAN_PERIOD == 0 || e->vm.nr_vcpus == 0
 				       : slot % ROLLING_PERIOD == 0))
 			scan_fds(e);
 	}
@@ -412,6 +417,20 @@ int vm_info_vcpu_of_fd(const struct vm_info *vm, int fd)
 bool vm_discovery_denied(const struct vm_discovery *d)
 {
 	return d->denied;
+}
+
+void vm_discovery_rescan(struct vm_discovery *d, pid_t pid)
+{
+	struct proc_entry *e = find_entry(d->entries, d->nentries, pid);
+	if (e)
+		e->rescan = true;
+}
+
+void vm_discovery_forget(struct vm_discovery *d, pid_t pid)
+{
+	struct proc_entry *e = find_entry(d->entries, d->nentries, pid);
+	if (e)
+		e->stale = true;
 }
 
 void vm_discovery_free(struct vm_discovery *d)

@@ -36,6 +36,11 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms);
 int vm_info_vcpu_of_fd(const struct vm_info *vm, int fd);
 /* True when some descriptor could not be read for lack of permission (not root). */
 bool vm_discovery_denied(const struct vm_discovery *d);
+/* PID is no longer the process the last scan classified (a reader saw another start time): the next scan
+ * classifies it anew. */
+void vm_discovery_forget(struct vm_discovery *d, pid_t pid);
+/* PID shows signs of new descriptors (more vCPU threads than vCPU descriptors): the next scan reads them. */
+void vm_discovery_rescan(struct vm_discovery *d, pid_t pid);
 void vm_discovery_free(struct vm_discovery *d);
 
 /* Kinds of descriptor the scan cares about, from the readlink text of /proc/PID/fd/N. Pure, for tests. */

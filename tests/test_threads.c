@@ -25,6 +25,7 @@ static void test_parse(void)
 	CHECK(ps.flags == 4194560);
 	CHECK(ps.utime == 700 && ps.stime == 55);
 	CHECK(ps.start_ticks == 98765);
+	CHECK(ps.num_threads == 6 && ps.rss_pages == 300);
 	CHECK(ps.processor == 3);
 	CHECK(ps.gtime == 650);
 	/* cut before the processor field: not a stat line vmtop can use */
@@ -59,6 +60,16 @@ static void *sleeper(void *arg)
 	return NULL;
 }
 
+static atomic_int quit_late;
+
+static void *late_thread(void *arg)
+{
+	prctl(PR_SET_NAME, (const char *)arg);
+	while (!atomic_load(&quit_late))
+		usleep(1000 * 5);
+	return NULL;
+}
+
 static const struct thread_info *find(const struct thread_info *ti, size_t n, const char *comm)
 {
 	for (size_t i = 0; i < n; i++)
@@ -85,8 +96,9 @@ static void test_reader(void)
 
 	struct thread_reader *tr = thread_reader_new();
 	const struct thread_info *ti;
-	size_t n = thread_reader_read(tr, self, &ti);
-	CHECK(n == 4);
+	bool replaced;
+	size_t n = thread_reader_read(tr, self, &ti, &replaced);
+	CHECK(n == 4 && !replaced);
 	for (size_t i = 1; i < n; i++)
 		CHECK(ti[i - 1].tid < ti[i].tid);
 	CHECK(ti[0].tid == self);
@@ -97,7 +109,7 @@ static void test_reader(void)
 	CHECK(thread_reader_fds(tr) > 0);
 
 	sleep_ms(600);
-	n = thread_reader_read(tr, self, &ti);
+	n = thread_reader_read(tr, self, &ti, &replaced);
 	CHECK(n == 4);
 	bt = find(ti, n, "burner");
 	const struct thread_info *lt = find(ti, n, "leader");
@@ -114,15 +126,35 @@ static void test_reader(void)
 
 	atomic_store(&burn, 0);
 	pthread_join(b, NULL);
-	n = thread_reader_read(tr, self, &ti);
+	n = thread_reader_read(tr, self, &ti, &replaced);
 	CHECK(n == 3);
 	CHECK(!find(ti, n, "burner"));
 	thread_reader_end(tr);
 
+	/* a thread that starts is found (the thread count grew) */
+	pthread_t late;
+	atomic_store(&quit_late, 0);
+	pthread_create(&late, NULL, late_thread, "late");
+	sleep_ms(50);
+	n = thread_reader_read(tr, self, &ti, &replaced);
+	CHECK(n == 4 && find(ti, n, "late"));
+	thread_reader_end(tr);
+	/* one ends and another starts between two reads: same count, still the right threads */
+	atomic_store(&quit_late, 1);
+	pthread_join(late, NULL);
+	atomic_store(&quit_late, 0);
+	pthread_create(&late, NULL, late_thread, "later");
+	sleep_ms(50);
+	n = thread_reader_read(tr, self, &ti, &replaced);
+	CHECK(n == 4 && find(ti, n, "later") && !find(ti, n, "late"));
+	thread_reader_end(tr);
+	atomic_store(&quit_late, 1);
+	pthread_join(late, NULL);
+
 	/* a refresh without this process forgets it and closes what it held */
 	thread_reader_end(tr);
 	CHECK(thread_reader_fds(tr) == 0);
-	CHECK(thread_reader_read(tr, 0x3fffffff, &ti) == 0);	/* no such process */
+	CHECK(thread_reader_read(tr, 0x3fffffff, &ti, &replaced) == 0);	/* no such process */
 	thread_reader_end(tr);
 	thread_reader_free(tr);
 
@@ -133,7 +165,7 @@ static void test_reader(void)
 	CHECK(setrlimit(RLIMIT_NOFILE, &low) == 0);
 	tr = thread_reader_new();
 	setrlimit(RLIMIT_NOFILE, &old);
-	n = thread_reader_read(tr, self, &ti);
+	n = thread_reader_read(tr, self, &ti, &replaced);
 	CHECK(n == 3 && find(ti, n, "sleeper-2"));
 	CHECK(thread_reader_fds(tr) <= 8);
 	thread_reader_free(tr);
