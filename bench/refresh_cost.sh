@@ -8,7 +8,8 @@
 # real): rows marked "stand-in". With STANDIN=0 (or no cc) vmtop scans them and finds no VM: rows marked "scan"
 # (the cost of looking, not of following VMs).
 # The simulated vCPUs idle by default (DUTY=0): 500 x 4 busy threads would overload a small host and measure the
-# scheduler, not the tools. Per-refresh cost is the difference between a long and a short run divided by the
+# scheduler, not the tools. vmtop re-reads a thread's stat only when it ran, so idle vCPUs flatter it: WAKE_MS=200
+# makes every vCPU thread run briefly five times a second (every refresh sees each one run) at almost no load. Per-refresh cost is the difference between a long and a short run divided by the
 # extra refreshes, so start-up (vmtop's first full /proc scan, top's set-up) is not counted as refresh cost;
 # start-up is printed apart.
 set -u
@@ -36,6 +37,7 @@ per_refresh() {	# marginal CPU seconds per refresh of a tool run as: $1 = refres
 	awk -v a="$a" -v b="$b" -v n=$((long - short)) 'BEGIN {printf "%.2f %.1f", (b - a) / n * 1000, a * 1000}'
 }
 
+echo "simulated vCPUs: duty ${DUTY:-0}%, waking every ${WAKE_MS:-0} ms (0: never)"
 printf '%-13s %-9s %12s %12s %12s %12s %8s\n' VMs processes "vmtop ms/ref" "top ms/ref" "vmtop start" "top start" ratio
 for n in ${VMS:-0 10 100 500}; do
 	fh= kind=
@@ -47,7 +49,7 @@ for n in ${VMS:-0 10 100 500}; do
 		kind=VMs
 		for mode in "" --no-kvm; do
 			[ -n "$mode" ] && kind=${standin:+stand-in} && kind=${kind:-scan}
-			"$fakehost" $mode --vms "$n" --vcpus 4 --duty "${DUTY:-0}" >"/tmp/fakehost.$$" 2>&1 &
+			"$fakehost" $mode --vms "$n" --vcpus 4 --duty "${DUTY:-0}" --wake-ms "${WAKE_MS:-0}" >"/tmp/fakehost.$$" 2>&1 &
 			fh=$!
 			for _ in $(seq 600); do grep -q ready "/tmp/fakehost.$$" && break; kill -0 $fh 2>/dev/null || break; sleep 0.1; done
 			grep -q ready "/tmp/fakehost.$$" && break

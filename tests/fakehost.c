@@ -7,7 +7,9 @@
  * --no-kvm starts the same processes and threads without KVM descriptors (hosts without KVM: vmtop then sees no
  * VMs, so what it measures there is the cost of scanning, not of VMs); they hold memfds named like KVM's
  * descriptors instead, which bench/kvm_standin.c can present to vmtop as KVM's.
- * usage: fakehost --vms N --vcpus K --duty PCT [--seconds S] [--no-kvm]
+ * usage: fakehost --vms N --vcpus K --duty PCT [--wake-ms MS] [--seconds S] [--no-kvm]
+ * --wake-ms with --duty 0: each vCPU thread wakes every MS ms and runs about 20 us, so every refresh sees it
+ * run (what a reader that skips threads that did not run must still read) at almost no load.
  * Prints "ready N" once every child is up; on SIGINT/SIGTERM, after S seconds, or on failure it kills them all.
  * Without KVM (and without --no-kvm) it says why on stderr and exits 77.
  */
@@ -37,7 +39,7 @@
 #define MAX_VCPUS 64
 
 struct opts {
-	long vms, vcpus, duty, seconds;
+	long vms, vcpus, duty, seconds, wake_ms;
 	int no_kvm;
 	/* child only */
 	long index, ready_fd;
@@ -46,7 +48,7 @@ struct opts {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: fakehost --vms N --vcpus K --duty PCT [--seconds S] [--no-kvm]\n");
+	fprintf(stderr, "usage: fakehost --vms N --vcpus K --duty PCT [--wake-ms MS] [--seconds S] [--no-kvm]\n");
 	exit(2);
 }
 
@@ -62,10 +64,23 @@ static long long now_ns(void)
 /* A vCPU thread: busy for duty% of every slice, asleep for the rest, on an absolute schedule. */
 static void *vcpu_thread(void *arg)
 {
-	long duty = *(long *)arg;
+	long duty = ((long *)arg)[0], wake_ms = ((long *)arg)[1];
 	volatile unsigned long work = 0;
 	struct timespec next;
 
+	if (duty == 0 && wake_ms > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &next);
+		for (;;) {
+			next.tv_nsec += wake_ms * 1000000L;
+			while (next.tv_nsec >= 1000000000L) {
+				next.tv_nsec -= 1000000000L;
+				next.tv_sec++;
+			}
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+			for (long long until = now_ns() + 20000; now_ns() < until;)
+				work++;
+		}
+	}
 	if (duty == 0)
 		for (;;)
 			pause();
@@ -103,7 +118,7 @@ static int kvm_vm(int *kvm, const char **reason)
 /* The fake VM process: KVM fds, vCPU threads, one byte on the ready pipe, then wait to be killed. */
 static int child_main(const struct opts *o)
 {
-	static long duty[MAX_VCPUS];
+	static long duty[MAX_VCPUS][2];
 	const char *reason;
 	int kvm;
 	pthread_attr_t attr;
@@ -139,8 +154,9 @@ static int child_main(const struct opts *o)
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);	/* thousands of threads: keep them small */
 	for (long k = 0; k < o->vcpus; k++) {
-		duty[k] = o->duty;
-		errno = pthread_create(&thread, &attr, vcpu_thread, &duty[k]);
+		duty[k][0] = o->duty;
+		duty[k][1] = o->wake_ms;
+		errno = pthread_create(&thread, &attr, vcpu_thread, duty[k]);
 		if (errno) {
 			fprintf(stderr, "fakehost: fake-%ld: pthread_create: %s\n", o->index, strerror(errno));
 			return 1;
@@ -172,15 +188,16 @@ static void kill_children(void)
 /* Fork and exec one fake VM whose command line carries a qemu-style -name. */
 static pid_t spawn(const struct opts *o, long index, int ready_fd)
 {
-	char idx[24], vcpus[24], duty[24], fd[24], parent[24], name[64];
+	char idx[24], vcpus[24], duty[24], wake[24], fd[24], parent[24], name[64];
 
 	snprintf(idx, sizeof(idx), "%ld", index);
 	snprintf(vcpus, sizeof(vcpus), "%ld", o->vcpus);
 	snprintf(duty, sizeof(duty), "%ld", o->duty);
+	snprintf(wake, sizeof(wake), "%ld", o->wake_ms);
 	snprintf(fd, sizeof(fd), "%d", ready_fd);
 	snprintf(parent, sizeof(parent), "%ld", (long)getpid());
 	snprintf(name, sizeof(name), "guest=fake-%ld,debug-threads=on", index);
-	char *argv[] = { "fakehost", "--child", idx, "--vcpus", vcpus, "--duty", duty, "--ready-fd", fd,
+	char *argv[] = { "fakehost", "--child", idx, "--vcpus", vcpus, "--duty", duty, "--wake-ms", wake, "--ready-fd", fd,
 			 "--parent", parent, o->no_kvm ? "--no-kvm" : "--kvm", "-name", name, NULL };
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -273,6 +290,8 @@ int main(int argc, char **argv)
 			o.vcpus = argnum(v, 1, MAX_VCPUS, usage), i++;
 		else if (!strcmp(a, "--duty"))
 			o.duty = argnum(v, 0, 100, usage), i++;
+		else if (!strcmp(a, "--wake-ms"))
+			o.wake_ms = argnum(v, 0, 60000, usage), i++;
 		else if (!strcmp(a, "--seconds"))
 			o.seconds = argnum(v, 0, 86400, usage), i++;
 		else if (!strcmp(a, "--child"))
