@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "proc_stat.h"
 #include "util.h"
 #include "vm_cmdline.h"
 #include "vm_discovery.h"
@@ -214,24 +215,14 @@ static void scan_fds(struct proc_entry *e)
 	close(piddir);
 }
 
-/* Reads /proc/PID/stat: flags and start time (seconds since boot); *comm points at the name inside buf. */
-static bool read_stat(pid_t pid, char *buf, size_t len, unsigned long *flags, double *born, char **comm)
+/* Reads /proc/PID/stat; *born is its start time in seconds since boot. */
+static bool read_stat(pid_t pid, struct proc_stat *ps, double *born)
 {
-	char path[48];
+	char path[48], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file_at(AT_FDCWD, path, buf, len) < 0)
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0 || !proc_stat_parse(buf, ps))
 		return false;
-	char *open = strchr(buf, '('), *close = strrchr(buf, ')');
-	if (!open || !close)
-		return false;
-	unsigned long long start = 0;
-	/* after ")": state ppid pgrp session tty_nr tpgid flags, 12 fields, then starttime (field 22) */
-	if (sscanf(close + 1, " %*c %*d %*d %*d %*d %*d %lu %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-		   flags, &start) != 2)
-		return false;
-	*born = (double)start / clk_tck();
-	*close = '\0';
-	*comm = open + 1;
+	*born = (double)ps->start_ticks / clk_tck();
 	return true;
 }
 
@@ -251,15 +242,14 @@ static pid_t tgid_of(pid_t tid)
 /* Reads comm and flags of a new process: kernel threads have no descriptors to scan. */
 static void classify_new(struct proc_entry *e)
 {
-	char buf[1024], *comm;
-	unsigned long flags = 0;
-	if (!read_stat(e->pid, buf, sizeof(buf), &flags, &e->born, &comm))
+	struct proc_stat ps;
+	if (!read_stat(e->pid, &ps, &e->born))
 		return;
-	e->kthread = (flags & PF_KTHREAD) != 0;
+	e->kthread = (ps.flags & PF_KTHREAD) != 0;
 	if (e->kthread) {
 		int owner;
 		char tail;
-		if (sscanf(comm, "vhost-%d%c", &owner, &tail) == 1 && owner > 0)
+		if (sscanf(ps.comm, "vhost-%d%c", &owner, &tail) == 1 && owner > 0)
 			e->vhost_of = tgid_of(owner);
 		return;
 	}
@@ -270,10 +260,9 @@ static void classify_new(struct proc_entry *e)
  * from the one recorded. */
 static bool pid_reused(const struct proc_entry *e)
 {
-	char buf[1024], *comm;
-	unsigned long flags;
+	struct proc_stat ps;
 	double born;
-	if (e->born < 0 || !read_stat(e->pid, buf, sizeof(buf), &flags, &born, &comm))
+	if (e->born < 0 || !read_stat(e->pid, &ps, &born))
 		return false;
 	return fabs(born - e->born) > 0.5 / clk_tck();
 }
