@@ -23,6 +23,7 @@ struct collector {
 	unsigned sample_hz;
 	int ncpus_online;		/* at the last sample: a change reopens perf on the CPUs online now */
 	char perf_why[160];
+	char split_why[160];		/* why kernel samples are not split by component, "" when they are */
 };
 
 struct collector *collector_open(unsigned sample_hz, char *why, size_t whylen)
@@ -40,7 +41,9 @@ struct collector *collector_open(unsigned sample_hz, char *why, size_t whylen)
 		c->perf = perf_collector_open(sample_hz, c->perf_why, sizeof(c->perf_why));
 		if (c->perf) {
 			c->ksyms = ksyms_load(c->perf_why, sizeof(c->perf_why));
-			if (!c->ksyms) {
+			if (c->ksyms && ksyms_hidden(c->ksyms))
+				str_copy(c->split_why, c->perf_why, sizeof(c->split_why));
+			else if (!c->ksyms) {
 				perf_collector_close(c->perf);
 				c->perf = NULL;
 			}
@@ -77,6 +80,9 @@ void collector_sample(struct collector *c, struct host_sample *s)
 	if (c->perf) {
 		ksyms_refresh(c->ksyms);
 		perf_collector_read(c->perf, c->ksyms, &s->perf);
+		s->perf.kernel_split = !ksyms_hidden(c->ksyms);
+		if (!s->perf.kernel_split)
+			host_sample_warn(s, "%s", c->split_why);
 		if (s->ncpus_online > 0 && c->ncpus_online > 0 && s->ncpus_online != c->ncpus_online)
 			reopen_perf(c, s);
 	} else {

@@ -140,6 +140,7 @@ struct ksyms {
 	uint64_t idle_start, idle_end;	/* .cpuidle.text, 0 when absent */
 	char vendor[32];
 	char *modules_text;		/* modules_layout() of /proc/modules as last read, to notice changes */
+	bool hidden;			/* addresses read as 0 (kptr_restrict): names only, no ranges */
 };
 
 enum component ksym_class_component(enum ksym_class c)
@@ -379,9 +380,15 @@ struct ksyms *ksyms_parse(FILE *kallsyms, const char *modules, const char *cpu_f
 		goto fail;
 	}
 	if (all_zero) {
+		/* names still tell the vendor module; samples stay split into guest, VMM user space and kernel */
 		snprintf(why, whylen, "%s",
-			 _("kernel symbol addresses are hidden (kernel.kptr_restrict, or no CAP_SYSLOG): no module split"));
-		goto fail;
+			 _("kernel symbol addresses are hidden (kernel.kptr_restrict, or no CAP_SYSLOG): kernel time "
+			   "is not split by component"));
+		ks->hidden = true;
+		ks->nranges = 0;
+		str_copy(ks->vendor, ksyms_pick_vendor(vendors[0], vendors[1], vendors[2], cpu_flags),
+			 sizeof(ks->vendor));
+		return ks;
 	}
 	merge_ranges(ks, n);
 	if (ks->idle_end <= ks->idle_start)
@@ -503,6 +510,11 @@ enum ksym_class ksyms_classify(const struct ksyms *ks, uint64_t ip)
 			return m->cls;
 	}
 	return by_sym;
+}
+
+bool ksyms_hidden(const struct ksyms *ks)
+{
+	return ks && ks->hidden;
 }
 
 const char *ksyms_vendor(const struct ksyms *ks)

@@ -61,6 +61,8 @@ bool ksyms_modules_changed(const struct ksyms *ks, const char *modules);
 /* Reloads when /proc/modules changed. 1 reloaded, 0 unchanged, -1 reload failed (old table kept). */
 int ksyms_refresh(struct ksyms *ks);
 enum ksym_class ksyms_classify(const struct ksyms *ks, uint64_t ip);
+/* Addresses were hidden: every kernel address classifies as KSYM_OTHER (ksyms_parse's why says so). */
+bool ksyms_hidden(const struct ksyms *ks);
 const char *ksyms_vendor(const struct ksyms *ks);	/* "" when no KVM vendor code was found */
 size_t ksyms_nranges(const struct ksyms *ks);		/* merged address ranges kept (memory check) */
 void ksyms_free(struct ksyms *ks);

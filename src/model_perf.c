@@ -89,6 +89,18 @@ static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, doub
 	}
 }
 
+/* Kernel samples could not be classified (hidden addresses): those components are unknown, not 0. */
+static void forget_kernel_split(struct model *m)
+{
+	static const enum component kernel[] = { COMP_KVM, COMP_KVM_VENDOR, COMP_VHOST, COMP_TUN, COMP_BRIDGE,
+						  COMP_NIC, COMP_OTHER_KERNEL };
+	for (size_t k = 0; k < sizeof(kernel) / sizeof(kernel[0]); k++) {
+		m->host.host_components[kernel[k]] = NAN;
+		for (size_t v = 0; v < m->nvms; v++)
+			m->vms[v].components[kernel[k]] = NAN;
+	}
+}
+
 void model_perf_update(struct model *m, const struct host_sample *cur)
 {
 	const struct perf_sample *ps = &cur->perf;
@@ -105,7 +117,8 @@ void model_perf_update(struct model *m, const struct host_sample *cur)
 		return;
 
 	double samples_per_pct = ps->sample_hz * m->interval / 100.0;
-	bool estimate = h->guest_unknown;
+	/* without symbol addresses the VM-entry routine cannot be told from other kernel code */
+	bool estimate = h->guest_unknown && ps->kernel_split;
 	bool *claimed = xcalloc(ps->nthreads ? ps->nthreads : 1, sizeof(*claimed));
 	for (size_t v = 0; v < m->nvms; v++)
 		vm_components(&m->vms[v], ps, samples_per_pct, claimed, estimate);
@@ -123,6 +136,8 @@ void model_perf_update(struct model *m, const struct host_sample *cur)
 	free(claimed);
 	for (int c = 0; c < COMP__COUNT; c++)
 		h->host_components[c] = host[c] / samples_per_pct;
+	if (!ps->kernel_split)
+		forget_kernel_split(m);
 	if (estimate) {
 		h->guest_unknown = false;	/* the samples give an estimate now */
 		h->guest_estimated = true;

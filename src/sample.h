@@ -94,6 +94,7 @@ struct perf_sample {
 	char why_off[160];		/* when !enabled: the reason, e.g. missing CAP_PERFMON */
 	unsigned sample_hz;
 	char vendor[32];		/* kvm_intel, kvm_amd, kvm_pvm, or "" */
+	bool kernel_split;		/* kernel samples split by component: symbol addresses readable */
 	unsigned long total_samples;
 	unsigned long lost_samples;
 	unsigned long host_counts[COMP__COUNT];	/* samples in no VM's thread (swapper, softirq on others) */

@@ -204,9 +204,14 @@ static void test_parser(void)
 	CHECK(ks && ksyms_classify(ks, 0xffffffffc0200010ull) == KSYM_VHOST);
 	ksyms_free(ks);
 
+	/* hidden addresses: a table that knows the vendor by name and classifies nothing */
 	ks = parse_text("0000000000000000 T schedule\n0000000000000000 t vmx_vcpu_run\n", NULL, why, sizeof(why));
-	CHECK(ks == NULL);
+	CHECK(ks && ksyms_hidden(ks));
 	CHECK(strstr(why, "kptr_restrict") != NULL);
+	CHECK(ks && ksyms_classify(ks, 0xffffffff81000000ull) == KSYM_OTHER);
+	CHECK_STR(ksyms_vendor(ks), "kvm_intel");
+	ksyms_free(ks);
+	CHECK(!ksyms_hidden(NULL));
 	ks = parse_text("garbage\n\nffffffff81000000 D data_only\n", NULL, why, sizeof(why));
 	CHECK(ks == NULL);
 	CHECK(strstr(why, "no kernel text") != NULL);

@@ -73,7 +73,7 @@ int main(void)
 	};
 	struct host_sample cur;
 	host_sample_init(&cur);
-	cur.perf = (struct perf_sample){ .enabled = true, .sample_hz = 100, .vendor = "kvm_pvm",
+	cur.perf = (struct perf_sample){ .enabled = true, .sample_hz = 100, .vendor = "kvm_pvm", .kernel_split = true,
 					 .total_samples = 400, .lost_samples = 3, .threads = pt, .nthreads = 7 };
 	cur.perf.host_counts[COMP_BRIDGE] = 6;
 	pt[2].counts[COMP_TUN] = 30;	/* the vhost thread also runs tun code: not part of the guest share's base */
@@ -136,6 +136,23 @@ int main(void)
 	CHECK(!vms[0].guest_estimated && !m.host.guest_estimated);
 	CHECK_NEAR(vms[0].guest, 33, 1e-9);
 	CHECK_NEAR(a_threads[0].kernel, 60, 1e-9);
+
+	/* symbol addresses hidden: guest and user space still split, kernel components unknown (not 0), and no
+	 * guest estimate (the VM-entry routine cannot be recognised) */
+	vm(&vms[0], 1, a_threads, 4);
+	a_threads[0] = thread(10, ROLE_VCPU, 65, 5, 60);
+	m.host.guest_unknown = true;
+	m.host.guest_estimated = false;
+	cur.perf.kernel_split = false;
+	model_perf_update(&m, &cur);
+	CHECK(vms[0].components_valid);
+	CHECK_NEAR(vms[0].components[COMP_GUEST], 75, 1e-9);
+	CHECK_NEAR(vms[0].components[COMP_VMM_USER], 20, 1e-9);
+	CHECK(isnan(vms[0].components[COMP_KVM]) && isnan(vms[0].components[COMP_OTHER_KERNEL]));
+	CHECK(isnan(m.host.host_components[COMP_BRIDGE]) && isnan(m.host.host_components[COMP_NIC]));
+	CHECK_NEAR(m.host.host_components[COMP_HOST_USER], 34, 1e-9);	/* one VM in the model now */
+	CHECK(m.host.guest_unknown && !m.host.guest_estimated && !vms[0].guest_estimated);
+	cur.perf.kernel_split = true;
 
 	/* sampling off: nothing known, the reason carried */
 	vm(&vms[0], 1, a_threads, 4);
