@@ -59,10 +59,17 @@ void tui_drill_state(const struct tui *t, char *buf, size_t len)
 		 view->sort_names[vs->sort], vs->reverse ? _(" (reversed)") : "", t->delay);
 }
 
+/* "12.5%", or "-" alone for an unknown value. */
+static const char *with_pct(char *buf, size_t len, const char *num)
+{
+	snprintf(buf, len, "%s%s", num, strcmp(num, "-") ? "%" : "");
+	return buf;
+}
+
 /* Two lines about the VM: what it is and its split, so every view keeps the context. */
 static int draw_vm_lines(const struct vm_stat *v, int y)
 {
-	char p[7][16], mem[2][16];
+	char p[7][16], mem[2][16], q[6][20];
 	/* rounded together so that the parts shown add up to the TOTAL shown */
 	double split[4] = { v->guest, v->vmm_user, v->kernel, v->vhost };
 	double total = fmt_round_split(v->total, split, 4, 0.1);
@@ -72,9 +79,10 @@ static int draw_vm_lines(const struct vm_stat *v, int y)
 	tui_putf(y++, 0, COLS, _("VM %d %s (%s, %d vCPUs, RSS %s of %s)"), (int)v->pid, v->name, v->vmm, v->nr_vcpus,
 		 fmt_kib(mem[0], 16, (long long)v->rss_kib), fmt_kib(mem[1], 16, v->mem_config_kib));
 	attrset(A_NORMAL);
-	tui_putf(y++, 0, COLS, _("TOTAL %s%%  GUEST %s%%  VMM %s%%  KERNEL %s%%  VHOST %s%%  READY %s%%"),
-		 fmt_pct(p[0], 16, total), p[1], fmt_pct(p[2], 16, split[1]), fmt_pct(p[3], 16, split[2]),
-		 fmt_pct(p[4], 16, split[3]), fmt_pct(p[5], 16, v->ready));
+	tui_putf(y++, 0, COLS, _("TOTAL %s  GUEST %s  VMM %s  KERNEL %s  VHOST %s  READY %s"),
+		 with_pct(q[0], 20, fmt_pct(p[0], 16, total)), with_pct(q[1], 20, p[1]),
+		 with_pct(q[2], 20, fmt_pct(p[2], 16, split[1])), with_pct(q[3], 20, fmt_pct(p[3], 16, split[2])),
+		 with_pct(q[4], 20, fmt_pct(p[4], 16, split[3])), with_pct(q[5], 20, fmt_pct(p[5], 16, v->ready)));
 	return y;
 }
 
