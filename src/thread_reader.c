@@ -240,9 +240,12 @@ static bool relist(struct thread_reader *tr, struct tproc *p, bool reopen)
 			tr->fds--;
 			p->task = NULL;
 		}
-		drop_threads(tr, p);
-		if (!open_task_dir(tr, p))
+		if (reopen)	/* a directory only released for the budget keeps its threads (fds checked on read) */
+			drop_threads(tr, p);
+		if (!open_task_dir(tr, p)) {
+			drop_threads(tr, p);
 			return false;
+		}
 	}
 	pid_t *tids = NULL;
 	size_t cap = 0, n = list_tids(p, &tids, &cap);
@@ -264,9 +267,8 @@ static struct tthread *leader_of(struct tproc *p)
 	return NULL;
 }
 
-size_t thread_reader_read(struct thread_reader *tr, pid_t pid, const struct thread_info **out, bool *replaced)
+static size_t read_proc(struct thread_reader *tr, struct tproc *p, const struct thread_info **out, bool *replaced)
 {
-	struct tproc *p = find_or_add(tr, pid);
 	p->gen = tr->gen;
 	*replaced = false;
 	bool listed = false;
@@ -321,6 +323,19 @@ size_t thread_reader_read(struct thread_reader *tr, pid_t pid, const struct thre
 		return live;
 	}
 	return 0;
+}
+
+size_t thread_reader_read(struct thread_reader *tr, pid_t pid, const struct thread_info **out, bool *replaced)
+{
+	struct tproc *p = find_or_add(tr, pid);
+	size_t n = read_proc(tr, p, out, replaced);
+	/* past the budget the task directory is not held either: one per VM would exhaust a small RLIMIT_NOFILE */
+	if (p->task && tr->fds > tr->budget) {
+		closedir(p->task);
+		tr->fds--;
+		p->task = NULL;
+	}
+	return n;
 }
 
 void thread_reader_end(struct thread_reader *tr)
