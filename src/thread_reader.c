@@ -178,8 +178,10 @@ static void read_sched(struct thread_reader *tr, struct tproc *p, struct tthread
 	char buf[128];
 	unsigned long long exec, delay;
 	char *end = buf, *end2 = buf;
+	/* exec 0 tells nothing: older kernels print "0 0 0" for ever when sched_info is off (nodelayacct) */
 	if (read_thread_file(tr, p, t->info.tid, "schedstat", &t->sched_fd, buf, sizeof(buf)) > 0 &&
-	    ((exec = strtoull(buf, &end, 10)), end != buf) && ((delay = strtoull(end, &end2, 10)), end2 != end)) {
+	    ((exec = strtoull(buf, &end, 10)), end != buf) && ((delay = strtoull(end, &end2, 10)), end2 != end) &&
+	    exec > 0) {
 		bool moved = !t->sched_valid || exec != t->exec_ns || delay != t->info.run_delay_ns;
 		t->exec_ns = exec;
 		t->info.run_delay_ns = delay;
