@@ -151,12 +151,19 @@ static bool add_threads_of(struct vms_collector *vc, struct vm_sample *vm, size_
 	size_t n = thread_reader_read(vc->threads, pid, &ti, &replaced);
 	if (replaced && !vhost)
 		return false;
+	bool rss_read = false;
 	for (size_t i = 0; i < n; i++) {
+		/* the leader's start time names the VM even while it is a zombie (main thread did pthread_exit) */
+		if (ti[i].tid == pid && !vhost)
+			vm->start_ticks = ti[i].stat.start_ticks;
 		/* a zombie does no more work: a VMM that exited but was not reaped yet leaves the list */
 		if (ti[i].stat.state == 'Z')
 			continue;
-		if (ti[i].tid == pid && !vhost)
+		/* any live thread's RSS is the process's: a zombie leader's reads 0 (its mm is gone) */
+		if (!vhost && !rss_read) {
 			vm->rss_kib = ti[i].stat.rss_pages * (unsigned long long)(sysconf(_SC_PAGESIZE) / 1024);
+			rss_read = true;
+		}
 		int index = -1;
 		enum thread_role role = vhost ? ROLE_VHOST : thread_role_from_comm(ti[i].stat.comm, &index);
 		add_thread(vm, cap, &ti[i], role, index);
@@ -227,13 +234,9 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 				str_copy(vm->taps[t].ifname, in->taps[t], IFNAME_MAX);
 		}
 		find_unnamed_vcpus(vc, in, vm);
-		for (size_t t = 0; t < vm->nthreads; t++) {
-			const struct thread_sample *th = &vm->threads[t];
-			if (th->run_delay_valid)
+		for (size_t t = 0; t < vm->nthreads; t++)
+			if (vm->threads[t].run_delay_valid)
 				s->schedstat_valid = true;
-			if (th->tid == vm->pid)
-				vm->start_ticks = th->start_ticks;
-		}
 		qsort(vm->threads, vm->nthreads, sizeof(*vm->threads), cmp_thread);
 	}
 	drop_vanished(s);
