@@ -149,7 +149,7 @@ static bool add_threads_of(struct vms_collector *vc, struct vm_sample *vm, size_
 	const struct thread_info *ti;
 	bool replaced;
 	size_t n = thread_reader_read(vc->threads, pid, &ti, &replaced);
-	if (replaced && !vhost)
+	if (replaced)
 		return false;
 	bool rss_read = false;
 	for (size_t i = 0; i < n; i++) {
@@ -206,8 +206,10 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 			vm_discovery_forget(vc->disc, vms[i].pid);
 			continue;
 		}
+		/* a vhost worker's PID now another process's: not its threads, and discovery classifies it anew */
 		for (size_t j = 0; j < vms[i].nvhost_kthreads; j++)
-			add_threads_of(vc, &s->vms[i], &cap, vms[i].vhost_kthreads[j], true);
+			if (!add_threads_of(vc, &s->vms[i], &cap, vms[i].vhost_kthreads[j], true))
+				vm_discovery_forget(vc->disc, vms[i].vhost_kthreads[j]);
 		int named = 0;
 		for (size_t t = 0; t < s->vms[i].nthreads; t++)
 			named += s->vms[i].threads[t].role == ROLE_VCPU;
