@@ -2,10 +2,13 @@
  * (not the process's), threads that ran vs idled, threads that exit, PID-wide budget of held descriptors. */
 #include "config.h"
 
+#include <dirent.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +35,14 @@ static void test_parse(void)
 	CHECK(!proc_stat_parse("1 (init) S 0 1 1 0 -1 4194560 1 0 0 0 5 6 0 0 20 0 1 0 9", &ps));
 	CHECK(!proc_stat_parse("1 init S 0", &ps));
 	CHECK(!proc_stat_parse("1 (init)S 0", &ps));
+	/* an empty name, one of only ")", and non-UTF-8 bytes past COMM_MAX are cut, never overrun */
+	CHECK(proc_stat_parse("7 () S 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 5 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 9", &ps) &&
+	      ps.comm[0] == '\0' && ps.processor == 9);
+	CHECK(proc_stat_parse("7 ()) S 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 5 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 9", &ps) &&
+	      !strcmp(ps.comm, ")") && ps.state == 'S');
+	CHECK(proc_stat_parse("7 (\xff\xfe kworker/u8:2-events_unbound_long_name) I 2 0 0 0 -1 69238880 0 0 0 0 0 0 0 "
+			      "0 20 0 1 0 5 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1", &ps) &&
+	      strlen(ps.comm) == COMM_MAX - 1 && ps.state == 'I' && ps.processor == 1);
 	char own[1024];
 	FILE *f = fopen("/proc/self/stat", "r");
 	CHECK(f && fgets(own, sizeof(own), f));
@@ -84,6 +95,59 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Descriptors this process holds, as the kernel counts them. */
+static long open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	long n = 0;
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return n - 3;	/* ".", ".." and the listing's own */
+}
+
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* A process whose main thread called pthread_exit: a zombie leader with live threads, read in full. */
+static void test_zombie_leader(void)
+{
+	pid_t child = fork();
+	if (child == 0) {
+		pthread_t t;
+		pthread_create(&t, NULL, idle_thread, NULL);
+		pthread_create(&t, NULL, idle_thread, NULL);
+		pthread_exit(NULL);
+	}
+	CHECK(child > 0);
+	if (child <= 0)
+		return;
+	sleep_ms(200);
+	long base = open_fds();
+	struct thread_reader *tr = thread_reader_new();
+	const struct thread_info *ti;
+	bool replaced;
+	for (int r = 0; r < 3; r++) {
+		size_t n = thread_reader_read(tr, child, &ti, &replaced);
+		CHECK(n == 3 && !replaced);
+		CHECK(n == 3 && ti[0].tid == child && ti[0].stat.state == 'Z' && ti[1].stat.state != 'Z' &&
+		      ti[0].stat.num_threads == 3);
+		thread_reader_end(tr);
+		CHECK(open_fds() - base == thread_reader_fds(tr));
+	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	CHECK(thread_reader_read(tr, child, &ti, &replaced) == 0);
+	CHECK(thread_reader_fds(tr) == 0 && open_fds() == base);
+	thread_reader_free(tr);
+}
+
 static void test_reader(void)
 {
 	pid_t self = getpid();
@@ -94,11 +158,13 @@ static void test_reader(void)
 	pthread_create(&s2, NULL, sleeper, "sleeper-2");
 	sleep_ms(100);
 
+	long base = open_fds();
 	struct thread_reader *tr = thread_reader_new();
 	const struct thread_info *ti;
 	bool replaced;
 	size_t n = thread_reader_read(tr, self, &ti, &replaced);
 	CHECK(n == 4 && !replaced);
+	CHECK(open_fds() - base == thread_reader_fds(tr));
 	for (size_t i = 1; i < n; i++)
 		CHECK(ti[i - 1].tid < ti[i].tid);
 	CHECK(ti[0].tid == self);
@@ -129,6 +195,7 @@ static void test_reader(void)
 	n = thread_reader_read(tr, self, &ti, &replaced);
 	CHECK(n == 3);
 	CHECK(!find(ti, n, "burner"));
+	CHECK(open_fds() - base == thread_reader_fds(tr));	/* the burner's closed once */
 	thread_reader_end(tr);
 
 	/* a thread that starts is found (the thread count grew) */
@@ -147,13 +214,14 @@ static void test_reader(void)
 	sleep_ms(50);
 	n = thread_reader_read(tr, self, &ti, &replaced);
 	CHECK(n == 4 && find(ti, n, "later") && !find(ti, n, "late"));
+	CHECK(open_fds() - base == thread_reader_fds(tr));
 	thread_reader_end(tr);
 	atomic_store(&quit_late, 1);
 	pthread_join(late, NULL);
 
 	/* a refresh without this process forgets it and closes what it held */
 	thread_reader_end(tr);
-	CHECK(thread_reader_fds(tr) == 0);
+	CHECK(thread_reader_fds(tr) == 0 && open_fds() == base);
 	CHECK(thread_reader_read(tr, 0x3fffffff, &ti, &replaced) == 0);	/* no such process */
 	thread_reader_end(tr);
 	thread_reader_free(tr);
@@ -165,10 +233,17 @@ static void test_reader(void)
 	CHECK(setrlimit(RLIMIT_NOFILE, &low) == 0);
 	tr = thread_reader_new();
 	setrlimit(RLIMIT_NOFILE, &old);
-	n = thread_reader_read(tr, self, &ti, &replaced);
-	CHECK(n == 3 && find(ti, n, "sleeper-2"));
-	CHECK(thread_reader_fds(tr) <= 8);
+	for (int r = 0; r < 3; r++) {
+		n = thread_reader_read(tr, self, &ti, &replaced);
+		CHECK(n == 3 && find(ti, n, "sleeper-2"));
+		/* more processes than room: their task directories are not held past the budget either */
+		CHECK(thread_reader_read(tr, getppid(), &ti, &replaced) > 0);
+		CHECK(thread_reader_read(tr, 1, &ti, &replaced) > 0);
+		CHECK(thread_reader_fds(tr) <= 8 && open_fds() - base == thread_reader_fds(tr));
+		thread_reader_end(tr);
+	}
 	thread_reader_free(tr);
+	CHECK(open_fds() == base);
 
 	atomic_store(&quit_sleepers, 1);
 	pthread_join(s1, NULL);
@@ -179,5 +254,6 @@ int main(void)
 {
 	test_parse();
 	test_reader();
+	test_zombie_leader();
 	return unit_done("test_threads");
 }
