@@ -51,7 +51,9 @@ struct thread_reader *thread_reader_new(void)
 {
 	struct thread_reader *tr = xcalloc(1, sizeof(*tr));
 	struct rlimit rl;
-	long soft = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 1024;
+	long soft = 1024;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		soft = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)1 << 30 ? 1L << 30 : (long)rl.rlim_cur;
 	/* leave room for perf (a descriptor per CPU), netlink sockets and the views */
 	tr->budget = soft > 2048 ? soft - 1024 : soft / 2;
 	if (tr->budget > HELD_FDS_MAX)
