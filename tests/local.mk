@@ -4,7 +4,7 @@ SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' QEMU='$(QEMU)' \
 	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0$${LSAN_OPTIONS:+:$$LSAN_OPTIONS}"; \
 	export top_builddir top_srcdir QEMU LSAN_OPTIONS;
-EXTRA_DIST += tests/lib.sh tests/lsan.supp
+EXTRA_DIST += tests/lib.sh tests/net_lib.sh tests/lsan.supp
 
 include tests/rig.mk
 include tests/core.mk

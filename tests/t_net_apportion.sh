@@ -5,6 +5,7 @@
 # Needs root, iproute2, bash (/dev/udp), jq and KVM; SKIP otherwise. Host settings are untouched: everything
 # lives in the test namespace, deleted at the end.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/net_lib.sh"
 [ "$(id -u)" = 0 ] || skip "needs root (creates a network namespace, system-wide perf)"
 need jq ip bridge bash
 [ -f "$top_srcdir/tests/rig.sh" ] || skip "tests/rig.sh not present"
@@ -28,16 +29,8 @@ net_cleanup() {
 trap net_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-ip netns add "$NS" || skip "cannot create a network namespace"
-# IPv6 off in the test namespace only, so the taps carry nothing but the test's frames.
-ip netns exec "$NS" sh -c 'for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do echo 1 >"$f"; done' 2>/dev/null
-ip -n "$NS" link add br0 type bridge || fail "cannot create a bridge"
+net_bridge_ns "$NS" tapA tapB
 ip -n "$NS" addr add 10.99.0.1/24 dev br0
-ip -n "$NS" link set br0 up
-for t in tapA tapB; do
-	ip -n "$NS" tuntap add dev "$t" mode tap || fail "cannot create $t"
-	ip -n "$NS" link set "$t" master br0 up
-done
 # Static neighbours and forwarding entries: no ARP, and unicast goes to one tap only (no flooding).
 ip -n "$NS" neigh replace 10.99.0.2 lladdr 52:54:00:99:00:01 dev br0 nud permanent || fail "neighbour"
 ip -n "$NS" neigh replace 10.99.0.3 lladdr 52:54:00:99:00:02 dev br0 nud permanent || fail "neighbour"

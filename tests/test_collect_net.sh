@@ -2,6 +2,7 @@
 # test_collect_net.sh - a test network namespace with a bridge and two taps, two processes living in it, then
 # test_collect_net reads the taps through a netlink socket made inside it. Root and iproute2, else SKIP.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/net_lib.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root (creates a network namespace)"
 need ip
@@ -17,16 +18,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-ip netns add "$NS" || skip "cannot create a network namespace (ip netns add)"
-# IPv6 off in the test namespace only: no autoconf packets on the taps to disturb exact counts.
-ip netns exec "$NS" sh -c 'for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do echo 1 >"$f"; done' 2>/dev/null
-ip -n "$NS" link add br0 type bridge || fail "cannot create a bridge"
+net_bridge_ns "$NS" tap0 tap1
 ip -n "$NS" link set br0 address 02:00:00:00:00:01
-for t in tap0 tap1; do
-	ip -n "$NS" tuntap add dev "$t" mode tap || fail "cannot create $t"
-	ip -n "$NS" link set "$t" master br0 up || fail "cannot put $t on br0"
-done
-ip -n "$NS" link set br0 up
 
 home=$(readlink /proc/self/ns/net)
 for i in 0 1; do
