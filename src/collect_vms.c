@@ -78,11 +78,6 @@ static int vcpu_by_syscall(struct vms_collector *vc, const struct vm_info *vm, p
 /* When names did not reveal every vCPU (a VMM we don't know), ask the KVM_RUN ioctl. */
 static void find_unnamed_vcpus(struct vms_collector *vc, const struct vm_info *in, struct vm_sample *vm)
 {
-	int named = 0;
-	for (size_t t = 0; t < vm->nthreads; t++)
-		named += vm->threads[t].role == ROLE_VCPU;
-	if (named >= in->nr_vcpus)
-		return;
 	for (size_t t = 0; t < vm->nthreads; t++) {
 		struct thread_sample *th = &vm->threads[t];
 		if (th->role != ROLE_OTHER)
@@ -210,11 +205,6 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 		for (size_t j = 0; j < vms[i].nvhost_kthreads; j++)
 			if (!add_threads_of(vc, &s->vms[i], &cap, vms[i].vhost_kthreads[j], true))
 				vm_discovery_forget(vc->disc, vms[i].vhost_kthreads[j]);
-		int named = 0;
-		for (size_t t = 0; t < s->vms[i].nthreads; t++)
-			named += s->vms[i].threads[t].role == ROLE_VCPU;
-		if (named > vms[i].nr_vcpus)	/* a hot-plugged vCPU: its descriptor is new too */
-			vm_discovery_rescan(vc->disc, vms[i].pid);
 	}
 	thread_reader_end(vc->threads);
 
@@ -235,10 +225,16 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 			for (size_t t = 0; t < in->ntaps; t++)
 				str_copy(vm->taps[t].ifname, in->taps[t], IFNAME_MAX);
 		}
-		find_unnamed_vcpus(vc, in, vm);
-		for (size_t t = 0; t < vm->nthreads; t++)
+		int named = 0;
+		for (size_t t = 0; t < vm->nthreads; t++) {
+			named += vm->threads[t].role == ROLE_VCPU;
 			if (vm->threads[t].run_delay_valid)
 				s->schedstat_valid = true;
+		}
+		if (named > in->nr_vcpus)	/* a hot-plugged vCPU: its descriptor is new too */
+			vm_discovery_rescan(vc->disc, in->pid);
+		else if (named < in->nr_vcpus)	/* names did not reveal every vCPU */
+			find_unnamed_vcpus(vc, in, vm);
 		qsort(vm->threads, vm->nthreads, sizeof(*vm->threads), cmp_thread);
 	}
 	drop_vanished(s);
