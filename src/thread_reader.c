@@ -122,29 +122,11 @@ static ssize_t read_thread_file(struct thread_reader *tr, struct tproc *p, pid_t
 	return -1;
 }
 
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* The TIDs in the task directory, sorted; 0 when the process is gone. */
 static size_t list_tids(struct tproc *p, pid_t **tids, size_t *cap)
 {
-	size_t n = 0;
 	rewinddir(p->task);
-	struct dirent *de;
-	while ((de = readdir(p->task))) {
-		char *end;
-		long tid = strtol(de->d_name, &end, 10);
-		if (*end || tid <= 0)
-			continue;
-		if (n == *cap)
-			*tids = xrealloc(*tids, (*cap = *cap ? *cap * 2 : 64) * sizeof(**tids));
-		(*tids)[n++] = (pid_t)tid;
-	}
-	qsort(*tids, n, sizeof(**tids), cmp_pid);
-	return n;
+	return read_pid_dir(p->task, tids, cap);
 }
 
 /* Brings p->threads in line with the TIDs listed: threads gone are closed, new ones added (sorted merge). */

@@ -58,6 +58,29 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len)
 	return n;
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+size_t read_pid_dir(DIR *dir, pid_t **ids, size_t *cap)
+{
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		char *end;
+		long id = strtol(de->d_name, &end, 10);
+		if (*end || id <= 0)
+			continue;
+		if (n == *cap)
+			*ids = xrealloc(*ids, (*cap = *cap ? *cap * 2 : 64) * sizeof(**ids));
+		(*ids)[n++] = (pid_t)id;
+	}
+	qsort(*ids, n, sizeof(**ids), cmp_pid);
+	return n;
+}
+
 double clock_mono(void)
 {
 	struct timespec ts;

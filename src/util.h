@@ -2,6 +2,7 @@
 #ifndef VMTOP_UTIL_H
 #define VMTOP_UTIL_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -11,6 +12,9 @@ void *xrealloc(void *p, size_t n);
 /* Reads up to len-1 bytes of path (relative to dirfd, or absolute) into buf, NUL-terminated.
  * Returns bytes read or -1 (errno set). One open, one read: /proc files are generated on read. */
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
+/* The numeric entries of a /proc directory (PIDs, or a task directory's TIDs) from where dir stands, sorted, in
+ * *ids (grown as needed; *cap is its size). Returns how many. */
+size_t read_pid_dir(DIR *dir, pid_t **ids, size_t *cap);
 double clock_mono(void);
 double clock_boot(void);
 long clk_tck(void);	/* USER_HZ of /proc tick counts */

@@ -267,12 +267,6 @@ static bool pid_reused(const struct proc_entry *e)
 	return fabs(born - e->born) > 0.5 / clk_tck();
 }
 
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-	return (x > y) - (x < y);
-}
-
 static struct proc_entry *find_entry(struct proc_entry *v, size_t n, pid_t pid)
 {
 	size_t lo = 0, hi = n;
@@ -293,22 +287,17 @@ static pid_t *list_pids(size_t *n)
 	DIR *dir = opendir("/proc");
 	size_t cap = 1024, cnt = 0;
 	pid_t *pids = xmalloc(cap * sizeof(pid_t));
-	struct dirent *de;
-	pid_t self = getpid();
-	while (dir && (de = readdir(dir))) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		if (cnt == cap)
-			pids = xrealloc(pids, (cap *= 2) * sizeof(pid_t));
-		pids[cnt++] = (pid_t)atoi(de->d_name);
-		/* vmtop is no VM, and it holds a descriptor per VM thread: never scan its own */
-		if (pids[cnt - 1] == self)
-			cnt--;
-	}
-	if (dir)
+	if (dir) {
+		cnt = read_pid_dir(dir, &pids, &cap);
 		closedir(dir);
-	qsort(pids, cnt, sizeof(pid_t), cmp_pid);
-	*n = cnt;
+	}
+	/* vmtop is no VM, and it holds a descriptor per VM thread: never scan its own */
+	pid_t self = getpid();
+	size_t k = 0;
+	for (size_t i = 0; i < cnt; i++)
+		if (pids[i] != self)
+			pids[k++] = pids[i];
+	*n = k;
 	return pids;
 }
 
