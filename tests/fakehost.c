@@ -61,6 +61,15 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+static void advance(struct timespec *t, long ns)
+{
+	t->tv_nsec += ns;
+	while (t->tv_nsec >= 1000000000L) {
+		t->tv_nsec -= 1000000000L;
+		t->tv_sec++;
+	}
+}
+
 /* A vCPU thread: busy for duty% of every slice, asleep for the rest, on an absolute schedule. */
 static void *vcpu_thread(void *arg)
 {
@@ -71,11 +80,7 @@ static void *vcpu_thread(void *arg)
 	if (duty == 0 && wake_ms > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &next);
 		for (;;) {
-			next.tv_nsec += wake_ms * 1000000L;
-			while (next.tv_nsec >= 1000000000L) {
-				next.tv_nsec -= 1000000000L;
-				next.tv_sec++;
-			}
+			advance(&next, wake_ms * 1000000L);
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
 			for (long long until = now_ns() + 20000; now_ns() < until;)
 				work++;
@@ -90,11 +95,7 @@ static void *vcpu_thread(void *arg)
 		long long start = (long long)next.tv_sec * 1000000000LL + next.tv_nsec;
 		while (now_ns() < start + slice * duty / 100)
 			work++;
-		next.tv_nsec += slice;
-		while (next.tv_nsec >= 1000000000L) {
-			next.tv_nsec -= 1000000000L;
-			next.tv_sec++;
-		}
+		advance(&next, slice);
 		if (duty < 100)
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
 	}
