@@ -1,7 +1,8 @@
 #!/bin/bash
 # fresh-debian.sh - try the README's quick start on a freshly bootstrapped Debian 12 root (not this
 # machine's installed packages): clone the repository into it and run scripts/setup.sh --build, then
-# scripts/setup.sh --check, inside a chroot. Needs root, debootstrap and the Debian mirror.
+# scripts/setup.sh --check, inside a chroot. Needs root, debootstrap and the Debian mirror of this machine's apt
+# sources.
 # Usage: scripts/fresh-debian.sh [ROOT_DIR]   (default /srv/vmtop-deb12; reused when already bootstrapped)
 set -eu
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ command -v debootstrap >/dev/null || { echo "fresh-debian.sh: install debootstra
 
 if [ ! -f "$root/.bootstrapped" ]; then
 	rm -rf "$root"
-	debootstrap --include=git,ca-certificates bookworm "$root" http://deb.debian.org/debian
+	debootstrap --include=git,ca-certificates bookworm "$root" "$(sh scripts/apt-mirror.sh)"
 	touch "$root/.bootstrapped"
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
