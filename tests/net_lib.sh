@@ -6,6 +6,11 @@ net_bridge_ns() {
 	ns=$1
 	shift
 	ip netns add "$ns" || skip "cannot create a network namespace (ip netns add)"
+	# ip netns exec remounts / as a slave: in a chroot or container whose / is no mount point it cannot
+	if ! ip netns exec "$ns" true 2>"$TEST_TMP/netns.err"; then
+		ip netns del "$ns"
+		skip "cannot enter a network namespace: $(head -n 1 "$TEST_TMP/netns.err") (is / a mount point?)"
+	fi
 	ip netns exec "$ns" sh -c 'for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do echo 1 >"$f"; done' 2>/dev/null
 	ip -n "$ns" link add br0 type bridge || fail "cannot create a bridge"
 	for tap in "$@"; do
