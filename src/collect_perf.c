@@ -286,6 +286,7 @@ void perf_collector_read(struct perf_collector *pc, const struct ksyms *ks, stru
 	out->why_off[0] = '\0';
 	out->sample_hz = pc->hz;
 	str_copy(out->vendor, ksyms_vendor(ks), sizeof(out->vendor));
+	str_copy(out->split_by, ksyms_split_by(ks), sizeof(out->split_by));
 }
 
 void perf_collector_close(struct perf_collector *pc)

@@ -517,6 +517,14 @@ bool ksyms_hidden(const struct ksyms *ks)
 	return ks && ks->hidden;
 }
 
+const char *ksyms_split_by(const struct ksyms *ks)
+{
+	for (size_t i = 0; ks && i < ks->nmods; i++)
+		if (ks->mods[i].cls == KSYM_KVM || ks->mods[i].cls == KSYM_KVM_VENDOR)
+			return "modules";
+	return "symbol names";
+}
+
 const char *ksyms_vendor(const struct ksyms *ks)
 {
 	return ks ? ks->vendor : "";

@@ -64,6 +64,8 @@ enum ksym_class ksyms_classify(const struct ksyms *ks, uint64_t ip);
 /* Addresses were hidden: every kernel address classifies as KSYM_OTHER (ksyms_parse's why says so). */
 bool ksyms_hidden(const struct ksyms *ks);
 const char *ksyms_vendor(const struct ksyms *ks);	/* "" when no KVM vendor code was found */
+/* "modules" when kvm code is told by /proc/modules address ranges, else "symbol names" (built in). */
+const char *ksyms_split_by(const struct ksyms *ks);
 size_t ksyms_nranges(const struct ksyms *ks);		/* merged address ranges kept (memory check) */
 void ksyms_free(struct ksyms *ks);
 

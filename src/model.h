@@ -73,6 +73,7 @@ struct host_stat {
 	unsigned sample_hz;
 	char perf_why_off[160];
 	char kvm_vendor[32];
+	char kernel_split_by[16];	/* "modules" or "symbol names"; "" when kernel samples are not split */
 	unsigned long perf_samples, perf_lost;
 	double host_components[COMP__COUNT];	/* all samples host-wide by component, % of one CPU */
 	double apportioned_components[COMP__COUNT];	/* the part of those given to VMs */

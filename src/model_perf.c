@@ -109,6 +109,7 @@ void model_perf_update(struct model *m, const struct host_sample *cur)
 	h->sample_hz = ps->sample_hz;
 	str_copy(h->perf_why_off, ps->enabled ? "" : ps->why_off, sizeof(h->perf_why_off));
 	str_copy(h->kvm_vendor, ps->vendor, sizeof(h->kvm_vendor));
+	str_copy(h->kernel_split_by, ps->kernel_split ? ps->split_by : "", sizeof(h->kernel_split_by));
 	h->perf_samples = ps->total_samples;
 	h->perf_lost = ps->lost_samples;
 	for (int c = 0; c < COMP__COUNT; c++)

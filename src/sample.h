@@ -94,6 +94,7 @@ struct perf_sample {
 	char why_off[160];		/* when !enabled: the reason, e.g. missing CAP_PERFMON */
 	unsigned sample_hz;
 	char vendor[32];		/* kvm_intel, kvm_amd, kvm_pvm, or "" */
+	char split_by[16];		/* how kernel IPs are told apart: "modules" or "symbol names" */
 	bool kernel_split;		/* kernel samples split by component: symbol addresses readable */
 	unsigned long total_samples;
 	unsigned long lost_samples;

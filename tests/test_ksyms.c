@@ -185,6 +185,7 @@ static void test_parser(void)
 	CHECK(ksyms_classify(ks, 0xffffffffc0300010ull) == KSYM_KVM_VENDOR);
 	/* intel built in and amd as a module: cpu flags say vmx */
 	CHECK_STR(ksyms_vendor(ks), "kvm_intel");
+	CHECK_STR(ksyms_split_by(ks), "modules");	/* kvm_amd is one */
 	CHECK(ksyms_nranges(ks) < 17);	/* merged */
 	/* a VM starting moves refcounts only: no reload of kallsyms; a module loaded or moved is a change */
 	CHECK(!ksyms_modules_changed(ks, modules));
@@ -202,6 +203,11 @@ static void test_parser(void)
 	/* the same table without /proc/modules: module symbols classify by their [module] tag */
 	ks = parse_text(text, NULL, why, sizeof(why));
 	CHECK(ks && ksyms_classify(ks, 0xffffffffc0200010ull) == KSYM_VHOST);
+	CHECK_STR(ksyms_split_by(ks), "symbol names");
+	ksyms_free(ks);
+	/* modules, but kvm built in (kvm_pvm hosts have no /proc/modules; others may load only a NIC driver) */
+	ks = parse_text(text, "ixgbe 8192 0 - Live 0xffffffffc0100000\n", why, sizeof(why));
+	CHECK_STR(ksyms_split_by(ks), "symbol names");
 	ksyms_free(ks);
 
 	/* hidden addresses: a table that knows the vendor by name and classifies nothing */

@@ -104,6 +104,11 @@ static void print_host(FILE *out, const struct model *m, const char *hostname)
 	if (h->perf_enabled) {
 		fprintf(out, ",\"samples\":%lu,\"lost\":%lu,\"kvm_vendor\":", h->perf_samples, h->perf_lost);
 		json_str(out, h->kvm_vendor);
+		fputs(",\"kernel_split_by\":", out);
+		if (h->kernel_split_by[0])
+			json_str(out, h->kernel_split_by);
+		else
+			fputs("null", out);
 	} else {
 		fputs(",\"reason\":", out);
 		json_str(out, h->perf_why_off);
