@@ -8,10 +8,11 @@ make -j"$(nproc)" check || status=1
 results=$(cat tests/*.trs 2>/dev/null | sed -n 's/^:test-result: //p')
 for t in tests/*.log; do
 	case $t in tests/test-suite.log) continue ;; esac
-	grep -h '^SKIP:' "$t" 2>/dev/null | sed "s|^|$(basename "$t" .log): |"
+	grep -h -E '^SKIP:|^ok .* # SKIP' "$t" 2>/dev/null | sed "s|^|$(basename "$t" .log): |"
 done
 if [ "$status" = 0 ]; then
-	make -j"$(nproc)" distcheck >distcheck.log 2>&1 || { echo "make distcheck failed: see distcheck.log"; tail -30 distcheck.log; status=1; }
+	# the box's tests ran in make check: distcheck's second run of the suite skips them (VMTOP_KVMBOX=off)
+	VMTOP_KVMBOX=off make -j"$(nproc)" distcheck >distcheck.log 2>&1 || { echo "make distcheck failed: see distcheck.log"; tail -30 distcheck.log; status=1; }
 	[ "$status" = 0 ] && echo "make distcheck: ok"
 fi
 pass=$(grep -c '^PASS' <<<"$results")

@@ -3,6 +3,9 @@
 : "${top_builddir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 VMTOP="$top_builddir/vmtop"
+# How many times slower than a host this one runs programs: the test host in a box (qemu TCG, one CPU) sets it;
+# waits for a screen or a process scale by it.
+TEST_SLOW=${TEST_SLOW:-1}
 TEST_NAME=$(basename "$0" .sh)
 
 fail() {

@@ -1,7 +1,8 @@
 # rig.sh - start and stop real qemu guests running the suite's tiny guest (tests/guest); sourced by shell tests.
 # POSIX sh (tests run with $(SHELL)). Source tests/lib.sh first if you use it: the rig's files then live under
 # its $TEST_TMP. Functions:
-#   rig_require_kvm              SKIP (exit 77) with the reason unless qemu and a usable /dev/kvm are there
+#   rig_require_kvm              SKIP (exit 77) with the reason unless qemu and a usable /dev/kvm are there;
+#                                prints the host it runs on (rig_host: the box or this machine, and the backend)
 #   rig_require_qemu             SKIP unless qemu is there (for -accel tcg self-tests)
 #   rig_start_guest NAME MODE [SMP [MEM_MB [QEMU_ARG...]]]
 #                                boot guest NAME in MODE (spin|pio|halt), wait until every vCPU reached it
@@ -55,7 +56,22 @@ rig_require_kvm() {
 	77) rig_skip "$_rig_why" ;;
 	*) echo "rig: minivmm --probe failed: $_rig_why" >&2; exit 99 ;;
 	esac
+	echo "host: $(rig_host)"
 	rig_lock
+}
+
+# Which KVM this test runs on: the box (tests/kvmbox) or this machine, and its backend.
+rig_host() {
+	if [ -d /sys/module/kvm_amd ]; then _rig_b="SVM, kvm_amd"
+	elif [ -d /sys/module/kvm_intel ]; then _rig_b="VMX, kvm_intel"
+	elif [ -d /sys/module/kvm_pvm ]; then _rig_b="kvm_pvm, no VMX/SVM"
+	else _rig_b="backend unknown"
+	fi
+	if [ -n "${KVMBOX:-}" ]; then
+		echo "the test host in a box ($_rig_b, Linux $(uname -r), $(nproc) CPU)"
+	else
+		echo "this machine ($_rig_b, Linux $(uname -r), $(nproc) CPUs)"
+	fi
 }
 
 # One KVM test at a time: the lock is held on fd 9 until this shell ends (guests get fd 9 closed). A shell started

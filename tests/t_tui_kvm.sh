@@ -25,7 +25,7 @@ guests() {
 
 # order_is "NAME NAME ": waits (5 s at most) until the rows are in that order.
 order_is() {
-	end=$(($(date +%s) + 5))
+	end=$(($(date +%s) + 5 * TEST_SLOW))
 	while [ "$(guests)" != "$1" ]; do
 		[ "$(date +%s)" -le "$end" ] || { tui_screen >&2; fail "$2: '$(guests)', expected '$1'"; }
 		sleep 0.1

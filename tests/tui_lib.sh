@@ -57,7 +57,7 @@ tui_line() {
 
 # tui_wait REGEX [SECONDS]: until the screen matches (extended regex); fails with the screen shown.
 tui_wait() {
-	end=$(( $(date +%s) + ${2:-5} ))
+	end=$(( $(date +%s) + ${2:-5} * TEST_SLOW ))
 	while :; do
 		tui_screen >"$TEST_TMP/screen" 2>/dev/null
 		grep -Eq -- "$1" "$TEST_TMP/screen" && return 0
@@ -71,7 +71,7 @@ tui_wait() {
 
 # tui_wait_gone REGEX [SECONDS]: until the screen no longer matches.
 tui_wait_gone() {
-	end=$(( $(date +%s) + ${2:-5} ))
+	end=$(( $(date +%s) + ${2:-5} * TEST_SLOW ))
 	while tui_screen | grep -Eq -- "$1"; do
 		if [ "$(date +%s)" -gt "$end" ]; then
 			tui_screen >&2
@@ -103,15 +103,28 @@ tui_resize() {
 
 # tui_check_frame COLS ROWS: the screen is exactly that size, the title is on the first line, the status line on the
 # last, and nothing is left over from an earlier size (no line has text past the width, no stray status lines).
+# A slow host (TEST_SLOW) may take a while to redraw: it is given 2 s for each step of slowness.
 tui_check_frame() {
+	end=$(( $(date +%s) + 2 * (TEST_SLOW - 1) ))
+	while ! tui_frame_is "$@" 2>"$TEST_TMP/frame.why"; do
+		[ "$(date +%s)" -lt "$end" ] || fail "$(cat "$TEST_TMP/frame.why")"
+		sleep 0.2
+	done
+}
+
+tui_frame_is() {
 	tui_screen >"$TEST_TMP/frame"
-	[ "$(wc -l <"$TEST_TMP/frame")" -eq "$2" ] || fail "screen has $(wc -l <"$TEST_TMP/frame") lines, not $2"
-	head -n 1 "$TEST_TMP/frame" | grep -q '^vmtop - ' || fail "title not on the first line: $(head -n 1 "$TEST_TMP/frame")"
-	tail -n 1 "$TEST_TMP/frame" | grep -Eq 'Sort: |VM [0-9]+ ' || fail "status not on the last line: $(tail -n 1 "$TEST_TMP/frame")"
-	[ "$(grep -c 'Sort: ' "$TEST_TMP/frame")" -eq 1 ] || fail "more than one status line (garbage from an old size)"
-	[ "$(grep -c '^vmtop - ' "$TEST_TMP/frame")" -eq 1 ] || fail "more than one title line (garbage from an old size)"
+	[ "$(wc -l <"$TEST_TMP/frame")" -eq "$2" ] || { echo "screen has $(wc -l <"$TEST_TMP/frame") lines, not $2" >&2; return 1; }
+	head -n 1 "$TEST_TMP/frame" | grep -q '^vmtop - ' ||
+		{ echo "title not on the first line: $(head -n 1 "$TEST_TMP/frame")" >&2; return 1; }
+	tail -n 1 "$TEST_TMP/frame" | grep -Eq 'Sort: |VM [0-9]+ ' ||
+		{ echo "status not on the last line: $(tail -n 1 "$TEST_TMP/frame")" >&2; return 1; }
+	[ "$(grep -c 'Sort: ' "$TEST_TMP/frame")" -eq 1 ] ||
+		{ echo "more than one status line (garbage from an old size)" >&2; return 1; }
+	[ "$(grep -c '^vmtop - ' "$TEST_TMP/frame")" -eq 1 ] ||
+		{ echo "more than one title line (garbage from an old size)" >&2; return 1; }
 	widest=$(LC_ALL=$TUI_LANG wc -L <"$TEST_TMP/frame")
-	[ "$widest" -le "$1" ] || fail "a line is $widest columns wide in a $1-column pane"
+	[ "$widest" -le "$1" ] || { echo "a line is $widest columns wide in a $1-column pane" >&2; return 1; }
 }
 
 # tui_pid: the pid of the program running in the pane (the shell's child).
