@@ -94,8 +94,29 @@ static struct agg_entry *entry_for(struct perf_agg *a, pid_t tid)
 	return e;
 }
 
+/* A kernel sample's class: the leaf's, unless the leaf is code of no component (a helper such as cr4_set_bits or
+ * native_read_msr called by the vendor's world switch): then the innermost caller that belongs to one. Only the
+ * leaf tells idle and guest entry: up the chain those are where an interrupt came in, not what it did. */
+static enum ksym_class kernel_class(uint64_t ip, const uint64_t *chain, uint64_t nr, const struct ksyms *ks)
+{
+	enum ksym_class leaf = ksyms_classify(ks, ip);
+	if (leaf != KSYM_OTHER)
+		return leaf;
+	for (uint64_t i = 0; i < nr; i++) {
+		if (chain[i] >= PERF_CONTEXT_MAX)
+			continue;	/* a context marker (PERF_CONTEXT_KERNEL) */
+		if (chain[i] == ip)
+			continue;	/* the chain starts with the sample's own IP */
+		enum ksym_class c = ksyms_classify(ks, chain[i]);
+		if (c != KSYM_OTHER && c != KSYM_IDLE && c != KSYM_GUEST_ENTRY)
+			return c;
+	}
+	return KSYM_OTHER;
+}
+
 /* Component of one sample; COMP__COUNT when it is the idle loop (not work). */
-static enum component sample_component(uint16_t misc, uint64_t ip, const struct ksyms *ks)
+static enum component sample_component(uint16_t misc, uint64_t ip, const uint64_t *chain, uint64_t nr,
+				       const struct ksyms *ks)
 {
 	switch (misc & PERF_RECORD_MISC_CPUMODE_MASK) {
 	case PERF_RECORD_MISC_GUEST_KERNEL:
@@ -104,7 +125,7 @@ static enum component sample_component(uint16_t misc, uint64_t ip, const struct 
 	case PERF_RECORD_MISC_USER:
 		return COMP_VMM_USER;	/* the model makes it host_user outside VMs */
 	case PERF_RECORD_MISC_KERNEL:
-		return ksym_class_component(ksyms_classify(ks, ip));
+		return ksym_class_component(kernel_class(ip, chain, nr, ks));
 	default:
 		return COMP_OTHER_KERNEL;	/* hypervisor below the host, or unknown */
 	}
@@ -126,12 +147,22 @@ void perf_agg_add(struct perf_agg *a, const void *record, const struct ksyms *ks
 	if (h->type != PERF_RECORD_SAMPLE || h->size < sizeof(*h) + 16)
 		return;
 	const unsigned char *body = (const unsigned char *)record + sizeof(*h);
-	uint64_t ip;
+	size_t body_len = h->size - sizeof(*h);
+	uint64_t ip, nr = 0, chain[PERF_COLLECT_STACK + 2];
 	uint32_t tid;
 	memcpy(&ip, body, sizeof(ip));
 	memcpy(&tid, body + 12, sizeof(tid));	/* after ip and pid */
+	if (body_len >= 32) {	/* after cpu and res: the callchain, as far as the record really holds it */
+		memcpy(&nr, body + 24, sizeof(nr));
+		uint64_t room = (body_len - 32) / sizeof(uint64_t);
+		if (nr > room)
+			nr = room;
+		if (nr > sizeof(chain) / sizeof(chain[0]))
+			nr = sizeof(chain) / sizeof(chain[0]);
+		memcpy(chain, body + 32, nr * sizeof(uint64_t));
+	}
 	a->total++;
-	enum component c = sample_component(h->misc, ip, ks);
+	enum component c = sample_component(h->misc, ip, chain, nr, ks);
 	if (c == COMP__COUNT) {
 		a->idle++;
 		return;
@@ -194,10 +225,11 @@ static void explain_open_error(int err, char *why, size_t whylen)
 	}
 }
 
-/* Ring size per CPU: about 10 s of samples (32-byte records), as a power of two of pages, 8 to 64. */
+/* Ring size per CPU: about 10 s of samples (records of 48 bytes and 8 per frame: 12 frames is usual), as a power
+ * of two of pages, 8 to 64. */
 static int ring_pages(unsigned hz)
 {
-	unsigned long want = (unsigned long)hz * 32 * 10 / 4096;
+	unsigned long want = (unsigned long)hz * (48 + 8 * 12) * 10 / 4096;
 	int pages = 8;
 	while ((unsigned long)pages < want && pages < 64)
 		pages *= 2;
@@ -225,6 +257,8 @@ struct perf_collector *perf_collector_open_ring(unsigned hz, int pages, char *wh
 		.sample_freq = hz,
 		.freq = 1,
 		.sample_type = PERF_COLLECT_SAMPLE_TYPE,
+		.exclude_callchain_user = 1,	/* the VMM's user stacks are not needed: user time is the VMM's */
+		.sample_max_stack = PERF_COLLECT_STACK,
 		.disabled = 1,
 	};
 	pc->cpus = perf_cpu_map__new(NULL);

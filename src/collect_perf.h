@@ -8,8 +8,12 @@
 #include "ksyms.h"
 #include "sample.h"
 
-/* What each sample record carries, in this order after its header: u64 ip; u32 pid, tid; u32 cpu, res. */
-#define PERF_COLLECT_SAMPLE_TYPE (PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_CPU)
+/* What each sample record carries, in this order after its header: u64 ip; u32 pid, tid; u32 cpu, res; u64 nr,
+ * ips[nr] (the kernel part of the callchain, context markers included; at most PERF_COLLECT_STACK frames). */
+#define PERF_COLLECT_SAMPLE_TYPE (PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_CPU | PERF_SAMPLE_CALLCHAIN)
+/* Frames kept per sample: deep enough to climb from a leaf helper (cr4_set_bits, native_read_msr) through the
+ * vendor's world switch to kvm's run loop, shallow enough to keep a record near 200 bytes. */
+#define PERF_COLLECT_STACK 20
 
 struct perf_collector;
 

@@ -1,5 +1,6 @@
 /* test_perf_parse.c - sample records as the ring buffer holds them, fed to the collector's own decoder:
- * each cpumode, idle dropped, the idle task's work kept as host time, lost records, per-TID aggregation. */
+ * each cpumode, idle dropped, the idle task's work kept as host time, lost records, per-TID aggregation, and
+ * kernel samples charged through their callchains (built-in code by name, modules by range, hidden, truncated). */
 #include "config.h"
 
 #include <stdint.h>
@@ -27,7 +28,7 @@ struct lost_rec {
 
 enum {
 	IP_KVM = 0x1100, IP_VENDOR = 0x1300, IP_ENTRY = 0x1400, IP_IDLE = 0x1500, IP_BRIDGE = 0x1600,
-	IP_OTHER = 0x1700, IP_USER = 0x401000,
+	IP_OTHER = 0x1700, IP_OTHER2 = 0x1800, IP_USER = 0x401000,
 };
 
 static struct ksyms *test_ksyms(void)
@@ -39,7 +40,9 @@ static struct ksyms *test_ksyms(void)
 		"0000000000001400 T pvm_do_event_irqoff\n"
 		"0000000000001500 T default_idle\n"
 		"0000000000001600 T br_handle_frame\n"
-		"0000000000001700 T tcp_sendmsg\n";
+		"0000000000001700 T tcp_sendmsg\n"
+		"0000000000001800 T cr4_set_bits\n"
+		"0000000000001900 T cpu_startup_entry\n";
 	char why[160];
 	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
 	struct ksyms *ks = ksyms_parse(f, NULL, NULL, why, sizeof(why));
@@ -122,6 +125,93 @@ static void test_modes(const struct ksyms *ks)
 	perf_agg_free(a);
 }
 
+/* One kernel sample of tid 1 with its callchain (PERF_CONTEXT_KERNEL, the leaf, its callers); the record says nr
+ * frames but holds only `held` of them (all when held < 0). Returns the component it was charged to. */
+static enum component chain_sample(const struct ksyms *ks, const uint64_t *frames, int nr, int held)
+{
+	struct {
+		struct sample_rec s;
+		uint64_t nr, ips[PERF_COLLECT_STACK + 1];
+	} r = { .s = { .h = { .type = PERF_RECORD_SAMPLE, .misc = PERF_RECORD_MISC_KERNEL },
+		       .ip = frames[0], .pid = 1, .tid = 1 } };
+	r.nr = (uint64_t)nr + 1;
+	r.ips[0] = PERF_CONTEXT_KERNEL;
+	memcpy(r.ips + 1, frames, (size_t)nr * sizeof(uint64_t));
+	r.s.h.size = (uint16_t)(sizeof(r.s) + 8 + 8 * (held < 0 ? nr + 1 : held));
+	struct perf_agg *a = perf_agg_new();
+	perf_agg_add(a, &r, ks);
+	struct perf_sample out = { 0 };
+	perf_agg_finish(a, &out);
+	enum component got = COMP__COUNT;
+	for (int c = 0; out.nthreads == 1 && c < COMP__COUNT; c++)
+		if (out.threads[0].counts[c])
+			got = c;
+	free(out.threads);
+	perf_agg_free(a);
+	return got;
+}
+
+static void test_callchains(const struct ksyms *ks)
+{
+	/* a helper the vendor's world switch calls is the vendor's (kvm_pvm: cr4_set_bits, native_read_msr) */
+	uint64_t helper[] = { IP_OTHER2 + 8, IP_OTHER + 4, IP_VENDOR + 0x20, IP_KVM + 0x10 };
+	CHECK(chain_sample(ks, helper, 4, -1) == COMP_KVM_VENDOR);
+	/* the innermost component wins: kvm code called from the vendor's is kvm's */
+	uint64_t inner[] = { IP_OTHER2, IP_KVM + 8, IP_VENDOR + 8 };
+	CHECK(chain_sample(ks, inner, 3, -1) == COMP_KVM);
+	/* a leaf of a component is that component whatever called it */
+	uint64_t leaf[] = { IP_BRIDGE + 4, IP_VENDOR + 8 };
+	CHECK(chain_sample(ks, leaf, 2, -1) == COMP_BRIDGE);
+	/* idle and guest entry up the chain are where an interrupt came in: not what the sample was doing */
+	uint64_t in_idle[] = { IP_OTHER, IP_IDLE + 4, IP_OTHER2 + 0x100 };
+	CHECK(chain_sample(ks, in_idle, 3, -1) == COMP_OTHER_KERNEL);
+	uint64_t past_entry[] = { IP_OTHER, IP_ENTRY + 4, IP_VENDOR };
+	CHECK(chain_sample(ks, past_entry, 3, -1) == COMP_KVM_VENDOR);
+	/* the leaf still says idle (dropped) and guest entry */
+	uint64_t idle_leaf[] = { IP_IDLE + 4, IP_OTHER };
+	CHECK(chain_sample(ks, idle_leaf, 2, -1) == COMP__COUNT);
+	uint64_t entry_leaf[] = { IP_ENTRY + 4, IP_VENDOR };
+	CHECK(chain_sample(ks, entry_leaf, 2, -1) == COMP_GUEST);
+	/* no component anywhere: other_kernel */
+	uint64_t none[] = { IP_OTHER, IP_OTHER2 };
+	CHECK(chain_sample(ks, none, 2, -1) == COMP_OTHER_KERNEL);
+	/* truncated: the record says 4 frames and holds the marker and 2 of them; the vendor frame is beyond */
+	CHECK(chain_sample(ks, helper, 4, 3) == COMP_OTHER_KERNEL);
+	/* a chain longer than the collector asked for is read as far as it asked */
+	uint64_t deep[PERF_COLLECT_STACK];
+	for (int i = 0; i < PERF_COLLECT_STACK; i++)
+		deep[i] = IP_OTHER;
+	deep[PERF_COLLECT_STACK - 1] = IP_VENDOR;
+	CHECK(chain_sample(ks, deep, PERF_COLLECT_STACK, -1) == COMP_KVM_VENDOR);
+
+	/* modules: kvm_amd's range decides, whatever its symbols are called */
+	static const char text[] =
+		"ffffffff81000000 T native_read_msr\n"
+		"ffffffff81001000 T schedule\n"
+		"ffffffffc0300000 t handle_exit_helper\t[kvm_amd]\n"
+		"ffffffffc0400000 t some_kvm_function\t[kvm]\n";
+	char why[160];
+	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	struct ksyms *mods = ksyms_parse(f, "kvm_amd 65536 0 - Live 0xffffffffc0300000\n"
+				      "kvm 65536 1 kvm_amd, Live 0xffffffffc0400000\n", " svm", why, sizeof(why));
+	fclose(f);
+	CHECK(mods != NULL);
+	uint64_t amd[] = { 0xffffffff81000010ull, 0xffffffffc0308000ull, 0xffffffffc0400100ull };
+	CHECK(mods && chain_sample(mods, amd, 3, -1) == COMP_KVM_VENDOR);
+	uint64_t kvm[] = { 0xffffffff81000010ull, 0xffffffffc040f000ull };
+	CHECK(mods && chain_sample(mods, kvm, 2, -1) == COMP_KVM);
+	ksyms_free(mods);
+
+	/* hidden addresses (kptr_restrict): nothing is told apart, the chain included */
+	static const char zeros[] = "0000000000000000 T schedule\n0000000000000000 t svm_vcpu_run\n";
+	f = fmemopen((void *)zeros, sizeof(zeros) - 1, "r");
+	struct ksyms *hidden = ksyms_parse(f, NULL, NULL, why, sizeof(why));
+	fclose(f);
+	uint64_t any[] = { 0xffffffff81000010ull, 0xffffffffc0308000ull };
+	CHECK(hidden && chain_sample(hidden, any, 2, -1) == COMP_OTHER_KERNEL);
+	ksyms_free(hidden);
+}
+
 /* Many TIDs in a scrambled order: the index grows, each TID gets exactly its samples, output is sorted. */
 static void test_many(const struct ksyms *ks)
 {
@@ -183,6 +273,7 @@ int main(void)
 	if (!ks)
 		return unit_done("test_perf_parse");
 	test_modes(ks);
+	test_callchains(ks);
 	test_many(ks);
 	test_refreshes(ks);
 	ksyms_free(ks);
