@@ -1,5 +1,7 @@
 # t_kvm_ready.sh - READY rises when the host is overcommitted: more busy vCPUs than host CPUs. Two spinning guests
-# share one host CPU (taskset), so the test costs two guests whatever the host's size.
+# share one host CPU (taskset), so the test costs two guests whatever the host's size. Then one guest alone: its
+# READY is what the scheduler says it waited (schedstat's run_delay, read apart from vmtop over the same seconds),
+# little on an idle host and more on a loaded one.
 . "$top_srcdir/tests/lib.sh"
 need jq taskset
 . "$top_srcdir/tests/rig.sh"
@@ -33,10 +35,23 @@ echo "$last" | jq -e '[.vms[] | select(.name | startswith("busy")) | .vcpu[0].re
 rig_stop_all
 # one guest alone, free to run on any CPU: little waiting
 rig_start_guest alone spin 1 64 || fail "guest alone did not start"
-timeout 60 "$VMTOP" -b -n 2 -d 1 -o json >"$TEST_TMP/json" || fail "vmtop exit $?"
-last=$(tail -n 1 "$TEST_TMP/json")
-echo "$last" | jq -e '.vms[] | select(.name == "alone") | .cpu.ready != null' >/dev/null ||
-	fail "guest alone not listed with its READY: $(echo "$last" | jq -c '[.vms[] | {name, ready: .cpu.ready}]')"
-echo "$last" | jq -e '.vms[] | select(.name == "alone") | .cpu.ready < 30' >/dev/null ||
-	fail "READY high without overcommit: $(echo "$last" | jq -c '.vms[] | select(.name == "alone") | .cpu')"
+pid=$(rig_pid alone)
+tid=$(rig_threads "$pid" | awk '$2 == "CPU" && $3 == "0/KVM" {print $1}')
+[ -n "$tid" ] || fail "no 'CPU 0/KVM' thread in the guest alone"
+waited() { awk '{print int($2 / 1000000)}' "/proc/$pid/task/$tid/schedstat"; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+timeout 120 "$VMTOP" -b -n 3 -d 2 -o json >"$TEST_TMP/json" &
+vmtop=$!
+# the vCPU's wait from vmtop's first line (the end of its first interval) to its exit (the end of its third)
+while [ ! -s "$TEST_TMP/json" ] && kill -0 $vmtop 2>/dev/null; do sleep 0.05; done
+w0=$(waited) t0=$(now_ms)
+wait $vmtop || fail "vmtop exit $?"
+w1=$(waited) t1=$(now_ms)
+ref=$(((w1 - w0) * 100 / (t1 - t0)))
+tail -n 2 "$TEST_TMP/json" | jq -e -s 'all(.[]; .vms[] | select(.name == "alone") | .cpu.ready != null)' >/dev/null ||
+	fail "guest alone not listed with its READY: $(tail -n 1 "$TEST_TMP/json" | jq -c '[.vms[] | {name, ready: .cpu.ready}]')"
+avg=$(tail -n 2 "$TEST_TMP/json" | jq -s '[.[] | .vms[] | select(.name == "alone") | .cpu.ready] | add / length')
+echo "alone: READY $avg% from vmtop, $ref% from its vCPU's schedstat ($((w1 - w0)) ms in $((t1 - t0)) ms)"
+jq -n -e --argjson a "$avg" --argjson r "$ref" '($a - $r) | fabs <= 10 + 0.1 * $r' >/dev/null ||
+	fail "READY of the guest alone is $avg%, its vCPU waited $ref% of the time"
 exit 0
