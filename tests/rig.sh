@@ -10,7 +10,8 @@
 #   rig_track PID                also kill PID (a minivmm or fakehost the test started) when the rig stops
 #   rig_threads PID, rig_kvm_fds PID, rig_task_ticks PID TID, rig_wait_gone PID...   /proc helpers for tests
 # Settings: rig_accel (kvm, or tcg when KVM is not the point), RIG_QEMU_ARGS (extra qemu args for every guest),
-# RIG_TIMEOUT (seconds to reach the workload, default 20). Guests are killed on exit, INT and TERM.
+# RIG_TIMEOUT (seconds to reach the workload, default 60: kvm_pvm emulates the boot, slowly on a busy host).
+# Guests are killed on exit, INT and TERM.
 # Tests that pass rig_require_kvm run one at a time (they measure CPU time, and `make -j` runs tests in parallel):
 # it waits for the lock $RIG_LOCK (default ${TMPDIR:-/tmp}/vmtop-rig.lock, fd 9) at most RIG_LOCK_WAIT s (600).
 
@@ -134,7 +135,7 @@ rig_start_guest() {
 		${RIG_QEMU_ARGS:-} "$@" >"$_rig_base.out" 2>"$_rig_base.err" </dev/null 9>&- &
 	echo $! >"$_rig_base.pid"
 	_rig_pid=$!
-	_rig_deadline=$(($(date +%s) + ${RIG_TIMEOUT:-20}))
+	_rig_deadline=$(($(date +%s) + ${RIG_TIMEOUT:-60}))
 	while :; do
 		_rig_n=$(grep -c "^vmtop-guest: cpu[0-9]* $_rig_mode\$" "$_rig_base.con" 2>/dev/null)
 		[ "${_rig_n:-0}" -lt "$_rig_smp" ] || return 0
@@ -143,7 +144,7 @@ rig_start_guest() {
 		elif grep -q '^vmtop-guest: .* fault$' "$_rig_base.con"; then
 			_rig_why="the guest faulted"
 		elif [ "$(date +%s)" -ge "$_rig_deadline" ]; then
-			_rig_why="${_rig_n:-0} of $_rig_smp vCPUs reached '$_rig_mode' within ${RIG_TIMEOUT:-20} s"
+			_rig_why="${_rig_n:-0} of $_rig_smp vCPUs reached '$_rig_mode' within ${RIG_TIMEOUT:-60} s"
 		else
 			sleep 0.1
 			continue

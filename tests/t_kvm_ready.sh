@@ -7,7 +7,7 @@ need jq taskset
 . "$top_srcdir/tests/rig.sh"
 rig_require_kvm
 # the second guest boots (emulated under kvm_pvm) on a CPU the first one already keeps busy
-RIG_TIMEOUT=${RIG_TIMEOUT:-40}
+RIG_TIMEOUT=${RIG_TIMEOUT:-60}
 
 # the first CPU this test may run on
 cpu=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*\([0-9]*\).*/\1/p' /proc/self/status)
