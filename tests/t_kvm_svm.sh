@@ -1,6 +1,7 @@
 # t_kvm_svm.sh - the production path, on a VMX/SVM host (the test host in a box is one: t_kvmbox.tap runs this
 # there): guest time accounted by the kernel, not estimated; the vendor module named; kernel samples told apart
-# by the kvm modules' address ranges; a spin guest nearly all GUEST; a pio guest mostly hypervisor (KERNEL + VMM).
+# by the kvm modules' address ranges; a spin guest nearly all GUEST; a pio guest mostly hypervisor (KERNEL + VMM),
+# its kernel time charged to kvm and the vendor module with under 10% of its total left in other_kernel.
 . "$top_srcdir/tests/lib.sh"
 need jq
 . "$top_srcdir/tests/rig.sh"
@@ -19,6 +20,9 @@ measure() {
 	tail -n 2 "$TEST_TMP/json" >"$TEST_TMP/intervals"
 }
 each() { jq -e -s "all(.[]; $1)" "$TEST_TMP/intervals" >/dev/null; }
+# FIELD of both intervals added up: utime is scaled to the exact runtime and guest time is not (cputime_adjust),
+# so their difference moves by a tick or two from one interval to the next; over both it evens out
+both() { jq -s "[.[] | $1] | add" "$TEST_TMP/intervals"; }
 show() { jq -c -s "[.[] | $1]" "$TEST_TMP/intervals"; }
 S='(.vms[] | select(.name == "spinner"))' P='(.vms[] | select(.name == "porter"))'
 
@@ -31,9 +35,11 @@ grep -q "^$vendor " /proc/modules || fail "$vendor not in /proc/modules"
 each "$S.estimated == false" || fail "guest time marked estimated"
 # a spinning vCPU never leaves the guest but for timer interrupts: at least 90% of its time is GUEST (the VM's
 # other threads are qemu's main loop: a few % in the box, where qemu runs ten times slower than on a host)
-each "$S.vcpu[0].total > 30 and $S.vcpu[0].guest >= 0.9 * $S.vcpu[0].total" ||
+each "$S.vcpu[0].total > 30" || fail "spin guest's vCPU not busy: $(show "$S.vcpu[0]")"
+jq -n -e --argjson g "$(both "$S.vcpu[0].guest")" --argjson t "$(both "$S.vcpu[0].total")" '$g >= 0.9 * $t' >/dev/null ||
 	fail "spin guest's vCPU not mostly GUEST: $(show "$S.vcpu[0]")"
-each "$S.cpu.guest >= 0.75 * $S.cpu.total" || fail "spin guest not mostly GUEST: $(show "$S.cpu")"
+jq -n -e --argjson g "$(both "$S.cpu.guest")" --argjson t "$(both "$S.cpu.total")" '$g >= 0.75 * $t' >/dev/null ||
+	fail "spin guest not mostly GUEST: $(show "$S.cpu")"
 echo "spinner $(show "$S.cpu | {total, guest}"), its vCPU $(show "$S.vcpu[0] | {total, guest}")"
 rig_stop spinner
 
@@ -45,6 +51,11 @@ each "$P.cpu.total > 30 and $P.cpu.kernel + $P.cpu.vmm_user > 0.5 * $P.cpu.total
 	fail "pio guest not mostly KERNEL + VMM: $(show "$P.cpu")"
 each "$P.components.kvm > 0 and $P.components.kvm_vendor > 0 and $P.components.vmm_user > 0" ||
 	fail "pio guest's samples not in kvm, $vendor and qemu: $(show "$P.components")"
+# kernel samples charged through their callchains: helpers the exit path calls are kvm's or the vendor's, so
+# little is left in other_kernel (29% of the VM's time before callchains; 7-9% with them, in the box)
+other=$(both "$P.components.other_kernel") kvm=$(both "$P.components.kvm + $P.components.kvm_vendor")
+jq -n -e --argjson o "$other" --argjson k "$kvm" --argjson t "$(both "$P.cpu.total")" '$o < 0.1 * $t and $k > $o' \
+	>/dev/null || fail "pio guest's kernel time not in kvm and $vendor: $(show "$P.components")"
 echo "porter $(show "$P.cpu | {total, guest, kernel, vmm_user}")"
 echo "porter components $(show "$P.components")"
 exit 0
