@@ -77,21 +77,23 @@ static void collector_cost(unsigned hz, double seconds, const struct ksyms *ks, 
 	pid_t *burners = start_burners(ncpus);
 	struct perf_sample s = { 0 };
 	perf_collector_read(pc, ks, &s);
-	unsigned long samples = 0, lost = 0;
+	unsigned long samples = 0, lost = 0, bytes = 0;
 	double c0 = self_cpu(), t0 = mono(), reads = 0;
 	while (mono() - t0 < seconds) {
 		usleep(1000000);
 		perf_collector_read(pc, ks, &s);
 		samples += s.total_samples;
 		lost += s.lost_samples;
+		bytes += s.sample_bytes;
 		reads++;
 	}
 	double cpu = self_cpu() - c0, wall = mono() - t0;
 	stop_burners(burners, ncpus);
 	perf_collector_close(pc);
 	free(s.threads);
-	printf("  %4u Hz: %.3f ms CPU per second (%.3f%% of one CPU), %.0f samples/s, %lu lost, %.1f us per read\n",
-	       hz, cpu / wall * 1e3, cpu / wall * 100, samples / wall, lost, cpu / reads * 1e6);
+	printf("  %4u Hz: %.3f ms CPU per second (%.3f%% of one CPU), %.0f samples/s of %.0f bytes, %lu lost, "
+	       "%.1f us per read\n", hz, cpu / wall * 1e3, cpu / wall * 100, samples / wall,
+	       samples ? (double)bytes / samples : 0.0, lost, cpu / reads * 1e6);
 }
 
 /* CPU time of the fixed work in a child, with a collector at hz (0: none) reading once a second. */

@@ -32,7 +32,7 @@ struct perf_agg {
 	size_t n, cap;
 	uint32_t *slots;		/* entry index + 1, 0 empty */
 	size_t nslots;			/* power of two, kept at least twice n */
-	unsigned long total, lost, idle;
+	unsigned long total, lost, idle, bytes;
 	unsigned long host_counts[COMP__COUNT];
 };
 
@@ -162,6 +162,7 @@ void perf_agg_add(struct perf_agg *a, const void *record, const struct ksyms *ks
 		memcpy(chain, body + 32, nr * sizeof(uint64_t));
 	}
 	a->total++;
+	a->bytes += h->size;
 	enum component c = sample_component(h->misc, ip, chain, nr, ks);
 	if (c == COMP__COUNT) {
 		a->idle++;
@@ -185,6 +186,7 @@ void perf_agg_finish(struct perf_agg *a, struct perf_sample *out)
 {
 	out->total_samples = a->total;
 	out->lost_samples = a->lost;
+	out->sample_bytes = a->bytes;
 	memcpy(out->host_counts, a->host_counts, sizeof(out->host_counts));
 	out->nthreads = a->n;
 	out->threads = xmalloc((a->n ? a->n : 1) * sizeof(*out->threads));
@@ -196,7 +198,7 @@ void perf_agg_finish(struct perf_agg *a, struct perf_sample *out)
 	memset(a->slots, 0, a->nslots * sizeof(*a->slots));
 	qsort(out->threads, out->nthreads, sizeof(*out->threads), cmp_tid);
 	a->n = 0;
-	a->total = a->lost = a->idle = 0;
+	a->total = a->lost = a->idle = a->bytes = 0;
 	memset(a->host_counts, 0, sizeof(a->host_counts));
 }
 

@@ -98,6 +98,7 @@ struct perf_sample {
 	bool kernel_split;		/* kernel samples split by component: symbol addresses readable */
 	unsigned long total_samples;
 	unsigned long lost_samples;
+	unsigned long sample_bytes;	/* ring bytes the samples took (callchains make them vary): the cost */
 	unsigned long host_counts[COMP__COUNT];	/* samples in no VM's thread (swapper, softirq on others) */
 	struct perf_thread_counts *threads;	/* sorted by tid */
 	size_t nthreads;

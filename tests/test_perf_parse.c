@@ -99,6 +99,7 @@ static void test_modes(const struct ksyms *ks)
 	perf_agg_finish(a, &out);
 	CHECK(out.total_samples == 13);
 	CHECK(out.lost_samples == 10);
+	CHECK(out.sample_bytes == 13 * sizeof(struct sample_rec));
 	CHECK(out.nthreads == 2);
 	CHECK(out.nthreads == 2 && out.threads[0].tid == 100 && out.threads[1].tid == 200);
 	const struct perf_thread_counts *t200 = find(&out, 200), *t100 = find(&out, 100);
