@@ -10,12 +10,8 @@
 #include "nls.h"
 #include "util.h"
 
-/* Half a second of CPU with no guest tick at all cannot happen where the kernel accounts guest time
- * (VMX/SVM: guest_enter/guest_exit around VM entry); it does on paravirtual backends such as kvm_pvm. */
-#define BUSY_TICKS 50
-
 struct guest_accounting {
-	bool unreliable;		/* sticky: one busy vCPU without guest time settles it */
+	bool unreliable;		/* once said, said: the CPU's extensions do not change */
 	bool hw_virt;			/* the CPU offers VMX or SVM */
 	char backend[32];
 	char why[160];
@@ -54,23 +50,21 @@ struct guest_accounting *guest_accounting_new(void)
 	return ga;
 }
 
-bool guest_accounting_thread_unaccounted(const struct thread_sample *t, unsigned long long busy_ticks)
+/* A busy vCPU without guest time is no evidence on VMX/SVM: one whose guest runs ring-0 or real-mode code that
+ * KVM's emulator executes really is in the host kernel (it used to mark the backend unaccounted for good). */
+const char *guest_accounting_evidence(bool hw_virt, const struct host_sample *s)
 {
-	return t->role == ROLE_VCPU && t->gtime == 0 && t->utime + t->stime >= busy_ticks;
+	/* Without VMX/SVM, KVM runs a paravirtual backend whose tick-based guest accounting depends on where
+	 * the tick lands (measured on kvm_pvm: 0% to 100% for the same spinning vCPU). */
+	if (!hw_virt && s->nvms > 0)
+		return _("no VMX/SVM on this CPU");
+	return NULL;
 }
 
 void guest_accounting_update(struct guest_accounting *ga, struct host_sample *s)
 {
 	str_copy(s->kvm_backend, ga->backend, sizeof(s->kvm_backend));
-	const char *evidence = NULL;
-	for (size_t v = 0; v < s->nvms && !evidence; v++)
-		for (size_t t = 0; t < s->vms[v].nthreads && !evidence; t++)
-			if (guest_accounting_thread_unaccounted(&s->vms[v].threads[t], BUSY_TICKS))
-				evidence = _("a busy vCPU has no guest time");
-	/* Without VMX/SVM, KVM runs a paravirtual backend whose tick-based guest accounting depends on where
-	 * the tick lands (measured on kvm_pvm: 0% to 100% for the same spinning vCPU). */
-	if (!evidence && !ga->hw_virt && s->nvms > 0)
-		evidence = _("no VMX/SVM on this CPU");
+	const char *evidence = guest_accounting_evidence(ga->hw_virt, s);
 	if (evidence && !ga->unreliable) {
 		ga->unreliable = true;
 		snprintf(ga->why, sizeof(ga->why), _("guest time not accounted by this KVM backend (%s: %s)"),

@@ -11,8 +11,8 @@ struct guest_accounting *guest_accounting_new(void);
 void guest_accounting_update(struct guest_accounting *ga, struct host_sample *s);
 void guest_accounting_free(struct guest_accounting *ga);
 
-/* The verdict from data alone, for tests: a vCPU thread that has run at least busy_ticks yet has no guest
- * time means its guest execution was charged as system time. */
-bool guest_accounting_thread_unaccounted(const struct thread_sample *t, unsigned long long busy_ticks);
+/* Why guest time cannot be trusted on this host, or NULL when it can: with VMX/SVM the kernel accounts it
+ * (guest_enter/guest_exit around every VM entry), whatever the vCPUs run; without, it depends on the backend. */
+const char *guest_accounting_evidence(bool hw_virt, const struct host_sample *s);
 
 #endif
