@@ -1,4 +1,4 @@
-/* collect.c - one sample of the whole host: runs every collector in order. */
+/* collect.c - one sample of the whole host: runs a table of sources, part by part, in dependency order. */
 #include "config.h"
 
 #include <stdio.h>
@@ -6,110 +6,97 @@
 #include <string.h>
 
 #include "collect.h"
-#include "collect_net.h"
-#include "collect_perf.h"
-#include "collect_stat.h"
-#include "collect_vms.h"
-#include "ksyms.h"
-#include "nls.h"
 #include "util.h"
 
+/* New sources plug in here; a part's candidates are tried in this order. */
+const struct source *const collect_sources[] = { &stat_source, &vms_source, &perf_source, &net_source };
+const size_t collect_nsources = sizeof(collect_sources) / sizeof(collect_sources[0]);
+
 struct collector {
-	struct stat_collector *stat;
-	struct vms_collector *vms;
-	struct ksyms *ksyms;
-	struct perf_collector *perf;
-	struct net_collector *net;
-	unsigned sample_hz;
-	int ncpus_online;		/* at the last sample: a change reopens perf on the CPUs online now */
-	char perf_why[160];
-	char split_why[160];		/* why kernel samples are not split by component, "" when they are */
+	struct source_args args;
+	const struct source *src[PART__COUNT];	/* the source filling each part, NULL when none could */
+	void *state[PART__COUNT];
+	char why[PART__COUNT][160];		/* why a part has no source, or why it fell back to this one */
 };
 
-struct collector *collector_open(unsigned sample_hz, char *why, size_t whylen)
+/* Adds "name: reason" to what a part says about sources that did not open. */
+static void add_reason(char *dst, size_t len, const char *name, const char *reason)
 {
-	struct collector *c = xcalloc(1, sizeof(*c));
-	c->sample_hz = sample_hz;
-	c->stat = stat_collector_new(why, whylen);
-	if (!c->stat)
-		goto fail;
-	c->vms = vms_collector_new(why, whylen);
-	if (!c->vms)
-		goto fail;
-	if (sample_hz) {
-		/* perf first: its refusal (a missing capability) says more than hidden symbol addresses do */
-		c->perf = perf_collector_open(sample_hz, c->perf_why, sizeof(c->perf_why));
-		if (c->perf) {
-			c->ksyms = ksyms_load(c->perf_why, sizeof(c->perf_why));
-			if (c->ksyms && ksyms_hidden(c->ksyms))
-				str_copy(c->split_why, c->perf_why, sizeof(c->split_why));
-			else if (!c->ksyms) {
-				perf_collector_close(c->perf);
-				c->perf = NULL;
-			}
-		}
-	} else {
-		snprintf(c->perf_why, sizeof(c->perf_why), "%s", _("perf sampling off (--sample-hz 0)"));
-	}
-	c->net = net_collector_new();
-	return c;
-fail:
-	collector_close(c);
-	return NULL;
+	size_t used = strlen(dst);
+	snprintf(dst + used, len - used, "%s%s: %s", used ? "; " : "", name, reason);
 }
 
-/* CPUs came online or went offline (hotplug, SMT toggled): sample on the CPUs online now. What was read
- * above stays; the next interval starts on the new set. */
-static void reopen_perf(struct collector *c, struct host_sample *s)
+struct collector *collector_open(const struct source *const *table, size_t n, const struct source_args *a,
+				 char *why, size_t whylen)
 {
-	perf_collector_close(c->perf);
-	c->perf = perf_collector_open(c->sample_hz, c->perf_why, sizeof(c->perf_why));
-	if (!c->perf)
-		host_sample_warn(s, _("perf sampling stopped when the online CPUs changed: %s"), c->perf_why);
+	struct collector *c = xcalloc(1, sizeof(*c));
+	c->args = *a;
+	char reason[PART__COUNT][160] = { { 0 } };
+	int tried[PART__COUNT] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		const struct source *src = table[i];
+		enum sample_part p = src->part;
+		if (c->src[p])
+			continue;	/* an earlier candidate fills this part */
+		char err[160] = "";
+		c->state[p] = src->open(a, err, sizeof(err));
+		if (c->state[p]) {
+			c->src[p] = src;
+			continue;
+		}
+		if (src->required) {
+			snprintf(why, whylen, "%s", err);
+			collector_close(c);
+			return NULL;
+		}
+		str_copy(reason[p], err, sizeof(reason[p]));
+		add_reason(c->why[p], sizeof(c->why[p]), src->name, err);
+		tried[p]++;
+	}
+	/* a part's only candidate says its reason alone: "perf sampling off (--sample-hz 0)" */
+	for (int p = 0; p < PART__COUNT; p++)
+		if (!c->src[p] && tried[p] == 1)
+			str_copy(c->why[p], reason[p], sizeof(c->why[p]));
+	return c;
 }
 
 void collector_sample(struct collector *c, struct host_sample *s)
 {
 	s->mono = clock_mono();
 	s->realtime = clock_real();
-	if (stat_collect(c->stat, s) < 0)
-		host_sample_warn(s, "%s", _("cannot read /proc/stat"));
-	vms_collect(c->vms, s);
-	net_collect(c->net, s);
-	s->perf.sample_hz = c->sample_hz;
-	if (c->perf) {
-		ksyms_refresh(c->ksyms);
-		perf_collector_read(c->perf, c->ksyms, &s->perf);
-		s->perf.kernel_split = !ksyms_hidden(c->ksyms);
-		if (!s->perf.kernel_split)
-			host_sample_warn(s, "%s", c->split_why);
-		if (s->ncpus_online > 0 && c->ncpus_online > 0 && s->ncpus_online != c->ncpus_online)
-			reopen_perf(c, s);
-	} else {
-		s->perf.enabled = false;
-		str_copy(s->perf.why_off, c->perf_why, sizeof(s->perf.why_off));
+	s->perf.sample_hz = c->args.sample_hz;	/* the rate asked for, shown while sampling is off too */
+	for (int p = 0; p < PART__COUNT; p++) {
+		struct source_status *st = &s->sources[p];
+		if (c->src[p]) {
+			str_copy(st->name, c->src[p]->name, sizeof(st->name));
+			char err[160] = "";
+			if (!c->src[p]->sample(c->state[p], s, err, sizeof(err))) {
+				/* it filled this sample: the next ones say why it stopped */
+				c->src[p]->close(c->state[p]);
+				c->src[p] = NULL;
+				c->state[p] = NULL;
+				str_copy(c->why[p], err, sizeof(c->why[p]));
+				continue;
+			}
+		}
+		str_copy(st->why, c->why[p], sizeof(st->why));
 	}
-	if (s->ncpus_online > 0)
-		c->ncpus_online = s->ncpus_online;
 }
 
 void collector_drain(struct collector *c)
 {
-	if (c && c->perf)
-		perf_collector_drain(c->perf, c->ksyms);
+	for (int p = 0; c && p < PART__COUNT; p++)
+		if (c->src[p] && c->src[p]->drain)
+			c->src[p]->drain(c->state[p]);
 }
 
 void collector_close(struct collector *c)
 {
 	if (!c)
 		return;
-	if (c->perf)
-		perf_collector_close(c->perf);
-	if (c->ksyms)
-		ksyms_free(c->ksyms);
-	if (c->net)
-		net_collector_free(c->net);
-	vms_collector_free(c->vms);
-	stat_collector_free(c->stat);
+	/* the reverse of the parts' order: a later part may hold what an earlier one found */
+	for (int p = PART__COUNT - 1; p >= 0; p--)
+		if (c->src[p])
+			c->src[p]->close(c->state[p]);
 	free(c);
 }

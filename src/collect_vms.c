@@ -14,6 +14,7 @@
 #include "collect_vms.h"
 #include "guest_accounting.h"
 #include "nls.h"
+#include "source.h"
 #include "thread_reader.h"
 #include "thread_role.h"
 #include "util.h"
@@ -253,3 +254,28 @@ void vms_collector_free(struct vms_collector *vc)
 	free(vc->found);
 	free(vc);
 }
+
+static void *vms_open(const struct source_args *a, char *why, size_t whylen)
+{
+	(void)a;
+	return vms_collector_new(why, whylen);
+}
+
+static bool vms_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+{
+	(void)why;
+	(void)whylen;
+	vms_collect(state, s);
+	return true;
+}
+
+static void vms_close(void *state)
+{
+	vms_collector_free(state);
+}
+
+/* /proc: discovery by descriptors, threads through thread_reader. */
+const struct source vms_source = {
+	.part = PART_THREADS, .name = "proc", .required = true,
+	.open = vms_open, .sample = vms_sample, .close = vms_close,
+};
