@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "collect.h"
+#include "nls.h"
 #include "util.h"
 
 /* New sources plug in here; a part's candidates are tried in this order. */
@@ -14,7 +15,10 @@ const size_t collect_nsources = sizeof(collect_sources) / sizeof(collect_sources
 
 struct collector {
 	struct source_args args;
-	const struct source *src[PART__COUNT];	/* the source filling each part, NULL when none could */
+	const struct source *const *table;
+	size_t n;
+	size_t at[PART__COUNT];			/* the table index of the source filling each part */
+	const struct source *src[PART__COUNT];	/* NULL when none could */
 	void *state[PART__COUNT];
 	char why[PART__COUNT][160];		/* why a part has no source, or why it fell back to this one */
 };
@@ -26,38 +30,74 @@ static void add_reason(char *dst, size_t len, const char *name, const char *reas
 	snprintf(dst + used, len - used, "%s%s: %s", used ? "; " : "", name, reason);
 }
 
+/* Opens the first of part p's candidates from table index from on that can; what the others said goes into
+ * c->why[p] after what is there. -1 (why set) when a required one cannot. */
+static int open_part(struct collector *c, enum sample_part p, size_t from, char *why, size_t whylen)
+{
+	char last[160] = "";
+	int refused = 0;
+	size_t had = strlen(c->why[p]);
+	for (size_t i = from; i < c->n; i++) {
+		const struct source *src = c->table[i];
+		if (src->part != p)
+			continue;
+		char err[160] = "";
+		c->state[p] = src->open(&c->args, err, sizeof(err));
+		if (c->state[p]) {
+			c->src[p] = src;
+			c->at[p] = i;
+			return 0;
+		}
+		if (src->required) {
+			snprintf(why, whylen, "%s", err);
+			return -1;
+		}
+		str_copy(last, err, sizeof(last));
+		add_reason(c->why[p], sizeof(c->why[p]), src->name, err);
+		refused++;
+	}
+	/* a part's only candidate says its reason alone: "perf sampling off (--sample-hz 0)" */
+	if (refused == 1 && !had)
+		str_copy(c->why[p], last, sizeof(c->why[p]));
+	return 0;
+}
+
 struct collector *collector_open(const struct source *const *table, size_t n, const struct source_args *a,
 				 char *why, size_t whylen)
 {
 	struct collector *c = xcalloc(1, sizeof(*c));
 	c->args = *a;
-	char reason[PART__COUNT][160] = { { 0 } };
-	int tried[PART__COUNT] = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		const struct source *src = table[i];
-		enum sample_part p = src->part;
-		if (c->src[p])
-			continue;	/* an earlier candidate fills this part */
-		char err[160] = "";
-		c->state[p] = src->open(a, err, sizeof(err));
-		if (c->state[p]) {
-			c->src[p] = src;
-			continue;
-		}
-		if (src->required) {
-			snprintf(why, whylen, "%s", err);
+	c->table = table;
+	c->n = n;
+	for (int p = 0; p < PART__COUNT; p++)
+		if (open_part(c, p, 0, why, whylen) < 0) {
 			collector_close(c);
 			return NULL;
 		}
-		str_copy(reason[p], err, sizeof(reason[p]));
-		add_reason(c->why[p], sizeof(c->why[p]), src->name, err);
-		tried[p]++;
-	}
-	/* a part's only candidate says its reason alone: "perf sampling off (--sample-hz 0)" */
-	for (int p = 0; p < PART__COUNT; p++)
-		if (!c->src[p] && tried[p] == 1)
-			str_copy(c->why[p], reason[p], sizeof(c->why[p]));
 	return c;
+}
+
+/* A source stopped for good (err says why): closed, and the part's later candidates get their turn from the
+ * next sample on (a required one that cannot open leaves the part empty: the session already runs). */
+static void source_stopped(struct collector *c, enum sample_part p, const char *err)
+{
+	const char *name = c->src[p]->name;
+	c->src[p]->close(c->state[p]);
+	c->src[p] = NULL;
+	c->state[p] = NULL;
+	c->why[p][0] = '\0';
+	char why[160] = "";
+	if (open_part(c, p, c->at[p] + 1, why, sizeof(why)) < 0)
+		add_reason(c->why[p], sizeof(c->why[p]), _("cannot fall back"), why);
+	char others[160];
+	str_copy(others, c->why[p], sizeof(others));
+	if (!c->src[p] && !others[0])
+		str_copy(c->why[p], err, sizeof(c->why[p]));	/* nothing else to try: its reason alone */
+	else {
+		char all[512];
+		snprintf(all, sizeof(all), "%s: %s%s%s", name, err, others[0] ? "; " : "", others);
+		str_copy(c->why[p], all, sizeof(c->why[p]));
+	}
 }
 
 void collector_sample(struct collector *c, struct host_sample *s)
@@ -72,10 +112,7 @@ void collector_sample(struct collector *c, struct host_sample *s)
 			char err[160] = "";
 			if (!c->src[p]->sample(c->state[p], s, err, sizeof(err))) {
 				/* it filled this sample: the next ones say why it stopped */
-				c->src[p]->close(c->state[p]);
-				c->src[p] = NULL;
-				c->state[p] = NULL;
-				str_copy(c->why[p], err, sizeof(c->why[p]));
+				source_stopped(c, p, err);
 				continue;
 			}
 		}

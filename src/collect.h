@@ -13,7 +13,8 @@ extern const size_t collect_nsources;
 
 struct collector;
 
-/* Opens a source for every part it can. NULL with why set when a required source cannot open. */
+/* Opens, part by part in the parts' order, the first candidate that can. NULL with why set when a required
+ * source cannot open. */
 struct collector *collector_open(const struct source *const *table, size_t n, const struct source_args *a,
 				 char *why, size_t whylen);
 /* Fills s (which must be clear), part by part; s->sources says which source filled each and why not. */

@@ -20,7 +20,7 @@ struct source {
 	/* Its state, or NULL with why set when it cannot work here (a capability, an option that turns it off). */
 	void *(*open)(const struct source_args *a, char *why, size_t whylen);
 	/* Fills its part of s; a failure this time is a warning in s. false: it stopped for good (why set), is
-	 * closed and its part is unavailable from the next sample on. */
+	 * closed, and the part's next candidate (if one opens) fills it from the next sample on. */
 	bool (*sample)(void *state, struct host_sample *s, char *why, size_t whylen);
 	/* Between samples: keeps what would be lost before the next one (perf rings); NULL when nothing would be. */
 	void (*drain)(void *state);

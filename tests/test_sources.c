@@ -1,6 +1,6 @@
 /* test_sources.c - the source table's rules with made-up sources: a part's first candidate that opens fills it
  * and the others' reasons are kept, a required source that cannot open ends the session, a source that stops
- * is closed once and its part says why, drains reach only sources that keep something, parts run in order. */
+ * is closed once, the part's next candidate takes over and says why, drains reach only sources that keep something, parts run in order. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -57,6 +57,13 @@ static void *open_perf(const struct source_args *a, char *why, size_t len)
 	return open_as(PART_PERF, (int)a->sample_hz);
 }
 
+/* Works for one sample, then stops: a preferred source whose reads fail at run time. */
+static void *open_threads_once(const struct source_args *a, char *why, size_t len)
+{
+	(void)a, (void)why, (void)len;
+	return open_as(PART_THREADS, 1);
+}
+
 static void *refuse(const struct source_args *a, char *why, size_t len)
 {
 	(void)a;
@@ -103,18 +110,20 @@ static const struct source threads_src = { PART_THREADS, "proc", true, open_thre
 static const struct source threads_too = { PART_THREADS, "other", false, open_threads, sample, NULL, close_fake };
 static const struct source perf_src = { PART_PERF, "perf", false, open_perf, sample, drain, close_fake };
 static const struct source net_src = { PART_NET, "netlink", false, refuse_net, sample, NULL, close_fake };
+static const struct source bpf_once = { PART_THREADS, "bpf", false, open_threads_once, sample, NULL, close_fake };
 static const struct source stat_refused = { PART_STAT, "proc", true, refuse, sample, NULL, close_fake };
+static const struct source threads_refused = { PART_THREADS, "proc", true, refuse, sample, NULL, close_fake };
 
 static void fallback_and_stop(void)
 {
-	/* listed out of the parts' order on purpose: parts are still sampled stat, threads, perf, net */
+	/* listed out of the parts' order on purpose: parts are still opened and sampled stat, threads, perf, net */
 	const struct source *table[] = { &perf_src, &bpf_src, &threads_src, &threads_too, &net_src, &stat_src };
 	struct source_args a = { .sample_hz = 2 };
 	char why[160] = "";
 	calls[0] = '\0';
 	struct collector *c = collector_open(table, sizeof(table) / sizeof(table[0]), &a, why, sizeof(why));
 	CHECK(c != NULL);
-	CHECK_STR(calls, "o2o1o0");	/* threads_too is never opened: proc filled the part */
+	CHECK_STR(calls, "o0o1o2");	/* in the parts' order; threads_too never: proc filled the part */
 
 	struct host_sample s;
 	host_sample_init(&s);
@@ -155,6 +164,32 @@ static void fallback_and_stop(void)
 	host_sample_clear(&s);
 }
 
+/* The preferred source stops: the part's next candidate takes over from the next sample, and says why. */
+static void stop_falls_back(void)
+{
+	const struct source *table[] = { &stat_src, &bpf_once, &threads_src };
+	struct source_args a = { 0 };
+	char why[160] = "";
+	calls[0] = '\0';
+	struct collector *c = collector_open(table, 3, &a, why, sizeof(why));
+	CHECK(c != NULL);
+	CHECK_STR(calls, "o0o1");
+	struct host_sample s;
+	host_sample_init(&s);
+	calls[0] = '\0';
+	collector_sample(c, &s);
+	CHECK_STR(calls, "s0s1c1o1");	/* bpf's last sample counts; proc opened for the next */
+	CHECK_STR(s.sources[PART_THREADS].name, "bpf");
+	host_sample_clear(&s);
+	collector_sample(c, &s);
+	CHECK_STR(s.sources[PART_THREADS].name, "proc");
+	CHECK_STR(s.sources[PART_THREADS].why, "bpf: stopped: CPUs changed");
+	host_sample_clear(&s);
+	calls[0] = '\0';
+	collector_close(c);
+	CHECK_STR(calls, "c1c0");
+}
+
 static void required_refused(void)
 {
 	const struct source *table[] = { &stat_refused, &threads_src };
@@ -165,11 +200,11 @@ static void required_refused(void)
 	CHECK_STR(why, "needs CAP_BPF");
 	CHECK_STR(calls, "");	/* nothing opened after it, nothing left open */
 
-	/* a required source after one that opened: that one is closed again */
-	const struct source *later[] = { &threads_src, &stat_refused };
+	/* a required part after one that opened: that one is closed again */
+	const struct source *later[] = { &threads_refused, &stat_src };
 	calls[0] = '\0';
 	CHECK(collector_open(later, 2, &a, why, sizeof(why)) == NULL);
-	CHECK_STR(calls, "o1c1");
+	CHECK_STR(calls, "o0c0");
 }
 
 /* vmtop's own table has a candidate for every part, and a required one for the parts it cannot run without. */
@@ -190,6 +225,7 @@ static void real_table(void)
 int main(void)
 {
 	fallback_and_stop();
+	stop_falls_back();
 	required_refused();
 	real_table();
 	return unit_done("test_sources");
