@@ -10,7 +10,13 @@
 #include "util.h"
 
 /* New sources plug in here; a part's candidates are tried in this order. */
-const struct source *const collect_sources[] = { &stat_source, &vms_source, &perf_source, &net_source };
+const struct source *const collect_sources[] = {
+	&stat_source,
+#ifdef HAVE_BPF
+	&vms_bpf_source,	/* where it loads (root or CAP_BPF + CAP_PERFMON, BTF, 5.8); else /proc */
+#endif
+	&vms_source, &perf_source, &net_source,
+};
 const size_t collect_nsources = sizeof(collect_sources) / sizeof(collect_sources[0]);
 
 struct collector {

@@ -14,3 +14,4 @@ vmtop_LDADD = libvmtop.a $(VMTOP_LIBS)
 
 include src/perf.mk
 include src/net.mk
+include src/bpf.mk

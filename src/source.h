@@ -29,5 +29,8 @@ struct source {
 
 /* Each collector's source (defined beside the collector it wraps). */
 extern const struct source stat_source, vms_source, perf_source, net_source;
+#ifdef HAVE_BPF
+extern const struct source vms_bpf_source;	/* threads by the eBPF task iterator */
+#endif
 
 #endif
