@@ -1,4 +1,4 @@
-/* collect.c - one sample of the whole host: runs every collector in order. */
+/* collect.c - one sample of the whole host: runs a table of sources, part by part, in dependency order. */
 #include "config.h"
 
 #include <stdio.h>
@@ -6,110 +6,140 @@
 #include <string.h>
 
 #include "collect.h"
-#include "collect_net.h"
-#include "collect_perf.h"
-#include "collect_stat.h"
-#include "collect_vms.h"
-#include "ksyms.h"
 #include "nls.h"
 #include "util.h"
 
+/* New sources plug in here; a part's candidates are tried in this order. */
+const struct source *const collect_sources[] = {
+	&stat_source,
+#ifdef HAVE_BPF
+	&vms_bpf_source,	/* where it loads (root or CAP_BPF + CAP_PERFMON, BTF, 5.8); else /proc */
+#endif
+	&vms_source, &perf_source, &net_source,
+};
+const size_t collect_nsources = sizeof(collect_sources) / sizeof(collect_sources[0]);
+
 struct collector {
-	struct stat_collector *stat;
-	struct vms_collector *vms;
-	struct ksyms *ksyms;
-	struct perf_collector *perf;
-	struct net_collector *net;
-	unsigned sample_hz;
-	int ncpus_online;		/* at the last sample: a change reopens perf on the CPUs online now */
-	char perf_why[160];
-	char split_why[160];		/* why kernel samples are not split by component, "" when they are */
+	struct source_args args;
+	const struct source *const *table;
+	size_t n;
+	size_t at[PART__COUNT];			/* the table index of the source filling each part */
+	const struct source *src[PART__COUNT];	/* NULL when none could */
+	void *state[PART__COUNT];
+	char why[PART__COUNT][160];		/* why a part has no source, or why it fell back to this one */
 };
 
-struct collector *collector_open(unsigned sample_hz, char *why, size_t whylen)
+/* Adds "name: reason" to what a part says about sources that did not open. */
+static void add_reason(char *dst, size_t len, const char *name, const char *reason)
 {
-	struct collector *c = xcalloc(1, sizeof(*c));
-	c->sample_hz = sample_hz;
-	c->stat = stat_collector_new(why, whylen);
-	if (!c->stat)
-		goto fail;
-	c->vms = vms_collector_new(why, whylen);
-	if (!c->vms)
-		goto fail;
-	if (sample_hz) {
-		/* perf first: its refusal (a missing capability) says more than hidden symbol addresses do */
-		c->perf = perf_collector_open(sample_hz, c->perf_why, sizeof(c->perf_why));
-		if (c->perf) {
-			c->ksyms = ksyms_load(c->perf_why, sizeof(c->perf_why));
-			if (c->ksyms && ksyms_hidden(c->ksyms))
-				str_copy(c->split_why, c->perf_why, sizeof(c->split_why));
-			else if (!c->ksyms) {
-				perf_collector_close(c->perf);
-				c->perf = NULL;
-			}
-		}
-	} else {
-		snprintf(c->perf_why, sizeof(c->perf_why), "%s", _("perf sampling off (--sample-hz 0)"));
-	}
-	c->net = net_collector_new();
-	return c;
-fail:
-	collector_close(c);
-	return NULL;
+	size_t used = strlen(dst);
+	snprintf(dst + used, len - used, "%s%s: %s", used ? "; " : "", name, reason);
 }
 
-/* CPUs came online or went offline (hotplug, SMT toggled): sample on the CPUs online now. What was read
- * above stays; the next interval starts on the new set. */
-static void reopen_perf(struct collector *c, struct host_sample *s)
+/* Opens the first of part p's candidates from table index from on that can; what the others said goes into
+ * c->why[p] after what is there. -1 (why set) when a required one cannot. */
+static int open_part(struct collector *c, enum sample_part p, size_t from, char *why, size_t whylen)
 {
-	perf_collector_close(c->perf);
-	c->perf = perf_collector_open(c->sample_hz, c->perf_why, sizeof(c->perf_why));
-	if (!c->perf)
-		host_sample_warn(s, _("perf sampling stopped when the online CPUs changed: %s"), c->perf_why);
+	char last[160] = "";
+	int refused = 0;
+	size_t had = strlen(c->why[p]);
+	for (size_t i = from; i < c->n; i++) {
+		const struct source *src = c->table[i];
+		if (src->part != p)
+			continue;
+		char err[160] = "";
+		c->state[p] = src->open(&c->args, err, sizeof(err));
+		if (c->state[p]) {
+			c->src[p] = src;
+			c->at[p] = i;
+			return 0;
+		}
+		if (src->required) {
+			snprintf(why, whylen, "%s", err);
+			return -1;
+		}
+		str_copy(last, err, sizeof(last));
+		add_reason(c->why[p], sizeof(c->why[p]), src->name, err);
+		refused++;
+	}
+	/* a part's only candidate says its reason alone: "perf sampling off (--sample-hz 0)" */
+	if (refused == 1 && !had)
+		str_copy(c->why[p], last, sizeof(c->why[p]));
+	return 0;
+}
+
+struct collector *collector_open(const struct source *const *table, size_t n, const struct source_args *a,
+				 char *why, size_t whylen)
+{
+	struct collector *c = xcalloc(1, sizeof(*c));
+	c->args = *a;
+	c->table = table;
+	c->n = n;
+	for (int p = 0; p < PART__COUNT; p++)
+		if (open_part(c, p, 0, why, whylen) < 0) {
+			collector_close(c);
+			return NULL;
+		}
+	return c;
+}
+
+/* A source stopped for good (err says why): closed, and the part's later candidates get their turn from the
+ * next sample on (a required one that cannot open leaves the part empty: the session already runs). */
+static void source_stopped(struct collector *c, enum sample_part p, const char *err)
+{
+	const char *name = c->src[p]->name;
+	c->src[p]->close(c->state[p]);
+	c->src[p] = NULL;
+	c->state[p] = NULL;
+	c->why[p][0] = '\0';
+	char why[160] = "";
+	if (open_part(c, p, c->at[p] + 1, why, sizeof(why)) < 0)
+		add_reason(c->why[p], sizeof(c->why[p]), _("cannot fall back"), why);
+	char others[160];
+	str_copy(others, c->why[p], sizeof(others));
+	if (!c->src[p] && !others[0])
+		str_copy(c->why[p], err, sizeof(c->why[p]));	/* nothing else to try: its reason alone */
+	else {
+		char all[512];
+		snprintf(all, sizeof(all), "%s: %s%s%s", name, err, others[0] ? "; " : "", others);
+		str_copy(c->why[p], all, sizeof(c->why[p]));
+	}
 }
 
 void collector_sample(struct collector *c, struct host_sample *s)
 {
 	s->mono = clock_mono();
 	s->realtime = clock_real();
-	if (stat_collect(c->stat, s) < 0)
-		host_sample_warn(s, "%s", _("cannot read /proc/stat"));
-	vms_collect(c->vms, s);
-	net_collect(c->net, s);
-	s->perf.sample_hz = c->sample_hz;
-	if (c->perf) {
-		ksyms_refresh(c->ksyms);
-		perf_collector_read(c->perf, c->ksyms, &s->perf);
-		s->perf.kernel_split = !ksyms_hidden(c->ksyms);
-		if (!s->perf.kernel_split)
-			host_sample_warn(s, "%s", c->split_why);
-		if (s->ncpus_online > 0 && c->ncpus_online > 0 && s->ncpus_online != c->ncpus_online)
-			reopen_perf(c, s);
-	} else {
-		s->perf.enabled = false;
-		str_copy(s->perf.why_off, c->perf_why, sizeof(s->perf.why_off));
+	s->perf.sample_hz = c->args.sample_hz;	/* the rate asked for, shown while sampling is off too */
+	for (int p = 0; p < PART__COUNT; p++) {
+		struct source_status *st = &s->sources[p];
+		if (c->src[p]) {
+			str_copy(st->name, c->src[p]->name, sizeof(st->name));
+			char err[160] = "";
+			if (!c->src[p]->sample(c->state[p], s, err, sizeof(err))) {
+				/* it filled this sample: the next ones say why it stopped */
+				source_stopped(c, p, err);
+				continue;
+			}
+		}
+		str_copy(st->why, c->why[p], sizeof(st->why));
 	}
-	if (s->ncpus_online > 0)
-		c->ncpus_online = s->ncpus_online;
 }
 
 void collector_drain(struct collector *c)
 {
-	if (c && c->perf)
-		perf_collector_drain(c->perf, c->ksyms);
+	for (int p = 0; c && p < PART__COUNT; p++)
+		if (c->src[p] && c->src[p]->drain)
+			c->src[p]->drain(c->state[p]);
 }
 
 void collector_close(struct collector *c)
 {
 	if (!c)
 		return;
-	if (c->perf)
-		perf_collector_close(c->perf);
-	if (c->ksyms)
-		ksyms_free(c->ksyms);
-	if (c->net)
-		net_collector_free(c->net);
-	vms_collector_free(c->vms);
-	stat_collector_free(c->stat);
+	/* the reverse of the parts' order: a later part may hold what an earlier one found */
+	for (int p = PART__COUNT - 1; p >= 0; p--)
+		if (c->src[p])
+			c->src[p]->close(c->state[p]);
 	free(c);
 }

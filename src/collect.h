@@ -1,18 +1,25 @@
-/* collect.h - one sample of the whole host: runs every collector in order. */
+/* collect.h - one sample of the whole host from a table of sources, part by part (source.h). */
 #ifndef VMTOP_COLLECT_H
 #define VMTOP_COLLECT_H
 
 #include <stddef.h>
 
 #include "sample.h"
+#include "source.h"
+
+/* vmtop's sources, in the order a part's candidates are tried: the first that opens fills the part. */
+extern const struct source *const collect_sources[];
+extern const size_t collect_nsources;
 
 struct collector;
 
-/* sample_hz 0 leaves perf sampling off. NULL with why set when a required source (/proc) fails. */
-struct collector *collector_open(unsigned sample_hz, char *why, size_t whylen);
-/* Fills s (which must be clear). Sources that can't be read leave their fields invalid and a warning. */
+/* Opens, part by part in the parts' order, the first candidate that can. NULL with why set when a required
+ * source cannot open. */
+struct collector *collector_open(const struct source *const *table, size_t n, const struct source_args *a,
+				 char *why, size_t whylen);
+/* Fills s (which must be clear), part by part; s->sources says which source filled each and why not. */
 void collector_sample(struct collector *c, struct host_sample *s);
-/* Between samples: keeps what perf sampled so far, so long intervals lose none of it (c may be NULL). */
+/* Between samples: lets every source keep what it would otherwise lose (c may be NULL). */
 void collector_drain(struct collector *c);
 void collector_close(struct collector *c);
 

@@ -19,6 +19,7 @@
 
 #include "collect_net.h"
 #include "nls.h"
+#include "source.h"
 #include "util.h"
 
 /* One network namespace some VM's taps live in. A socket pins its namespace, so the inode cannot be reused
@@ -249,3 +250,30 @@ void net_collect(struct net_collector *nc, struct host_sample *s)
 		host_sample_warn(s, _("network counters of some VMs unavailable: cannot enter their network "
 				      "namespace (%s)"), strerror(enter_errno));
 }
+
+static void *net_open(const struct source_args *a, char *why, size_t whylen)
+{
+	(void)a;
+	struct net_collector *nc = net_collector_new();
+	if (!nc)
+		snprintf(why, whylen, _("cannot open /proc/self/ns/net: %s"), strerror(errno));
+	return nc;
+}
+
+static bool net_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+{
+	(void)why;
+	(void)whylen;
+	net_collect(state, s);
+	return true;
+}
+
+static void net_close(void *state)
+{
+	net_collector_free(state);
+}
+
+const struct source net_source = {
+	.part = PART_NET, .name = "netlink",
+	.open = net_open, .sample = net_sample, .close = net_close,
+};

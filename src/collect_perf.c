@@ -19,6 +19,7 @@
 
 #include "collect_perf.h"
 #include "nls.h"
+#include "source.h"
 #include "util.h"
 
 struct agg_entry {
@@ -319,7 +320,6 @@ void perf_collector_read(struct perf_collector *pc, const struct ksyms *ks, stru
 	free(out->threads);
 	perf_agg_finish(pc->agg, out);
 	out->enabled = true;
-	out->why_off[0] = '\0';
 	out->sample_hz = pc->hz;
 	str_copy(out->vendor, ksyms_vendor(ks), sizeof(out->vendor));
 	str_copy(out->split_by, ksyms_split_by(ks), sizeof(out->split_by));
@@ -338,3 +338,80 @@ void perf_collector_close(struct perf_collector *pc)
 	perf_agg_free(pc->agg);
 	free(pc);
 }
+
+/* The perf source: sampling, and the kernel symbols its samples are classified by. */
+struct perf_source {
+	struct perf_collector *pc;
+	struct ksyms *ks;
+	unsigned hz;
+	int ncpus_online;		/* at the last sample: a change reopens sampling on the CPUs online now */
+	char split_why[160];		/* why kernel samples are not split by component, "" when they are */
+};
+
+static void perf_source_close(void *state)
+{
+	struct perf_source *ps = state;
+	perf_collector_close(ps->pc);
+	ksyms_free(ps->ks);
+	free(ps);
+}
+
+static void *perf_source_open(const struct source_args *a, char *why, size_t whylen)
+{
+	if (!a->sample_hz) {
+		snprintf(why, whylen, "%s", _("perf sampling off (--sample-hz 0)"));
+		return NULL;
+	}
+	struct perf_source *ps = xcalloc(1, sizeof(*ps));
+	ps->hz = a->sample_hz;
+	/* perf first: its refusal (a missing capability) says more than hidden symbol addresses do */
+	ps->pc = perf_collector_open(ps->hz, why, whylen);
+	if (ps->pc) {
+		char hidden[160] = "";
+		ps->ks = ksyms_load(hidden, sizeof(hidden));
+		if (ps->ks && ksyms_hidden(ps->ks))
+			str_copy(ps->split_why, hidden, sizeof(ps->split_why));
+		else if (!ps->ks)
+			str_copy(why, hidden, whylen);
+	}
+	if (!ps->pc || !ps->ks) {
+		perf_source_close(ps);
+		return NULL;
+	}
+	return ps;
+}
+
+static bool perf_source_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+{
+	struct perf_source *ps = state;
+	ksyms_refresh(ps->ks);
+	perf_collector_read(ps->pc, ps->ks, &s->perf);
+	s->perf.kernel_split = !ksyms_hidden(ps->ks);
+	if (!s->perf.kernel_split)
+		host_sample_warn(s, "%s", ps->split_why);
+	if (s->ncpus_online > 0 && ps->ncpus_online > 0 && s->ncpus_online != ps->ncpus_online) {
+		/* CPUs came online or went offline (hotplug, SMT toggled): what was read above stays; the next
+		 * interval starts on the new set */
+		perf_collector_close(ps->pc);
+		ps->pc = perf_collector_open(ps->hz, why, whylen);
+		if (!ps->pc) {
+			host_sample_warn(s, _("perf sampling stopped when the online CPUs changed: %s"), why);
+			return false;
+		}
+	}
+	if (s->ncpus_online > 0)
+		ps->ncpus_online = s->ncpus_online;
+	return true;
+}
+
+static void perf_source_drain(void *state)
+{
+	struct perf_source *ps = state;
+	perf_collector_drain(ps->pc, ps->ks);
+}
+
+const struct source perf_source = {
+	.part = PART_PERF, .name = "perf",
+	.open = perf_source_open, .sample = perf_source_sample, .drain = perf_source_drain,
+	.close = perf_source_close,
+};

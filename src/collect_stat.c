@@ -12,6 +12,7 @@
 
 #include "collect_stat.h"
 #include "nls.h"
+#include "source.h"
 #include "util.h"
 
 struct stat_collector {
@@ -93,3 +94,28 @@ void stat_collector_free(struct stat_collector *sc)
 		procps_meminfo_unref(&sc->mem);
 	free(sc);
 }
+
+static void *stat_open(const struct source_args *a, char *why, size_t whylen)
+{
+	(void)a;
+	return stat_collector_new(why, whylen);
+}
+
+static bool stat_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+{
+	(void)why;
+	(void)whylen;
+	if (stat_collect(state, s) < 0)
+		host_sample_warn(s, "%s", _("cannot read /proc/stat"));
+	return true;
+}
+
+static void stat_close(void *state)
+{
+	stat_collector_free(state);
+}
+
+const struct source stat_source = {
+	.part = PART_STAT, .name = "proc", .required = true,
+	.open = stat_open, .sample = stat_sample, .close = stat_close,
+};

@@ -14,6 +14,10 @@
 #include "collect_vms.h"
 #include "guest_accounting.h"
 #include "nls.h"
+#include "source.h"
+#ifdef HAVE_BPF
+#include "thread_bpf.h"
+#endif
 #include "thread_reader.h"
 #include "thread_role.h"
 #include "util.h"
@@ -25,23 +29,56 @@ struct vcpu_tid {
 	int index;
 };
 
+/* How a VM's threads are read: from /proc (thread_reader.c) or by the eBPF task iterator (thread_bpf.c). */
+struct thread_ops {
+	/* Starts a refresh with the processes it will read (-errno: failed); NULL when it needs no list up front. */
+	int (*begin)(void *r, const pid_t *pids, size_t n);
+	size_t (*read)(void *r, pid_t pid, const struct thread_info **out, bool *replaced);
+	void (*end)(void *r);
+	void (*free)(void *r);
+};
+
 struct vms_collector {
 	struct vm_discovery *disc;
-	struct thread_reader *threads;
+	const struct thread_ops *ops;
+	void *threads;
 	struct guest_accounting *ga;
 	struct vcpu_tid *found;
 	size_t nfound;
 };
 
+static size_t proc_read(void *r, pid_t pid, const struct thread_info **out, bool *replaced)
+{
+	return thread_reader_read(r, pid, out, replaced);
+}
+
+static void proc_end(void *r)
+{
+	thread_reader_end(r);
+}
+
+static void proc_free(void *r)
+{
+	thread_reader_free(r);
+}
+
+static const struct thread_ops proc_ops = { NULL, proc_read, proc_end, proc_free };
+
+static struct vms_collector *vms_collector_with(const struct thread_ops *ops, void *threads)
+{
+	struct vms_collector *vc = xcalloc(1, sizeof(*vc));
+	vc->ops = ops;
+	vc->threads = threads;
+	vc->disc = vm_discovery_new();
+	vc->ga = guest_accounting_new();
+	return vc;
+}
+
 struct vms_collector *vms_collector_new(char *why, size_t whylen)
 {
 	(void)why;
 	(void)whylen;
-	struct vms_collector *vc = xcalloc(1, sizeof(*vc));
-	vc->threads = thread_reader_new();
-	vc->disc = vm_discovery_new();
-	vc->ga = guest_accounting_new();
-	return vc;
+	return vms_collector_with(&proc_ops, thread_reader_new());
 }
 
 static int find_vcpu_tid(const struct vms_collector *vc, pid_t pid, pid_t tid)
@@ -143,7 +180,7 @@ static bool add_threads_of(struct vms_collector *vc, struct vm_sample *vm, size_
 {
 	const struct thread_info *ti;
 	bool replaced;
-	size_t n = thread_reader_read(vc->threads, pid, &ti, &replaced);
+	size_t n = vc->ops->read(vc->threads, pid, &ti, &replaced);
 	if (replaced)
 		return false;
 	bool rss_read = false;
@@ -191,6 +228,22 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 				      "shown (run as root or with CAP_SYS_PTRACE)"));
 	if (nvms == 0 && access("/dev/kvm", F_OK) != 0)
 		host_sample_warn(s, _("no /dev/kvm on this host: no KVM virtual machine can run here"));
+	if (vc->ops->begin) {
+		size_t n = 0;
+		for (size_t i = 0; i < nvms; i++)
+			n += 1 + vms[i].nvhost_kthreads;
+		pid_t *pids = xmalloc((n ? n : 1) * sizeof(*pids));
+		n = 0;
+		for (size_t i = 0; i < nvms; i++) {
+			pids[n++] = vms[i].pid;
+			for (size_t j = 0; j < vms[i].nvhost_kthreads; j++)
+				pids[n++] = vms[i].vhost_kthreads[j];
+		}
+		int err = vc->ops->begin(vc->threads, pids, n);
+		free(pids);
+		if (err < 0)
+			return err;
+	}
 	s->vms = xcalloc(nvms, sizeof(*s->vms));
 	s->nvms = nvms;
 
@@ -206,7 +259,7 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 			if (!add_threads_of(vc, &s->vms[i], &cap, vms[i].vhost_kthreads[j], true))
 				vm_discovery_forget(vc->disc, vms[i].vhost_kthreads[j]);
 	}
-	thread_reader_end(vc->threads);
+	vc->ops->end(vc->threads);
 
 	for (size_t i = 0; i < nvms; i++) {
 		struct vm_sample *vm = &s->vms[i];
@@ -248,8 +301,70 @@ void vms_collector_free(struct vms_collector *vc)
 	if (!vc)
 		return;
 	vm_discovery_free(vc->disc);
-	thread_reader_free(vc->threads);
+	vc->ops->free(vc->threads);
 	guest_accounting_free(vc->ga);
 	free(vc->found);
 	free(vc);
 }
+
+static void *vms_open(const struct source_args *a, char *why, size_t whylen)
+{
+	(void)a;
+	return vms_collector_new(why, whylen);
+}
+
+static bool vms_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+{
+	int err = vms_collect(state, s);
+	if (err < 0)
+		snprintf(why, whylen, _("the eBPF task iterator failed: %s"), strerror(-err));
+	return err == 0;
+}
+
+static void vms_close(void *state)
+{
+	vms_collector_free(state);
+}
+
+/* /proc: discovery by descriptors, threads through thread_reader. */
+const struct source vms_source = {
+	.part = PART_THREADS, .name = "proc", .required = true,
+	.open = vms_open, .sample = vms_sample, .close = vms_close,
+};
+
+#ifdef HAVE_BPF
+static int bpf_begin(void *r, const pid_t *pids, size_t n)
+{
+	return thread_bpf_begin(r, pids, n);
+}
+
+static size_t bpf_read(void *r, pid_t pid, const struct thread_info **out, bool *replaced)
+{
+	return thread_bpf_read(r, pid, out, replaced);
+}
+
+static void bpf_end(void *r)
+{
+	thread_bpf_end(r);
+}
+
+static void bpf_free(void *r)
+{
+	thread_bpf_free(r);
+}
+
+static const struct thread_ops bpf_ops = { bpf_begin, bpf_read, bpf_end, bpf_free };
+
+static void *vms_open_bpf(const struct source_args *a, char *why, size_t whylen)
+{
+	(void)a;
+	struct thread_bpf *tb = thread_bpf_new(why, whylen);
+	return tb ? vms_collector_with(&bpf_ops, tb) : NULL;
+}
+
+/* The same discovery, threads by the eBPF task iterator: tried first, /proc where it cannot load. */
+const struct source vms_bpf_source = {
+	.part = PART_THREADS, .name = "bpf",
+	.open = vms_open_bpf, .sample = vms_sample, .close = vms_close,
+};
+#endif

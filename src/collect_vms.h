@@ -9,7 +9,8 @@
 struct vms_collector;
 
 struct vms_collector *vms_collector_new(char *why, size_t whylen);
-/* Fills s->vms (and the guest-time accounting verdict). VMs that exit mid-sample are simply missing. */
+/* Fills s->vms (and the guest-time accounting verdict). VMs that exit mid-sample are simply missing. 0, or
+ * -errno when the threads could not be read at all (the eBPF iterator failed): s->vms is left empty. */
 int vms_collect(struct vms_collector *vc, struct host_sample *s);
 void vms_collector_free(struct vms_collector *vc);
 

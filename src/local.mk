@@ -4,7 +4,7 @@ noinst_LIBRARIES += libvmtop.a
 libvmtop_a_SOURCES = \
 	src/nls.h src/sample.h src/sample.c src/model.h src/model.c src/model_parts.h \
 	src/options.h src/options.c src/session.h src/session.c \
-	src/collect.h src/collect.c src/collect_stat.h src/collect_stat.c \
+	src/source.h src/collect.h src/collect.c src/collect_stat.h src/collect_stat.c \
 	src/collect_vms.h src/collect_vms.c src/vm_discovery.h src/vm_discovery.c \
 	src/guest_accounting.h src/guest_accounting.c src/vm_cmdline.h src/vm_cmdline.c \
 	src/thread_role.h src/thread_role.c src/thread_reader.h src/thread_reader.c \
@@ -14,3 +14,4 @@ vmtop_LDADD = libvmtop.a $(VMTOP_LIBS)
 
 include src/perf.mk
 include src/net.mk
+include src/bpf.mk

@@ -71,11 +71,10 @@ static void cpu_pct(const struct cpu_ticks *a, const struct cpu_ticks *b, struct
 				 steal * k, (guest + guest_nice) * k };
 }
 
-static void host_summary(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
+/* Stage of PART_STAT: host CPU shares, memory, load, uptime. */
+static void stat_stage(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
 {
 	struct host_stat *h = &m->host;
-	free(h->cpus);
-	memset(h, 0, sizeof(*h));
 	/* offline CPUs (nosmt, hotplug) run no vCPU: the ratio is to the online ones */
 	h->ncpus = cur->ncpus_online > 0 ? cur->ncpus_online : cur->ncpus;
 	h->ncpu_ids = cur->ncpus;
@@ -90,28 +89,10 @@ static void host_summary(struct model *m, const struct host_sample *prev, const 
 		for (int i = 0; i < cur->ncpus; i++)
 			cpu_pct(&zero, &cur->cpus[i], &h->cpus[i]);
 	}
-	h->nvms = cur->nvms;
-	long long guest_kib = 0;
-	bool mem_known = false;
-	for (size_t i = 0; i < cur->nvms; i++) {
-		h->nvcpus += cur->vms[i].nr_vcpus;
-		if (cur->vms[i].mem_config_kib >= 0) {
-			guest_kib += cur->vms[i].mem_config_kib;
-			mem_known = true;
-		}
-	}
-	h->vcpu_ratio = h->ncpus > 0 ? (double)h->nvcpus / h->ncpus : NAN;
-	h->mem_ratio = mem_known && cur->mem_total_kib ? (double)guest_kib / cur->mem_total_kib : NAN;
 	h->mem_total_kib = cur->mem_total_kib;
 	h->mem_avail_kib = cur->mem_avail_kib;
 	memcpy(h->loadavg, cur->loadavg, sizeof(h->loadavg));
 	h->uptime = cur->uptime;
-	h->guest_unknown = cur->guest_time_unreliable;
-	str_copy(h->guest_why, cur->guest_time_why, sizeof(h->guest_why));
-	memcpy(h->warnings, cur->warnings, sizeof(h->warnings));
-	h->nwarnings = cur->nwarnings;
-	for (int c = 0; c < COMP__COUNT; c++)
-		h->host_components[c] = h->apportioned_components[c] = NAN;
 }
 
 static const struct thread_sample *find_thread(const struct vm_sample *vm, pid_t tid)
@@ -197,14 +178,25 @@ static void vm_split(struct vm_stat *vs, const struct vm_sample *cur, const stru
 		vs->total = (isnan(vs->guest) ? 0 : vs->guest) + vs->vmm_user + vs->kernel + vs->vhost;
 }
 
-void model_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
+/* Stage of PART_THREADS: the VMs, each split from its threads' counters, and the host's VM totals. */
+static void threads_stage(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
 {
-	free_vms(m);
-	m->time = cur->realtime;
-	m->interval = prev ? cur->mono - prev->mono : 0;
-	if (m->interval <= 0)
-		prev = NULL;
-	host_summary(m, prev, cur);
+	struct host_stat *h = &m->host;
+	h->nvms = cur->nvms;
+	long long guest_kib = 0;
+	bool mem_known = false;
+	for (size_t i = 0; i < cur->nvms; i++) {
+		h->nvcpus += cur->vms[i].nr_vcpus;
+		if (cur->vms[i].mem_config_kib >= 0) {
+			guest_kib += cur->vms[i].mem_config_kib;
+			mem_known = true;
+		}
+	}
+	h->vcpu_ratio = h->ncpus > 0 ? (double)h->nvcpus / h->ncpus : NAN;
+	h->mem_ratio = mem_known && cur->mem_total_kib ? (double)guest_kib / cur->mem_total_kib : NAN;
+	h->guest_unknown = cur->guest_time_unreliable;
+	str_copy(h->guest_why, cur->guest_time_why, sizeof(h->guest_why));
+
 	m->vms = xcalloc(cur->nvms, sizeof(*m->vms));
 	m->nvms = cur->nvms;
 	for (size_t i = 0; i < cur->nvms; i++) {
@@ -220,13 +212,37 @@ void model_update(struct model *m, const struct host_sample *prev, const struct 
 		vs->nr_vcpus = b->nr_vcpus;
 		vs->mem_config_kib = b->mem_config_kib;
 		vs->rss_kib = b->rss_kib;
-		vm_split(vs, b, a, m->interval, prev ? prev->uptime : 0, m->host.guest_unknown);
+		vm_split(vs, b, a, m->interval, prev ? prev->uptime : 0, h->guest_unknown);
 		for (int c = 0; c < COMP__COUNT; c++)
 			vs->components[c] = vs->apportioned[c] = NAN;
 		vs->net = (struct net_stat){ false, NAN, NAN, NAN, NAN };
 	}
-	if (prev) {
-		model_perf_update(m, cur);
-		model_net_update(m, prev, cur);
-	}
+}
+
+/* The stage that reads each part of the sample (the parts' source is in collect.c), run in the parts' order:
+ * a stage may use what an earlier one made (net apportions the host components perf found). */
+static void (*const stages[PART__COUNT])(struct model *, const struct host_sample *, const struct host_sample *) = {
+	[PART_STAT] = stat_stage,
+	[PART_THREADS] = threads_stage,
+	[PART_PERF] = model_perf_update,
+	[PART_NET] = model_net_update,
+};
+
+void model_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
+{
+	free_vms(m);
+	m->time = cur->realtime;
+	m->interval = prev ? cur->mono - prev->mono : 0;
+	if (m->interval <= 0)
+		prev = NULL;
+	struct host_stat *h = &m->host;
+	free(h->cpus);
+	memset(h, 0, sizeof(*h));
+	memcpy(h->warnings, cur->warnings, sizeof(h->warnings));
+	h->nwarnings = cur->nwarnings;
+	memcpy(h->sources, cur->sources, sizeof(h->sources));
+	for (int c = 0; c < COMP__COUNT; c++)
+		h->host_components[c] = h->apportioned_components[c] = NAN;
+	for (int p = 0; p < PART__COUNT; p++)
+		stages[p](m, prev, cur);
 }

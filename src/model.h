@@ -77,6 +77,7 @@ struct host_stat {
 	unsigned long perf_samples, perf_lost;
 	double host_components[COMP__COUNT];	/* all samples host-wide by component, % of one CPU */
 	double apportioned_components[COMP__COUNT];	/* the part of those given to VMs */
+	struct source_status sources[PART__COUNT];	/* which source filled each part, and why not */
 	char warnings[8][160];
 	int nwarnings;
 };

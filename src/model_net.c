@@ -75,6 +75,8 @@ static double outside_vms(const struct model *m, enum component c)
 
 void model_net_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
 {
+	if (!prev)
+		return;	/* rates need an interval */
 	double *weights = xcalloc(m->nvms ? m->nvms : 1, sizeof(*weights));
 	for (size_t v = 0; v < m->nvms; v++) {
 		struct vm_stat *vs = &m->vms[v];

@@ -1,4 +1,5 @@
-/* model_parts.h - the model's stages, each in its own file, run in this order by model_update(). */
+/* model_parts.h - the model's stages kept in their own files; model_update() runs each for its part of the
+ * sample (enum sample_part). prev NULL: the first sample, no interval to make rates over. */
 #ifndef VMTOP_MODEL_PARTS_H
 #define VMTOP_MODEL_PARTS_H
 
@@ -6,7 +7,7 @@
 
 /* model.c: per-VM and per-thread CPU split from /proc counters, host summary. */
 /* model_perf.c: perf samples -> per-VM components, guest estimate, host-wide components. */
-void model_perf_update(struct model *m, const struct host_sample *cur);
+void model_perf_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 /* model_net.c: per-VM network rates, and bridge/nic/tun host time apportioned by bytes. */
 void model_net_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 

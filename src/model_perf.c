@@ -101,13 +101,15 @@ static void forget_kernel_split(struct model *m)
 	}
 }
 
-void model_perf_update(struct model *m, const struct host_sample *cur)
+void model_perf_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
 {
+	if (!prev)
+		return;	/* sampling is judged over an interval */
 	const struct perf_sample *ps = &cur->perf;
 	struct host_stat *h = &m->host;
 	h->perf_enabled = ps->enabled;
 	h->sample_hz = ps->sample_hz;
-	str_copy(h->perf_why_off, ps->enabled ? "" : ps->why_off, sizeof(h->perf_why_off));
+	str_copy(h->perf_why_off, ps->enabled ? "" : cur->sources[PART_PERF].why, sizeof(h->perf_why_off));
 	str_copy(h->kvm_vendor, ps->vendor, sizeof(h->kvm_vendor));
 	str_copy(h->kernel_split_by, ps->kernel_split ? ps->split_by : "", sizeof(h->kernel_split_by));
 	h->perf_samples = ps->total_samples;

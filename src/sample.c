@@ -62,3 +62,11 @@ const char *component_name(enum component c)
 	};
 	return c < COMP__COUNT ? names[c] : "?";
 }
+
+const char *sample_part_name(enum sample_part p)
+{
+	static const char *const names[PART__COUNT] = {
+		[PART_STAT] = "stat", [PART_THREADS] = "threads", [PART_PERF] = "perf", [PART_NET] = "net",
+	};
+	return p < PART__COUNT ? names[p] : "?";
+}

@@ -90,8 +90,7 @@ struct perf_thread_counts {
 
 /* What system-wide sampling saw in the interval ending at this sample. */
 struct perf_sample {
-	bool enabled;			/* sampling is running */
-	char why_off[160];		/* when !enabled: the reason, e.g. missing CAP_PERFMON */
+	bool enabled;			/* sampling is running (when not, sources[PART_PERF].why says why) */
 	unsigned sample_hz;
 	char vendor[32];		/* kvm_intel, kvm_amd, kvm_pvm, or "" */
 	char split_by[16];		/* how kernel IPs are told apart: "modules" or "symbol names" */
@@ -102,6 +101,23 @@ struct perf_sample {
 	unsigned long host_counts[COMP__COUNT];	/* samples in no VM's thread (swapper, softirq on others) */
 	struct perf_thread_counts *threads;	/* sorted by tid */
 	size_t nthreads;
+};
+
+/* The parts of a sample, in the order they are filled (a part may use what an earlier one read: net the taps
+ * discovery found). Each is filled by one source (collect.c) and read by one model stage (model.c). */
+enum sample_part {
+	PART_STAT,	/* /proc/stat CPU ticks, memory, uptime, load */
+	PART_THREADS,	/* the VMs and their threads' counters */
+	PART_PERF,	/* perf samples by thread and component */
+	PART_NET,	/* the VMs' tap counters and bridges */
+	PART__COUNT
+};
+
+/* Which source filled a part: name "" when none could (why says why); why is also set when the part fell
+ * back from a source it prefers (e.g. "bpf: needs CAP_BPF" with name "proc"). */
+struct source_status {
+	char name[16];
+	char why[160];
 };
 
 /* Everything read at one refresh. */
@@ -123,6 +139,7 @@ struct host_sample {
 	char kvm_backend[32];		/* kvm_intel, kvm_amd, kvm_pvm, ... "" unknown */
 	bool schedstat_valid;
 	struct perf_sample perf;
+	struct source_status sources[PART__COUNT];
 	/* One line per source that could not be read, e.g. "perf: needs CAP_PERFMON". */
 	char warnings[8][160];
 	int nwarnings;
@@ -134,5 +151,6 @@ void host_sample_warn(struct host_sample *s, const char *fmt, ...) __attribute__
 const struct vm_sample *host_sample_find_vm(const struct host_sample *s, pid_t pid);
 const char *thread_role_name(enum thread_role role);
 const char *component_name(enum component c);
+const char *sample_part_name(enum sample_part p);	/* "stat", "threads", "perf", "net" */
 
 #endif

@@ -32,7 +32,8 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 	memset(s, 0, sizeof(*s));
 	s->opt = opt;
 	model_init(&s->model);
-	s->collector = collector_open(opt->sample_hz, why, sizeof(why));
+	struct source_args args = { .sample_hz = opt->sample_hz };
+	s->collector = collector_open(collect_sources, collect_nsources, &args, why, sizeof(why));
 	if (!s->collector) {
 		fprintf(stderr, "vmtop: %s\n", why);
 		return -1;
@@ -47,8 +48,17 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 		const struct host_sample *h = &s->samples[0];
 		for (int i = 0; i < h->nwarnings; i++)
 			fprintf(stderr, "vmtop: %s\n", h->warnings[i]);
-		if (opt->sample_hz && !h->perf.enabled && h->perf.why_off[0])
-			fprintf(stderr, "vmtop: %s; %s\n", h->perf.why_off, _("showing the rest without the module split"));
+		for (int p = 0; p < PART__COUNT; p++) {
+			const struct source_status *st = &h->sources[p];
+			if (!st->why[0] || (p == PART_PERF && !opt->sample_hz))
+				continue;	/* --sample-hz 0 was asked for: nothing to tell */
+			if (p == PART_PERF && !st->name[0])
+				fprintf(stderr, "vmtop: %s; %s\n", st->why, _("showing the rest without the module split"));
+			else if (st->name[0])
+				fprintf(stderr, _("vmtop: %s: %s; using %s\n"), sample_part_name(p), st->why, st->name);
+			else
+				fprintf(stderr, "vmtop: %s: %s\n", sample_part_name(p), st->why);
+		}
 	}
 	return 0;
 }

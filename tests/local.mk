@@ -11,3 +11,4 @@ include tests/core.mk
 include tests/perf.mk
 include tests/net.mk
 include tests/tui.mk
+include tests/bpf.mk

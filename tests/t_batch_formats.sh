@@ -17,6 +17,11 @@ jq -e --argjson n "$ncpus" '.host.ncpus >= 1 and .host.ncpus <= $n + 0' "$TEST_T
 jq -e '.host.cpu | [.user,.nice,.system,.guest,.irq,.softirq,.idle,.iowait,.steal] | add | (. > 99.5 and . < 100.5)' \
 	"$TEST_TMP/json" >/dev/null || fail "host CPU shares do not sum to 100"
 jq -e '.host.guest_time | IN("accounted","unknown","estimated")' "$TEST_TMP/json" >/dev/null || fail "guest_time"
+# every part names its source, or null with a reason; the host and VM parts always have one
+jq -e '.host.sources | keys == ["net","perf","stat","threads"] and .stat == "proc" and (.threads | IN("proc","bpf"))' \
+	"$TEST_TMP/json" >/dev/null || fail "host.sources: $(jq -c .host.sources "$TEST_TMP/json" | head -1)"
+jq -e '.host as $h | $h.sources | to_entries | all(.value != null or ($h.source_reasons[.key] | length > 0))' \
+	"$TEST_TMP/json" >/dev/null || fail "a part without a source has no reason: $(jq -c .host "$TEST_TMP/json" | head -1)"
 jq -e '.vms | type == "array"' "$TEST_TMP/json" >/dev/null || fail "vms is not an array"
 jq -e '.vms[] | (.cpu | has("total") and has("guest") and has("vmm_user") and has("kernel") and has("vhost")
 	and has("ready")) and has("vcpu") and has("pid") and has("name") and has("vcpus")' "$TEST_TMP/json" \
@@ -37,10 +42,13 @@ PY
 grep -q '^vmtop - ' "$TEST_TMP/text" || fail "text: no top-like first line"
 grep -q '^%Cpu(s):' "$TEST_TMP/text" || fail "text: no %Cpu(s) line"
 grep -q 'PID *NAME *VCPU *TOTAL%' "$TEST_TMP/text" || fail "text: no column header"
+grep -Eq '^Sources: stat=proc threads=(proc|bpf) perf=[a-z-]+ net=[a-z-]+$' "$TEST_TMP/text" || fail "text: no Sources line"
 
-# --sample-hz 0: sampling is off and JSON says why
+# --sample-hz 0: sampling is off and JSON says why, as the source of the perf part too
 "$VMTOP" -b -n 1 -d 0.2 -o json --sample-hz 0 | jq -e '.host.perf.enabled == false and (.host.perf.reason | length > 0)
-	and .host.components == null' >/dev/null || fail "--sample-hz 0 not reported as off"
+	and .host.components == null and .host.sources.perf == null
+	and .host.source_reasons.perf == .host.perf.reason' >/dev/null || fail "--sample-hz 0 not reported as off"
+"$VMTOP" -b -n 1 -d 0.2 --sample-hz 0 | grep -q '^Sources: .* perf=- ' || fail "text: --sample-hz 0 but perf listed"
 
 # Flushed every refresh: the first line arrives while vmtop is still running.
 mkfifo "$TEST_TMP/fifo"

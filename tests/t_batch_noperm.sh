@@ -16,6 +16,8 @@ if [ "$paranoid" -ge 0 ]; then
 	grep -q 'CAP_PERFMON' "$TEST_TMP/err" || fail "perf refusal does not name CAP_PERFMON: $(cat "$TEST_TMP/err")"
 	jq -e '.host.perf.enabled == false and (.host.perf.reason | test("CAP_PERFMON"))' "$TEST_TMP/json" \
 		>/dev/null || fail "JSON does not say why perf is off"
+	jq -e '.host.sources.perf == null and (.host.source_reasons.perf | test("CAP_PERFMON"))' "$TEST_TMP/json" \
+		>/dev/null || fail "host.sources does not say why perf is off: $(jq -c .host.sources "$TEST_TMP/json")"
 	jq -e '.host.components == null' "$TEST_TMP/json" >/dev/null || fail "components not null without perf"
 fi
 grep -q 'CAP_SYS_PTRACE' "$TEST_TMP/err" || fail "unreadable descriptors not reported: $(cat "$TEST_TMP/err")"

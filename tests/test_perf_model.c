@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,7 +85,7 @@ int main(void)
 	m.vms = vms;
 	m.nvms = 5;
 	m.host.guest_unknown = true;
-	model_perf_update(&m, &cur);
+	model_perf_update(&m, &cur, &cur);
 
 	struct vm_stat *a = &vms[0];
 	CHECK(a->components_valid);
@@ -132,7 +133,7 @@ int main(void)
 	m.host.guest_unknown = false;
 	m.host.guest_estimated = false;
 	vms[0].guest = 33;
-	model_perf_update(&m, &cur);
+	model_perf_update(&m, &cur, &cur);
 	CHECK(!vms[0].guest_estimated && !m.host.guest_estimated);
 	CHECK_NEAR(vms[0].guest, 33, 1e-9);
 	CHECK_NEAR(a_threads[0].kernel, 60, 1e-9);
@@ -144,7 +145,7 @@ int main(void)
 	m.host.guest_unknown = true;
 	m.host.guest_estimated = false;
 	cur.perf.kernel_split = false;
-	model_perf_update(&m, &cur);
+	model_perf_update(&m, &cur, &cur);
 	CHECK(vms[0].components_valid);
 	CHECK_NEAR(vms[0].components[COMP_GUEST], 75, 1e-9);
 	CHECK_NEAR(vms[0].components[COMP_VMM_USER], 20, 1e-9);
@@ -156,9 +157,10 @@ int main(void)
 
 	/* sampling off: nothing known, the reason carried */
 	vm(&vms[0], 1, a_threads, 4);
-	cur.perf = (struct perf_sample){ .enabled = false, .sample_hz = 0, .why_off = "sampling off (--sample-hz 0)" };
+	cur.perf = (struct perf_sample){ .enabled = false, .sample_hz = 0 };
+	snprintf(cur.sources[PART_PERF].why, sizeof(cur.sources[PART_PERF].why), "sampling off (--sample-hz 0)");
 	m.host.guest_unknown = true;
-	model_perf_update(&m, &cur);
+	model_perf_update(&m, &cur, &cur);
 	CHECK(!m.host.perf_enabled);
 	CHECK_STR(m.host.perf_why_off, "sampling off (--sample-hz 0)");
 	CHECK(!vms[0].components_valid && isnan(vms[0].components[COMP_GUEST]));

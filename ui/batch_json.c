@@ -73,6 +73,29 @@ static const int host_components[] = { COMP_GUEST, COMP_VMM_USER, COMP_KVM, COMP
 				       COMP_TUN, COMP_BRIDGE, COMP_NIC, COMP_OTHER_KERNEL, COMP_HOST_USER };
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* "sources": the source filling each part or null; "source_reasons": why a part has none or fell back. */
+static void print_sources(FILE *out, const struct host_stat *h)
+{
+	fputs(",\"sources\":{", out);
+	for (int p = 0; p < PART__COUNT; p++) {
+		fprintf(out, "%s\"%s\":", p ? "," : "", sample_part_name((enum sample_part)p));
+		if (h->sources[p].name[0])
+			json_str(out, h->sources[p].name);
+		else
+			fputs("null", out);
+	}
+	fputs("},\"source_reasons\":{", out);
+	bool first = true;
+	for (int p = 0; p < PART__COUNT; p++) {
+		if (!h->sources[p].why[0])
+			continue;
+		fprintf(out, "%s\"%s\":", first ? "" : ",", sample_part_name((enum sample_part)p));
+		json_str(out, h->sources[p].why);
+		first = false;
+	}
+	fputc('}', out);
+}
+
 static void print_host(FILE *out, const struct model *m, const char *hostname)
 {
 	const struct host_stat *h = &m->host;
@@ -117,6 +140,7 @@ static void print_host(FILE *out, const struct model *m, const char *hostname)
 	json_components(out, "components", h->host_components, h->perf_enabled, host_components, N(host_components));
 	json_components(out, "apportioned", h->apportioned_components, h->perf_enabled, shared_components,
 			N(shared_components));
+	print_sources(out, h);
 	fputs(",\"warnings\":[", out);
 	for (int i = 0; i < h->nwarnings; i++) {
 		if (i)

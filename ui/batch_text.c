@@ -10,6 +10,20 @@
 #include "fmt.h"
 #include "nls.h"
 
+/* "Sources: stat=proc threads=proc perf=- net=netlink", then why a part has none or fell back (perf's
+ * reason is on its own Perf: line). */
+static void print_sources(FILE *out, const struct host_stat *h)
+{
+	fputs(_("Sources:"), out);
+	for (int p = 0; p < PART__COUNT; p++)
+		fprintf(out, " %s=%s", sample_part_name((enum sample_part)p),
+			h->sources[p].name[0] ? h->sources[p].name : "-");
+	fputc('\n', out);
+	for (int p = 0; p < PART__COUNT; p++)
+		if (h->sources[p].why[0] && !(p == PART_PERF && !h->perf_enabled))
+			fprintf(out, _("Note: %s: %s\n"), sample_part_name((enum sample_part)p), h->sources[p].why);
+}
+
 static void print_header(FILE *out, const struct model *m, const char *hostname)
 {
 	const struct host_stat *h = &m->host;
@@ -29,6 +43,7 @@ static void print_header(FILE *out, const struct model *m, const char *hostname)
 		fmt_pct(pct[6], 16, h->cpu.idle), fmt_pct(pct[7], 16, h->cpu.iowait), fmt_pct(pct[8], 16, h->cpu.steal));
 	fprintf(out, _("Mem: %s total, %s available\n"), fmt_kib(mem[0], 16, (long long)h->mem_total_kib),
 		fmt_kib(mem[1], 16, (long long)h->mem_avail_kib));
+	print_sources(out, h);
 	if (h->guest_estimated)
 		fprintf(out, _("Note: %s; GUEST estimated from perf samples (~)\n"), h->guest_why);
 	else if (h->guest_unknown)

@@ -1,0 +1,36 @@
+/* source.h - the one shape of a data source: opened (or unavailable, with a reason), sampled into its part of a
+ * host_sample, drained between samples, closed. collect.c runs a table of them, part by part. */
+#ifndef VMTOP_SOURCE_H
+#define VMTOP_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sample.h"
+
+/* What the session asks of the sources; each takes what applies to it. */
+struct source_args {
+	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
+};
+
+struct source {
+	enum sample_part part;		/* what it fills, and so the model stage that reads it (model.c) */
+	const char *name;		/* how it reads, for the header and host.sources: "proc", "perf", "netlink" */
+	bool required;			/* vmtop cannot run without it: its open's reason ends the session */
+	/* Its state, or NULL with why set when it cannot work here (a capability, an option that turns it off). */
+	void *(*open)(const struct source_args *a, char *why, size_t whylen);
+	/* Fills its part of s; a failure this time is a warning in s. false: it stopped for good (why set), is
+	 * closed, and the part's next candidate (if one opens) fills it from the next sample on. */
+	bool (*sample)(void *state, struct host_sample *s, char *why, size_t whylen);
+	/* Between samples: keeps what would be lost before the next one (perf rings); NULL when nothing would be. */
+	void (*drain)(void *state);
+	void (*close)(void *state);
+};
+
+/* Each collector's source (defined beside the collector it wraps). */
+extern const struct source stat_source, vms_source, perf_source, net_source;
+#ifdef HAVE_BPF
+extern const struct source vms_bpf_source;	/* threads by the eBPF task iterator */
+#endif
+
+#endif

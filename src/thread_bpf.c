@@ -1,0 +1,374 @@
+/* thread_bpf.c - VM threads in one pass per refresh: an iter/task program (bpf/threads.bpf.c) writes a record for
+ * every task whose tgid is in its map; user space turns the kernel's raw values into what /proc would print. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+
+#include "bpf/threads_rec.h"
+#include "nls.h"
+#include "thread_bpf.h"
+#include "threads.skel.h"
+#include "util.h"
+
+/* Per thread, what the kernel's cputime_adjust keeps in prev_cputime: the ns already reported, so the split of
+ * sum_exec_runtime never goes back. */
+struct tprev {
+	pid_t tid;
+	unsigned long long start_ns;	/* tells a reused TID apart */
+	unsigned long long utime, stime;
+};
+
+struct bproc {
+	pid_t pid;
+	unsigned long long start_ticks;	/* of the leader: another start time means the PID was reused */
+	unsigned gen;
+};
+
+struct thread_bpf {
+	struct vmtop_threads *skel;
+	struct bpf_link *link;
+	int map_fd;
+	pid_t *tgids;			/* in the map now, sorted */
+	size_t ntgids;
+	struct vmtop_thread_rec *recs;	/* this pass, sorted by tid */
+	size_t nrecs, caprecs;
+	struct tprev *prev;		/* parallel to recs */
+	size_t nprev;
+	struct thread_info *info;	/* this pass converted, sorted by tgid then tid */
+	pid_t *info_tgid;
+	struct bproc *procs;		/* sorted by pid */
+	size_t nprocs;
+	unsigned gen;
+	unsigned long long ns_per_tick;
+};
+
+/* libbpf's last warning, for the reason when a load fails for a cause other than permission. */
+static char libbpf_last[160];
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN) {
+		vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, ap);
+		libbpf_last[strcspn(libbpf_last, "\n")] = '\0';
+	}
+	return 0;
+}
+
+/* The task iterator and bpf_seq_write came with 5.8. */
+static bool kernel_has_iter_task(char *why, size_t whylen)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+	if (uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+	    (major > 5 || (major == 5 && minor >= 8)))
+		return true;
+	snprintf(why, whylen, _("kernel %s has no task iterator (needs 5.8)"), u.release);
+	return false;
+}
+
+struct thread_bpf *thread_bpf_new(char *why, size_t whylen)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		snprintf(why, whylen, _("no kernel BTF (/sys/kernel/btf/vmlinux): %s"), strerror(errno));
+		return NULL;
+	}
+	if (!kernel_has_iter_task(why, whylen))
+		return NULL;
+	libbpf_set_print(libbpf_quiet);
+	struct thread_bpf *tb = xcalloc(1, sizeof(*tb));
+	tb->ns_per_tick = 1000000000ULL / (unsigned long long)clk_tck();
+	tb->skel = vmtop_threads__open();
+	int err = tb->skel ? vmtop_threads__load(tb->skel) : -errno;
+	if (!err) {
+		tb->link = bpf_program__attach_iter(tb->skel->progs.vm_threads, NULL);
+		if (!tb->link)
+			err = -errno;
+	}
+	if (err) {
+		err = err < 0 ? -err : err;
+		if (err == EPERM || err == EACCES)
+			snprintf(why, whylen, "%s", _("eBPF needs CAP_BPF and CAP_PERFMON (or root)"));
+		else
+			snprintf(why, whylen, _("eBPF task iterator not loaded: %s%s%s"), strerror(err),
+				 libbpf_last[0] ? ": " : "", libbpf_last);
+		thread_bpf_free(tb);
+		return NULL;
+	}
+	tb->map_fd = bpf_map__fd(tb->skel->maps.vm_tgids);
+	return tb;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The map holds exactly pids (sorted, unique) afterwards. */
+static void sync_map(struct thread_bpf *tb, const pid_t *pids, size_t n)
+{
+	__u8 one = 1;
+	size_t i = 0, j = 0;
+	while (i < tb->ntgids || j < n) {
+		if (j == n || (i < tb->ntgids && tb->tgids[i] < pids[j])) {
+			__u32 key = (__u32)tb->tgids[i++];
+			bpf_map_delete_elem(tb->map_fd, &key);
+		} else if (i == tb->ntgids || pids[j] < tb->tgids[i]) {
+			__u32 key = (__u32)pids[j++];
+			bpf_map_update_elem(tb->map_fd, &key, &one, BPF_ANY);
+		} else {
+			i++;
+			j++;
+		}
+	}
+	tb->tgids = xrealloc(tb->tgids, (n ? n : 1) * sizeof(*tb->tgids));
+	memcpy(tb->tgids, pids, n * sizeof(*pids));
+	tb->ntgids = n;
+}
+
+/* One pass of the iterator into tb->recs: 0 or -errno. */
+static int run_iter(struct thread_bpf *tb)
+{
+	int fd = bpf_iter_create(bpf_link__fd(tb->link));
+	if (fd < 0)
+		return -errno;
+	size_t got = 0;
+	for (;;) {
+		if (got + 1 > tb->caprecs) {
+			tb->caprecs = tb->caprecs ? tb->caprecs * 2 : 1024;
+			tb->recs = xrealloc(tb->recs, tb->caprecs * sizeof(*tb->recs));
+		}
+		/* the kernel writes whole records; a read returns what fits of its page-sized chunks */
+		ssize_t r = read(fd, (char *)tb->recs + got * sizeof(*tb->recs), (tb->caprecs - got) * sizeof(*tb->recs));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int err = r < 0 ? -errno : 0;
+			close(fd);
+			tb->nrecs = got;
+			return err;
+		}
+		got += (size_t)r / sizeof(*tb->recs);
+	}
+}
+
+static int cmp_rec_tid(const void *a, const void *b)
+{
+	const struct vmtop_thread_rec *x = a, *y = b;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* cputime_adjust() (kernel/sched/cputime.c): sum_exec_runtime, exact, split in the ratio of the tick-sampled
+ * utime and stime, never below what was reported before. */
+static void adjust(const struct vmtop_thread_rec *r, struct tprev *p)
+{
+	unsigned long long rt = r->sum_exec_runtime, u = r->utime, s = r->stime;
+	if (p->utime + p->stime >= rt)
+		return;
+	if (s && !u)
+		s = rt;
+	else if (s)	/* s == 0: utime takes it all */
+		s = (unsigned long long)((unsigned __int128)s * rt / (u + s));
+	if (s > rt)
+		s = rt;
+	if (s < p->stime)
+		s = p->stime;
+	u = rt - s;
+	if (u < p->utime) {
+		u = p->utime;
+		s = rt - u;
+	}
+	p->utime = u;
+	p->stime = s;
+}
+
+/* /proc's state letter (task_state_index): the highest of __state | exit_state, TASK_IDLE read as I. */
+static char state_letter(const struct vmtop_thread_rec *r)
+{
+	static const char letters[] = "RSDTtXZP";
+	if (r->state == 0x402)
+		return 'I';
+	unsigned v = (r->state | (unsigned)r->exit_state) & 0x7f;
+	int i = 0;
+	while (v) {
+		i++;
+		v >>= 1;
+	}
+	return letters[i];
+}
+
+/* Carries each thread's reported split over from the last pass (both sorted by tid), for the new records. */
+static void carry_prev(struct thread_bpf *tb)
+{
+	struct tprev *next = xcalloc(tb->nrecs ? tb->nrecs : 1, sizeof(*next));
+	size_t j = 0;
+	for (size_t i = 0; i < tb->nrecs; i++) {
+		const struct vmtop_thread_rec *r = &tb->recs[i];
+		while (j < tb->nprev && tb->prev[j].tid < (pid_t)r->tid)
+			j++;
+		if (j < tb->nprev && tb->prev[j].tid == (pid_t)r->tid && tb->prev[j].start_ns == r->start_boottime)
+			next[i] = tb->prev[j];
+		else
+			next[i] = (struct tprev){ .tid = (pid_t)r->tid, .start_ns = r->start_boottime };
+		adjust(r, &next[i]);
+	}
+	free(tb->prev);
+	tb->prev = next;
+	tb->nprev = tb->nrecs;
+}
+
+static const struct vmtop_thread_rec *sort_recs;
+
+static int cmp_by_tgid(const void *a, const void *b)
+{
+	const struct vmtop_thread_rec *x = &sort_recs[*(const size_t *)a], *y = &sort_recs[*(const size_t *)b];
+	if (x->tgid != y->tgid)
+		return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static void convert(struct thread_bpf *tb)
+{
+	size_t n = tb->nrecs;
+	size_t *order = xmalloc((n ? n : 1) * sizeof(*order));
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_recs = tb->recs;
+	qsort(order, n, sizeof(*order), cmp_by_tgid);
+	tb->info = xrealloc(tb->info, (n ? n : 1) * sizeof(*tb->info));
+	tb->info_tgid = xrealloc(tb->info_tgid, (n ? n : 1) * sizeof(*tb->info_tgid));
+	for (size_t k = 0; k < n; k++) {
+		const struct vmtop_thread_rec *r = &tb->recs[order[k]];
+		const struct tprev *p = &tb->prev[order[k]];
+		struct thread_info *ti = &tb->info[k];
+		memset(ti, 0, sizeof(*ti));
+		ti->tid = (pid_t)r->tid;
+		char comm[sizeof(r->comm) + 1];
+		memcpy(comm, r->comm, sizeof(r->comm));
+		comm[sizeof(r->comm)] = '\0';
+		str_copy(ti->stat.comm, comm, sizeof(ti->stat.comm));
+		ti->stat.state = state_letter(r);
+		ti->stat.flags = r->flags;
+		ti->stat.utime = p->utime / tb->ns_per_tick;
+		ti->stat.stime = p->stime / tb->ns_per_tick;
+		ti->stat.gtime = r->gtime / tb->ns_per_tick;
+		ti->stat.start_ticks = r->start_boottime / tb->ns_per_tick;
+		ti->stat.rss_pages = r->rss_pages > 0 ? (unsigned long long)r->rss_pages : 0;
+		ti->stat.processor = (int)r->cpu;
+		ti->run_delay_valid = r->has_sched_info != 0;
+		ti->run_delay_ns = r->run_delay;
+		tb->info_tgid[k] = (pid_t)r->tgid;
+	}
+	for (size_t k = 0; k < n;) {
+		size_t e = k;
+		while (e < n && tb->info_tgid[e] == tb->info_tgid[k])
+			e++;
+		for (size_t i = k; i < e; i++)
+			tb->info[i].stat.num_threads = (long)(e - k);
+		k = e;
+	}
+	free(order);
+}
+
+int thread_bpf_begin(struct thread_bpf *tb, const pid_t *pids, size_t n)
+{
+	pid_t *want = xmalloc((n ? n : 1) * sizeof(*want));
+	memcpy(want, pids, n * sizeof(*pids));
+	qsort(want, n, sizeof(*want), cmp_pid);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!k || want[k - 1] != want[i])
+			want[k++] = want[i];
+	sync_map(tb, want, k);
+	free(want);
+	int rc = run_iter(tb);
+	if (rc < 0)
+		tb->nrecs = 0;
+	qsort(tb->recs, tb->nrecs, sizeof(*tb->recs), cmp_rec_tid);
+	carry_prev(tb);
+	convert(tb);
+	return rc;
+}
+
+static struct bproc *find_or_add(struct thread_bpf *tb, pid_t pid)
+{
+	size_t lo = 0, hi = tb->nprocs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (tb->procs[mid].pid == pid)
+			return &tb->procs[mid];
+		if (tb->procs[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	tb->procs = xrealloc(tb->procs, (tb->nprocs + 1) * sizeof(*tb->procs));
+	memmove(&tb->procs[lo + 1], &tb->procs[lo], (tb->nprocs - lo) * sizeof(*tb->procs));
+	tb->nprocs++;
+	tb->procs[lo] = (struct bproc){ .pid = pid };
+	return &tb->procs[lo];
+}
+
+size_t thread_bpf_read(struct thread_bpf *tb, pid_t pid, const struct thread_info **out, bool *replaced)
+{
+	*replaced = false;
+	size_t lo = 0, hi = tb->nrecs;
+	while (lo < hi) {	/* the first thread of pid */
+		size_t mid = lo + (hi - lo) / 2;
+		if (tb->info_tgid[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < tb->nrecs && tb->info_tgid[end] == pid)
+		end++;
+	struct bproc *p = find_or_add(tb, pid);
+	p->gen = tb->gen;
+	const struct thread_info *lead = NULL;
+	for (size_t i = lo; i < end && !lead; i++)
+		if (tb->info[i].tid == pid)
+			lead = &tb->info[i];
+	if (!lead)
+		return 0;	/* gone: a process keeps its leader, a zombie at least, while any thread lives */
+	if (p->start_ticks && lead->stat.start_ticks != p->start_ticks)
+		*replaced = true;
+	p->start_ticks = lead->stat.start_ticks;
+	*out = &tb->info[lo];
+	return end - lo;
+}
+
+void thread_bpf_end(struct thread_bpf *tb)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < tb->nprocs; i++)
+		if (tb->procs[i].gen == tb->gen)
+			tb->procs[k++] = tb->procs[i];
+	tb->nprocs = k;
+	tb->gen++;
+}
+
+void thread_bpf_free(struct thread_bpf *tb)
+{
+	if (!tb)
+		return;
+	bpf_link__destroy(tb->link);
+	vmtop_threads__destroy(tb->skel);
+	free(tb->tgids);
+	free(tb->recs);
+	free(tb->prev);
+	free(tb->info);
+	free(tb->info_tgid);
+	free(tb->procs);
+	free(tb);
+}

@@ -1,0 +1,37 @@
+# t_threads_bpf.sh - the eBPF thread source: on the same fake VM processes (tests/fakehost --no-kvm, any host) it
+# and the /proc reader see the same threads and agree within one tick per thread over the interval; vmtop as
+# root names "bpf" as its threads source; without privileges it falls back to /proc and says why.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/rig.sh"
+need jq setpriv
+grep -q '^#define HAVE_BPF 1' "$top_builddir/config.h" || skip "built without the eBPF thread source (see configure)"
+[ "$(id -u)" = 0 ] || skip "needs root to load the task iterator"
+
+"$top_builddir/tests/fakehost" --no-kvm --vms 6 --vcpus 2 --duty 10 --seconds 60 >"$TEST_TMP/fh.out" \
+	2>"$TEST_TMP/fh.err" &
+sim=$!
+rig_track $sim
+for _ in $(seq 100); do grep -q '^ready' "$TEST_TMP/fh.out" && break; sleep 0.1; done
+grep -qx 'ready 6' "$TEST_TMP/fh.out" || fail "fakehost not ready: $(cat "$TEST_TMP/fh.out" "$TEST_TMP/fh.err")"
+# shellcheck disable=SC2046
+"$top_builddir/tests/threads_agree" 2 $(cat "/proc/$sim/task/$sim/children") "$sim" >"$TEST_TMP/agree"
+status=$?
+cat "$TEST_TMP/agree"
+[ $status = 77 ] && skip "$(cat "$TEST_TMP/agree")"
+[ $status = 0 ] || fail "the readers disagree: $(tail -1 "$TEST_TMP/agree")"
+grep -q '^1[0-9] threads of 7 processes' "$TEST_TMP/agree" || fail "not every fake VM thread compared"
+
+# vmtop itself: bpf as root, /proc without privileges, with the reason (once on stderr, in JSON and text)
+"$VMTOP" -b -n 1 -d 0.3 -o json | jq -e '.host.sources.threads == "bpf" and (.host.source_reasons | has("threads") | not)' \
+	>/dev/null || fail "as root the threads source is not bpf"
+chmod 755 "$TEST_TMP"
+setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all \
+	"$VMTOP" -b -n 2 -d 0.3 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" || fail "unprivileged run failed"
+jq -e '.host.sources.threads == "proc" and (.host.source_reasons.threads | test("^bpf: .*CAP_BPF"))' \
+	"$TEST_TMP/json" >/dev/null || fail "unprivileged: $(jq -c '.host | {sources, source_reasons}' "$TEST_TMP/json" | head -1)"
+[ "$(grep -c 'threads: bpf: .*CAP_BPF.*; using proc' "$TEST_TMP/err")" = 1 ] || fail "fallback not said once: $(cat "$TEST_TMP/err")"
+setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all "$VMTOP" -b -n 1 -d 0.3 \
+	2>/dev/null | grep -q '^Sources: stat=proc threads=proc .*' || fail "text header does not name proc"
+setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all "$VMTOP" -b -n 1 -d 0.3 \
+	2>/dev/null | grep -q '^Note: threads: bpf: ' || fail "text header does not say why not bpf"
+exit 0
