@@ -33,6 +33,8 @@ ls "$kpkg"_*.deb >/dev/null 2>&1 || apt-get download -qq -o APT::Sandbox::User=r
 ls busybox-static_*.deb >/dev/null 2>&1 || apt-get download -qq -o APT::Sandbox::User=root busybox-static
 log "kernel package $kpkg"
 
+# kvmbox holds the cache's lock while this runs: a work directory left here is a killed build's
+rm -rf "$cache"/work.*
 work=$(mktemp -d "$cache/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 dpkg-deb -x "$cache/dl/$kpkg"_*.deb "$work/k"
@@ -80,6 +82,9 @@ if [ ! -f "$tree/.complete" ]; then
 	touch "$tree/.complete"
 	log "debootstrap took $((($(ms) - t1) / 1000)) s"
 fi
+for old in "$cache"/tree-*; do
+	[ "$old" = "$tree" ] || rm -rf "$old"
+done
 root="$work/root"
 cp -a "$tree" "$root"
 rm -f "$root/.complete"
