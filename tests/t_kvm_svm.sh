@@ -33,12 +33,17 @@ each ".host.perf.kvm_vendor == \"$vendor\"" || fail "vendor module not $vendor: 
 each '.host.perf.kernel_split_by == "modules"' || fail "kernel samples not told by module ranges: $(show .host.perf)"
 grep -q "^$vendor " /proc/modules || fail "$vendor not in /proc/modules"
 each "$S.estimated == false" || fail "guest time marked estimated"
-# a spinning vCPU never leaves the guest but for timer interrupts: at least 90% of its time is GUEST (the VM's
-# other threads are qemu's main loop: a few % in the box, where qemu runs ten times slower than on a host)
+# a spinning vCPU never leaves the guest but for interrupts and preemption: at least 90% of its time is GUEST.
+# In the box (one CPU: vmtop preempts the vCPU, and each exit and entry is emulated, 50-80 us) 80-99% was
+# measured: there 75%. (The VM's other threads are qemu's main loop: a few %.)
+min=0.9
+[ "$TEST_SLOW" -le 1 ] || min=0.75
 each "$S.vcpu[0].total > 30" || fail "spin guest's vCPU not busy: $(show "$S.vcpu[0]")"
-jq -n -e --argjson g "$(both "$S.vcpu[0].guest")" --argjson t "$(both "$S.vcpu[0].total")" '$g >= 0.9 * $t' >/dev/null ||
+jq -n -e --argjson g "$(both "$S.vcpu[0].guest")" --argjson t "$(both "$S.vcpu[0].total")" --argjson m $min \
+	'$g >= $m * $t' >/dev/null ||
 	fail "spin guest's vCPU not mostly GUEST: $(show "$S.vcpu[0]")"
-jq -n -e --argjson g "$(both "$S.cpu.guest")" --argjson t "$(both "$S.cpu.total")" '$g >= 0.75 * $t' >/dev/null ||
+jq -n -e --argjson g "$(both "$S.cpu.guest")" --argjson t "$(both "$S.cpu.total")" --argjson m $min \
+	'$g >= ($m - 0.15) * $t' >/dev/null ||
 	fail "spin guest not mostly GUEST: $(show "$S.cpu")"
 echo "spinner $(show "$S.cpu | {total, guest}"), its vCPU $(show "$S.vcpu[0] | {total, guest}")"
 rig_stop spinner
