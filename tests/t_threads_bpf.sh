@@ -1,5 +1,6 @@
-# t_threads_bpf.sh - the eBPF thread source: on the same fake VM processes (tests/fakehost --no-kvm, any host) it
-# and the /proc reader see the same threads and agree within one tick per thread over the interval; vmtop as
+# t_threads_bpf.sh - the eBPF thread source: on the same fake VM processes (tests/fakehost --no-kvm, any host) and
+# real KVM vCPUs (tests/minivmm, where /dev/kvm works) it and the /proc reader see the same threads and agree
+# within one tick per thread over the interval; vmtop as
 # root names "bpf" as its threads source; without privileges it falls back to /proc and says why.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/rig.sh"
@@ -20,6 +21,19 @@ cat "$TEST_TMP/agree"
 [ $status = 77 ] && skip "$(cat "$TEST_TMP/agree")"
 [ $status = 0 ] || fail "the readers disagree: $(tail -1 "$TEST_TMP/agree")"
 grep -q '^1[0-9] threads of 7 processes' "$TEST_TMP/agree" || fail "not every fake VM thread compared"
+
+# real KVM vCPUs where /dev/kvm works (tests/minivmm spin: guest time accounted, run_delay growing)
+if "$top_builddir/tests/minivmm" --probe >/dev/null 2>&1; then
+	"$top_builddir/tests/minivmm" --vcpus 2 --seconds 30 spin >"$TEST_TMP/mv.out" 2>"$TEST_TMP/mv.err" &
+	mv=$!
+	rig_track $mv
+	for _ in $(seq 100); do grep -q ready "$TEST_TMP/mv.out" && break; sleep 0.1; done
+	grep -qx ready "$TEST_TMP/mv.out" || fail "minivmm not ready: $(cat "$TEST_TMP/mv.err")"
+	"$top_builddir/tests/threads_agree" 2 $mv >"$TEST_TMP/agree" || fail "KVM vCPUs: $(cat "$TEST_TMP/agree")"
+	cat "$TEST_TMP/agree"
+	grep -q '^[3-9] threads of 1 processes' "$TEST_TMP/agree" || fail "minivmm's threads not compared"
+	kill $mv
+fi
 
 # vmtop itself: bpf as root, /proc without privileges, with the reason (once on stderr, in JSON and text)
 "$VMTOP" -b -n 1 -d 0.3 -o json | jq -e '.host.sources.threads == "bpf" and (.host.source_reasons | has("threads") | not)' \
