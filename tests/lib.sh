@@ -24,3 +24,21 @@ need() {
 # A scratch directory removed when the test ends.
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmtop-test.XXXXXX") || { echo "ERROR: $TEST_NAME: mktemp failed" >&2; exit 99; }
 trap 'rm -rf "$TEST_TMP"' EXIT
+
+# wait_limit PID SECONDS: waits for a background child of this shell at most SECONDS; sets wait_status to its exit
+# status and returns 0, or kills it (SIGKILL) and returns 1 when it is still running then. Never a bare `wait`.
+wait_limit() {
+	wl_end=$(( $(date +%s) + $2 ))
+	while kill -0 "$1" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; do
+		if [ "$(date +%s)" -ge "$wl_end" ]; then
+			kill -KILL "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			wait_status=
+			return 1
+		fi
+		sleep 0.1
+	done
+	wait "$1"
+	wait_status=$?
+	return 0
+}
