@@ -7,6 +7,7 @@
 
 #include "fmt.h"
 #include "unit.h"
+#include "util.h"
 
 int main(void)
 {
@@ -59,6 +60,16 @@ int main(void)
 	/* a locale that cannot show it gets '?': raw UTF-8 on a Latin-1 terminal would read as C1 controls */
 	CHECK(setlocale(LC_CTYPE, "C") != NULL);
 	CHECK_STR(fmt_name(buf, sizeof(buf), "\xc3\xbc-x", 0), "?-x");
+
+	/* a translated format is used only when its conversions are the original's (options.c's usage errors) */
+	CHECK(format_same("invalid count '%s': expected 1 or more", "ungültige Anzahl »%s«"));
+	CHECK(format_same("%.2g%% of %s", "%s: %.2g%%") == false);		/* order matters */
+	CHECK(!format_same("invalid '%s'", "invalid '%s' %s"));			/* one argument read too many */
+	CHECK(!format_same("invalid '%s'", "invalid '%n'"));
+	CHECK(!format_same("invalid '%s'", "invalid '%d'"));
+	CHECK(!format_same("invalid '%s'", "invalid"));
+	CHECK(!format_same("invalid '%s'", "invalid '%s' %"));
+	CHECK(format_same("100%% '%s'", "'%s' 100%%"));
 
 	/* The printed split adds up to the printed total: 100 ticks over 2.003 s, half guest, half kernel. */
 	double tick = 100.0 / (100 * 2.003), split[4] = { 50 * tick, 0, 50 * tick, 0 };
