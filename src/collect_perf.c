@@ -163,7 +163,8 @@ void perf_agg_finish(struct perf_agg *a, struct perf_sample *out)
 	}
 	/* all at once: clearing slot by slot breaks the probe chains of entries placed after a collision */
 	memset(a->slots, 0, a->nslots * sizeof(*a->slots));
-	qsort(out->threads, out->nthreads, sizeof(*out->threads), cmp_tid);
+	if (out->nthreads > 1)	/* no samples: threads may be NULL */
+		qsort(out->threads, out->nthreads, sizeof(*out->threads), cmp_tid);
 	a->n = 0;
 	a->total = a->lost = a->idle = 0;
 	memset(a->host_counts, 0, sizeof(a->host_counts));

@@ -356,7 +356,8 @@ static size_t read_kallsyms(FILE *f, struct ksyms *ks, bool vendors[3], bool *al
 /* Sorts the ranges and keeps one per run of equal class: a few thousand instead of ~100,000 symbols. */
 static void merge_ranges(struct ksyms *ks, size_t n)
 {
-	qsort(ks->ranges, n, sizeof(*ks->ranges), cmp_range);
+	if (n > 1)	/* no symbols: ranges may be NULL */
+		qsort(ks->ranges, n, sizeof(*ks->ranges), cmp_range);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (k && ks->ranges[k - 1].start == ks->ranges[i].start)
