@@ -12,9 +12,9 @@
 #include "options.h"
 #include "util.h"
 
-/* Sort keys accepted by -s, the same names as the JSON fields and UI columns. */
+/* Sort keys accepted by -s, the same names as the JSON fields and UI columns ("mem": rss's old name). */
 static const char *const sort_names[] = {
-	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "mem",
+	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "rss", "mem",
 };
 
 /* msgid is an untranslated format with one %s; its translation is used only when it has the same conversions. */
@@ -41,7 +41,7 @@ static void print_help(void)
 		 "  -o, --output FORMAT      batch output: text, csv or json (implies -b)\n"
 		 "  -p, --pid PID[,PID...]   show only these VM processes\n"
 		 "  -s, --sort COLUMN        sort by pid, name, vcpus, total, guest, vmm, kernel, vhost,\n"
-		 "                           ready or mem (default total)\n"
+		 "                           ready or rss (default total)\n"
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
 		 "  -h, --help               show this help and exit\n"
@@ -151,7 +151,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 				known |= !strcmp(optarg, sort_names[i]);
 			if (!known)
 				return usage_error(N_("invalid sort column '%s': expected pid, name, vcpus, total, guest, "
-						     "vmm, kernel, vhost, ready or mem"), optarg);
+						     "vmm, kernel, vhost, ready or rss"), optarg);
 			str_copy(opt->sort, optarg, sizeof(opt->sort));
 			break;
 		}

@@ -26,6 +26,10 @@ check_bad -p abc
 check_bad -p 12,
 check_bad -p 0
 check_bad -s nope
+"$VMTOP" -s nope 2>&1 | grep -q "ready or rss" || fail "-s nope does not list rss"
+for key in rss mem; do
+	timeout 20 "$VMTOP" -b -n 1 -d 0.1 -s $key >/dev/null 2>"$TEST_TMP/err" || fail "-s $key refused: $(cat "$TEST_TMP/err")"
+done
 check_bad --sample-hz -5
 check_bad --sample-hz fast
 check_bad -b stray-argument

@@ -111,7 +111,7 @@ static void list_key(struct tui *t, int key)
 		tui_list_rebuild(t);
 		return;
 	case 'P': sort_by(t, SORT_TOTAL); return;
-	case 'M': sort_by(t, SORT_MEM); return;
+	case 'M': sort_by(t, SORT_RSS); return;
 	case 'N': sort_by(t, SORT_NAME); return;
 	case 'p':
 		if (tui_selected_vm(t)) {
