@@ -48,7 +48,9 @@ static void draw(struct tui *t)
 	}
 	if (t->mode != TUI_HELP)
 		tui_status_draw(t);
+	tui_term_writing(true);
 	refresh();
+	tui_term_writing(false);
 }
 
 static void sort_by(struct tui *t, enum sort_key key)
