@@ -264,8 +264,23 @@ static void test_reader(void)
 	pthread_join(s2, NULL);
 }
 
+/* When stat is read again: schedstat moved, or the thread was running when last seen (nohz_full: a vCPU that runs
+ * on moves its schedstat only at the remote tick, once a second, so -d 0.5 read it 0% then twice its use). */
+static void test_may_have_run(void)
+{
+	struct sched_seen a = { 1000, 50, 7 }, same = a, ran = { 2000, 50, 8 }, woke = { 1000, 50, 8 },
+			  waited = { 1000, 90, 7 };
+	CHECK(!thread_reader_may_have_run(&a, &same, 'S'));	/* asleep, nothing moved: skip its stat */
+	CHECK(!thread_reader_may_have_run(&a, &same, 'D'));
+	CHECK(thread_reader_may_have_run(&a, &same, 'R'));	/* running on with a stale schedstat */
+	CHECK(thread_reader_may_have_run(&a, &woke, 'S'));	/* arrived on a CPU since, on-CPU time not yet moved */
+	CHECK(thread_reader_may_have_run(&a, &ran, 'S'));
+	CHECK(thread_reader_may_have_run(&a, &waited, 'S'));
+}
+
 int main(void)
 {
+	test_may_have_run();
 	test_parse();
 	test_reader();
 	test_zombie_leader();
