@@ -25,6 +25,17 @@ need() {
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmtop-test.XXXXXX") || { echo "ERROR: $TEST_NAME: mktemp failed" >&2; exit 99; }
 trap 'rm -rf "$TEST_TMP"' EXIT
 
+# limit SECONDS CMD...: runs CMD with a time limit (SIGTERM, then SIGKILL 5 s later); fails the test with a message
+# when it is reached, else returns CMD's status. Not in a pipeline (fail would end only the subshell): use timeout.
+limit() {
+	limit_s=$1
+	shift
+	timeout -k 5 "$limit_s" "$@"
+	limit_status=$?
+	[ "$limit_status" = 124 ] || [ "$limit_status" = 137 ] && fail "still running after $limit_s s: $*"
+	return "$limit_status"
+}
+
 # wait_limit PID SECONDS: waits for a background child of this shell at most SECONDS; sets wait_status to its exit
 # status and returns 0, or kills it (SIGKILL) and returns 1 when it is still running then. Never a bare `wait`.
 wait_limit() {

@@ -5,7 +5,7 @@ need jq python3
 
 ncpus=$(nproc --all 2>/dev/null || nproc)
 
-"$VMTOP" -b -n 2 -d 0.3 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" || fail "json run: exit $?: $(cat "$TEST_TMP/err")"
+limit 30 "$VMTOP" -b -n 2 -d 0.3 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" || fail "json run: exit $?: $(cat "$TEST_TMP/err")"
 [ "$(wc -l <"$TEST_TMP/json")" = 2 ] || fail "expected 2 JSON lines, got $(wc -l <"$TEST_TMP/json")"
 # jq -s: every refresh and every VM is judged, not only the last value of the file
 jq -s -e 'length == 2' "$TEST_TMP/json" >/dev/null || fail "JSON does not parse as 2 values"
@@ -23,7 +23,7 @@ jqall 'all(.vms | type == "array")' || fail "vms is not an array"
 jqall 'all(.[].vms[]; (.cpu | has("total") and has("guest") and has("vmm_user") and has("kernel") and has("vhost")
 	and has("ready")) and has("vcpu") and has("pid") and has("name") and has("vcpus"))' || fail "VM objects lack fields"
 
-"$VMTOP" -b -n 2 -d 0.3 -o csv >"$TEST_TMP/csv" || fail "csv run: exit $?"
+limit 30 "$VMTOP" -b -n 2 -d 0.3 -o csv >"$TEST_TMP/csv" || fail "csv run: exit $?"
 python3 - "$TEST_TMP/csv" <<'PY' || fail "CSV does not parse"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
@@ -34,13 +34,13 @@ assert all(len(r) == len(head) for r in rows[1:]), "ragged rows"
 assert sum(1 for r in rows if r == head) == 1, "header repeated"
 PY
 
-"$VMTOP" -b -n 1 -d 0.3 >"$TEST_TMP/text" || fail "text run: exit $?"
+limit 30 "$VMTOP" -b -n 1 -d 0.3 >"$TEST_TMP/text" || fail "text run: exit $?"
 grep -q '^vmtop - ' "$TEST_TMP/text" || fail "text: no top-like first line"
 grep -q '^%Cpu(s):' "$TEST_TMP/text" || fail "text: no %Cpu(s) line"
 grep -q 'PID *NAME *VCPU *TOTAL%' "$TEST_TMP/text" || fail "text: no column header"
 
 # --sample-hz 0: sampling is off and JSON says why
-"$VMTOP" -b -n 1 -d 0.2 -o json --sample-hz 0 | jq -e '.host.perf.enabled == false and (.host.perf.reason | length > 0)
+timeout -k 5 30 "$VMTOP" -b -n 1 -d 0.2 -o json --sample-hz 0 | jq -e '.host.perf.enabled == false and (.host.perf.reason | length > 0)
 	and .host.components == null' >/dev/null || fail "--sample-hz 0 not reported as off"
 
 # Flushed every refresh: the first line arrives while vmtop is still running; SIGTERM then ends it with 143

@@ -34,7 +34,7 @@ pids=$(echo $kids | tr ' ' ',')
 echo "$kids" >"$TEST_TMP/pids"
 
 for f in text csv json; do
-	timeout 20 "$VMTOP" -b -n 1 -d 0.2 -o $f -p "$pids" >"$TEST_TMP/out.$f" 2>"$TEST_TMP/err.$f" ||
+	limit 20 "$VMTOP" -b -n 1 -d 0.2 -o $f -p "$pids" >"$TEST_TMP/out.$f" 2>"$TEST_TMP/err.$f" ||
 		fail "-o $f: exit $?: $(cat "$TEST_TMP/err.$f")"
 done
 jq -s -e 'length == 1 and (.[0].vms | length == 3)' "$TEST_TMP/out.json" >/dev/null || fail "JSON does not parse or lacks VMs"

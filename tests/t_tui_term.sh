@@ -94,7 +94,7 @@ for how in "NO_COLOR=1 TERM=screen-256color" "TERM=vt100"; do
 done
 
 # Not a terminal, or a terminal type nobody knows: one line on stderr, non-zero, no crash.
-"$VMTOP" </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+limit 20 "$VMTOP" </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
 status=$?
 [ "$status" -ne 0 ] && [ "$status" -lt 128 ] || fail "without a terminal: status $status"
 [ "$(wc -l <"$TEST_TMP/err")" -eq 1 ] && grep -q 'terminal' "$TEST_TMP/err" || fail "without a terminal: $(cat "$TEST_TMP/err")"
