@@ -113,12 +113,13 @@ static enum component sample_component(uint16_t misc, uint64_t ip, const struct 
 void perf_agg_add(struct perf_agg *a, const void *record, const struct ksyms *ks)
 {
 	const struct perf_event_header *h = record;
-	if (h->type == PERF_RECORD_LOST) {
+	/* a record shorter than its type says is skipped, not read past (the perf_record fuzz target's first find) */
+	if (h->type == PERF_RECORD_LOST && h->size >= sizeof(struct perf_record_lost)) {
 		const struct perf_record_lost *l = record;
 		a->lost += l->lost;
 		return;
 	}
-	if (h->type == PERF_RECORD_LOST_SAMPLES) {
+	if (h->type == PERF_RECORD_LOST_SAMPLES && h->size >= sizeof(struct perf_record_lost_samples)) {
 		const struct perf_record_lost_samples *l = record;
 		a->lost += l->lost;
 		return;
