@@ -14,6 +14,8 @@ FAST_TESTS="tests/test_cmdline tests/test_model tests/test_fmt tests/test_thread
 # A copy of the sources (the checkout may be configured in place, which an out-of-tree build refuses).
 rm -rf "$scratch/src" "$scratch/build" "$scratch/reports"
 mkdir -p "$scratch/src" "$scratch/build" "$scratch/reports"
+# t_batch_noperm runs vmtop as nobody: it must be able to reach the build and write its reports
+chmod 755 "$scratch" && chmod 1777 "$scratch/reports"
 if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
 	(cd "$src" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$scratch/src")
 else
