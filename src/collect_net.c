@@ -99,12 +99,13 @@ static struct nl_sock *route_socket(void)
  * socket stays bound to the namespace it was created in. Returns 0 or an errno. */
 static int connect_in(struct net_collector *nc, struct netns *n, pid_t pid)
 {
+	/* first: once stranded this thread is in another namespace, where a "home" socket would read the wrong taps */
+	if (nc->stranded)
+		return EIO;
 	if (n->ino == nc->home_ino) {
 		n->sk = route_socket();
 		return n->sk ? 0 : ENOMEM;
 	}
-	if (nc->stranded)
-		return EIO;
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -135,12 +135,13 @@ static enum component sample_component(uint16_t misc, uint64_t ip, const uint64_
 void perf_agg_add(struct perf_agg *a, const void *record, const struct ksyms *ks)
 {
 	const struct perf_event_header *h = record;
-	if (h->type == PERF_RECORD_LOST) {
+	/* a record shorter than its type says is skipped, not read past (the perf_record fuzz target's first find) */
+	if (h->type == PERF_RECORD_LOST && h->size >= sizeof(struct perf_record_lost)) {
 		const struct perf_record_lost *l = record;
 		a->lost += l->lost;
 		return;
 	}
-	if (h->type == PERF_RECORD_LOST_SAMPLES) {
+	if (h->type == PERF_RECORD_LOST_SAMPLES && h->size >= sizeof(struct perf_record_lost_samples)) {
 		const struct perf_record_lost_samples *l = record;
 		a->lost += l->lost;
 		return;
@@ -197,7 +198,8 @@ void perf_agg_finish(struct perf_agg *a, struct perf_sample *out)
 	}
 	/* all at once: clearing slot by slot breaks the probe chains of entries placed after a collision */
 	memset(a->slots, 0, a->nslots * sizeof(*a->slots));
-	qsort(out->threads, out->nthreads, sizeof(*out->threads), cmp_tid);
+	if (out->nthreads > 1)	/* no samples: threads may be NULL */
+		qsort(out->threads, out->nthreads, sizeof(*out->threads), cmp_tid);
 	a->n = 0;
 	a->total = a->lost = a->idle = a->bytes = 0;
 	memset(a->host_counts, 0, sizeof(a->host_counts));

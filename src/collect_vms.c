@@ -288,7 +288,8 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 			vm_discovery_rescan(vc->disc, in->pid);
 		else if (named < in->nr_vcpus)	/* names did not reveal every vCPU */
 			find_unnamed_vcpus(vc, in, vm);
-		qsort(vm->threads, vm->nthreads, sizeof(*vm->threads), cmp_thread);
+		if (vm->nthreads > 1)	/* threads is NULL for a VM without threads yet: qsort must not see it */
+			qsort(vm->threads, vm->nthreads, sizeof(*vm->threads), cmp_thread);
 	}
 	drop_vanished(s);
 	prune_found(vc, s);

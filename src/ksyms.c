@@ -257,16 +257,29 @@ static int cmp_module(const void *a, const void *b)
 	return x->base < y->base ? -1 : x->base > y->base;
 }
 
+/* The line at line (up to nl, or the end) as a string of its own, cut to len: sscanf's spaces match newlines, so
+ * a short line would take its missing fields from the lines below. */
+static const char *one_line(char *buf, size_t len, const char *line, const char *nl)
+{
+	size_t n = nl ? (size_t)(nl - line) : strlen(line);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, line, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 size_t kmodules_parse(const char *text, struct kmodule **out)
 {
 	size_t n = 0, cap = 0;
 	struct kmodule *v = NULL;
 	for (const char *line = text; line && *line;) {
 		const char *nl = strchr(line, '\n');
-		char name[56];
+		char one[512], name[56];
 		unsigned long long size, base;
 		/* name size refcount deps state address */
-		if (sscanf(line, "%55s %llu %*s %*s %*s %llx", name, &size, &base) == 3 && base) {
+		if (sscanf(one_line(one, sizeof(one), line, nl), "%55s %llu %*s %*s %*s %llx", name, &size, &base) == 3 &&
+		    base) {
 			if (n == cap)
 				v = xrealloc(v, (cap = cap ? 2 * cap : 32) * sizeof(*v));
 			v[n] = (struct kmodule){ .base = base, .size = size, .cls = ksyms_classify_module(name) };
@@ -289,9 +302,14 @@ static char *modules_layout(const char *text)
 	char *out = xmalloc(cap);
 	for (const char *line = text; line && *line;) {
 		const char *nl = strchr(line, '\n');
-		char name[64], size[32], addr[32];
-		if (sscanf(line, "%63s %31s %*s %*s %*s %31s", name, size, addr) == 3)
-			len += (size_t)snprintf(out + len, cap - len, "%s %s %s\n", name, size, addr);
+		/* one line at a time: fields taken from the lines below made the output longer than the text (a heap
+		 * overflow the kallsyms fuzz target found in a second) */
+		char one[512], name[64], size[32], addr[32];
+		if (sscanf(one_line(one, sizeof(one), line, nl), "%63s %31s %*s %*s %*s %31s", name, size, addr) == 3) {
+			int w = snprintf(out + len, cap - len, "%s %s %s\n", name, size, addr);
+			if (w > 0 && (size_t)w < cap - len)
+				len += (size_t)w;
+		}
 		line = nl ? nl + 1 : NULL;
 	}
 	out[len] = '\0';
@@ -356,7 +374,8 @@ static size_t read_kallsyms(FILE *f, struct ksyms *ks, bool vendors[3], bool *al
 /* Sorts the ranges and keeps one per run of equal class: a few thousand instead of ~100,000 symbols. */
 static void merge_ranges(struct ksyms *ks, size_t n)
 {
-	qsort(ks->ranges, n, sizeof(*ks->ranges), cmp_range);
+	if (n > 1)	/* no symbols: ranges may be NULL */
+		qsort(ks->ranges, n, sizeof(*ks->ranges), cmp_range);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (k && ks->ranges[k - 1].start == ks->ranges[i].start)

@@ -12,13 +12,17 @@
 #include "options.h"
 #include "util.h"
 
-/* Sort keys accepted by -s, the same names as the JSON fields and UI columns. */
+/* Sort keys accepted by -s, the same names as the JSON fields and UI columns ("mem": rss's old name). */
 static const char *const sort_names[] = {
-	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "mem",
+	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "rss", "mem",
 };
 
-static int usage_error(const char *fmt, const char *arg)
+/* msgid is an untranslated format with one %s; its translation is used only when it has the same conversions. */
+static int usage_error(const char *msgid, const char *arg)
 {
+	const char *fmt = _(msgid);
+	if (!format_same(msgid, fmt))
+		fmt = msgid;
 	fprintf(stderr, "vmtop: ");
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, " (%s)\n", _("see 'vmtop --help'"));
@@ -37,7 +41,7 @@ static void print_help(void)
 		 "  -o, --output FORMAT      batch output: text, csv or json (implies -b)\n"
 		 "  -p, --pid PID[,PID...]   show only these VM processes\n"
 		 "  -s, --sort COLUMN        sort by pid, name, vcpus, total, guest, vmm, kernel, vhost,\n"
-		 "                           ready or mem (default total)\n"
+		 "                           ready or rss (default total)\n"
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
 		 "  -h, --help               show this help and exit\n"
@@ -120,11 +124,11 @@ int options_parse(struct options *opt, int argc, char **argv)
 			break;
 		case 'n':
 			if (!parse_count(optarg, &opt->count))
-				return usage_error(_("invalid count '%s': expected a whole number of at least 1"), optarg);
+				return usage_error(N_("invalid count '%s': expected a whole number of at least 1"), optarg);
 			break;
 		case 'd':
 			if (!parse_delay(optarg, &opt->delay))
-				return usage_error(_("invalid delay '%s': expected seconds from 0.05 to 86400"), optarg);
+				return usage_error(N_("invalid delay '%s': expected seconds from 0.05 to 86400"), optarg);
 			break;
 		case 'o':
 			if (!strcmp(optarg, "text"))
@@ -134,20 +138,20 @@ int options_parse(struct options *opt, int argc, char **argv)
 			else if (!strcmp(optarg, "json"))
 				opt->format = OUT_JSON;
 			else
-				return usage_error(_("invalid output format '%s': expected text, csv or json"), optarg);
+				return usage_error(N_("invalid output format '%s': expected text, csv or json"), optarg);
 			opt->batch = true;
 			break;
 		case 'p':
 			if (!parse_pids(optarg, opt))
-				return usage_error(_("invalid PID list '%s': expected PID[,PID...]"), optarg);
+				return usage_error(N_("invalid PID list '%s': expected PID[,PID...]"), optarg);
 			break;
 		case 's': {
 			bool known = false;
 			for (size_t i = 0; i < sizeof(sort_names) / sizeof(sort_names[0]); i++)
 				known |= !strcmp(optarg, sort_names[i]);
 			if (!known)
-				return usage_error(_("invalid sort column '%s': expected pid, name, vcpus, total, guest, "
-						     "vmm, kernel, vhost, ready or mem"), optarg);
+				return usage_error(N_("invalid sort column '%s': expected pid, name, vcpus, total, guest, "
+						     "vmm, kernel, vhost, ready or rss"), optarg);
 			str_copy(opt->sort, optarg, sizeof(opt->sort));
 			break;
 		}
@@ -157,7 +161,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 			errno = 0;
 			hz = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || hz < 0 || hz > 100000)
-				return usage_error(_("invalid sampling frequency '%s': expected 0 to 100000 Hz"), optarg);
+				return usage_error(N_("invalid sampling frequency '%s': expected 0 to 100000 Hz"), optarg);
 			opt->sample_hz = (unsigned)hz;
 			break;
 		}
@@ -171,13 +175,13 @@ int options_parse(struct options *opt, int argc, char **argv)
 			printf("vmtop %s\n", PACKAGE_VERSION);
 			return 0;
 		case ':':
-			return usage_error(_("option '%s' needs a value"), argv[optind - 1]);
+			return usage_error(N_("option '%s' needs a value"), argv[optind - 1]);
 		default:
-			return usage_error(_("unknown option '%s'"), argv[optind - 1]);
+			return usage_error(N_("unknown option '%s'"), argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return usage_error(_("unexpected argument '%s'"), argv[optind]);
+		return usage_error(N_("unexpected argument '%s'"), argv[optind]);
 	return -1;
 }
 

@@ -25,7 +25,7 @@
 struct tthread {
 	struct thread_info info;
 	int stat_fd, sched_fd;		/* -1: not held (then opened and closed per read) */
-	unsigned long long exec_ns;	/* schedstat's on-CPU time: unchanged means the thread did not run */
+	struct sched_seen sched;	/* schedstat last read: see thread_reader_may_have_run */
 	bool stat_valid, sched_valid, alive;
 };
 
@@ -156,19 +156,30 @@ static void merge_threads(struct thread_reader *tr, struct tproc *p, const pid_t
 	p->n = p->cap = n;
 }
 
-/* schedstat: "sum_exec_runtime run_delay timeslices" in ns. */
+bool thread_reader_may_have_run(const struct sched_seen *prev, const struct sched_seen *cur, char last_state)
+{
+	/* pcount: a thread that slept at the last read and has run ever since arrived on a CPU once */
+	return cur->exec_ns != prev->exec_ns || cur->delay_ns != prev->delay_ns || cur->pcount != prev->pcount ||
+	       last_state == 'R';
+}
+
+/* schedstat: "sum_exec_runtime run_delay pcount" (ns, ns, arrivals on a CPU). */
 static void read_sched(struct thread_reader *tr, struct tproc *p, struct tthread *t)
 {
 	char buf[128];
-	unsigned long long exec, delay;
-	char *end = buf, *end2 = buf;
+	struct sched_seen now;
+	char *end = buf, *end2 = buf, *end3 = buf;
 	/* exec 0 tells nothing: older kernels print "0 0 0" for ever when sched_info is off (nodelayacct) */
 	if (read_thread_file(tr, p, t->info.tid, "schedstat", &t->sched_fd, buf, sizeof(buf)) > 0 &&
-	    ((exec = strtoull(buf, &end, 10)), end != buf) && ((delay = strtoull(end, &end2, 10)), end2 != end) &&
-	    exec > 0) {
-		bool moved = !t->sched_valid || exec != t->exec_ns || delay != t->info.run_delay_ns;
-		t->exec_ns = exec;
-		t->info.run_delay_ns = delay;
+	    ((now.exec_ns = strtoull(buf, &end, 10)), end != buf) &&
+	    ((now.delay_ns = strtoull(end, &end2, 10)), end2 != end) && now.exec_ns > 0) {
+		now.pcount = strtoull(end2, &end3, 10);
+		if (end3 == end2)
+			now.pcount = t->sched.pcount;	/* a two-field schedstat: no count to compare */
+		bool moved = !t->sched_valid ||
+			     thread_reader_may_have_run(&t->sched, &now, t->info.stat.state);
+		t->sched = now;
+		t->info.run_delay_ns = now.delay_ns;
 		t->info.run_delay_valid = t->sched_valid = true;
 		if (moved)
 			t->stat_valid = false;

@@ -17,6 +17,15 @@ struct thread_info {
 
 struct thread_reader;
 
+/* One read of schedstat: on-CPU ns, run delay ns, arrivals on a CPU. */
+struct sched_seen {
+	unsigned long long exec_ns, delay_ns, pcount;
+};
+/* Whether a thread may have run since schedstat read prev (then its stat must be read again): the schedstat
+ * moved, or stat last showed it running (state R). schedstat's on-CPU time moves only at scheduler events; on
+ * a nohz_full CPU a vCPU that runs on has none but the remote tick, once a second, while its stat is current. */
+bool thread_reader_may_have_run(const struct sched_seen *prev, const struct sched_seen *cur, char last_state);
+
 struct thread_reader *thread_reader_new(void);
 /* The live threads of process PID (a kernel thread: itself), sorted by TID; 0 when it is gone. *out is valid
  * until the next call for the same PID or thread_reader_end. *replaced: the PID now belongs to another process

@@ -77,7 +77,8 @@ size_t read_pid_dir(DIR *dir, pid_t **ids, size_t *cap)
 			*ids = xrealloc(*ids, (*cap = *cap ? *cap * 2 : 64) * sizeof(**ids));
 		(*ids)[n++] = (pid_t)id;
 	}
-	qsort(*ids, n, sizeof(**ids), cmp_pid);
+	if (n > 1)	/* an empty directory leaves *ids NULL */
+		qsort(*ids, n, sizeof(**ids), cmp_pid);
 	return n;
 }
 
@@ -119,4 +120,37 @@ char *str_copy(char *dst, const char *src, size_t n)
 	memcpy(dst, src, l);
 	dst[l] = '\0';
 	return dst;
+}
+
+/* The next conversion of a format from *p ("%-8.2f" -> that text, length in *n); NULL at the end. */
+static const char *next_conversion(const char **p, size_t *n)
+{
+	for (const char *s = *p; (s = strchr(s, '%')); ) {
+		if (s[1] == '%') {
+			s += 2;
+			continue;
+		}
+		size_t k = 1 + strspn(s + 1, "0123456789.-+ #'*$hlLqjzt");
+		if (!s[k]) {
+			*n = k;	/* a lone '%' at the end: a conversion of its own, so that it never matches */
+			*p = s + k;
+			return s;
+		}
+		*n = k + 1;
+		*p = s + k + 1;
+		return s;
+	}
+	return NULL;
+}
+
+bool format_same(const char *a, const char *b)
+{
+	for (;;) {
+		size_t na, nb;
+		const char *ca = next_conversion(&a, &na), *cb = next_conversion(&b, &nb);
+		if (!ca || !cb)
+			return !ca && !cb;
+		if (na != nb || memcmp(ca, cb, na))
+			return false;
+	}
 }

@@ -3,6 +3,7 @@
 #define VMTOP_UTIL_H
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -21,5 +22,8 @@ long clk_tck(void);	/* USER_HZ of /proc tick counts */
 double clock_real(void);
 /* Copies src into dst of size n, always terminated; returns dst. */
 char *str_copy(char *dst, const char *src, size_t n);
+/* Whether format b has the same conversions as a, in order ("%s", "%.2g"; "%%" is text): a translation of a
+ * printf format is used only then, so that a bad translation cannot read arguments that are not there. */
+bool format_same(const char *a, const char *b);
 
 #endif

@@ -25,9 +25,11 @@ long long vm_cmdline_size_kib(const char *s, long long default_unit_kib)
 	case 't': case 'T': unit = 1024LL * 1024 * 1024; break;
 	default: return -1;
 	}
-	if (unit == 0)
-		return (long long)(v / 1024);
-	return (long long)(v * unit);
+	double kib = unit == 0 ? v / 1024 : v * (double)unit;
+	/* a converted double out of long long's range is undefined (-m 1e30T gave INT64_MIN): unknown instead */
+	if (!(kib >= 0 && kib < 0x1p63))
+		return -1;
+	return (long long)kib;
 }
 
 /* Copies one qemu option element (up to an unescaped comma) from *p, undoubling ",,"; advances *p. */

@@ -15,7 +15,8 @@ struct vm_cmdline {
 void vm_cmdline_parse(const char *args, size_t len, struct vm_cmdline *out);
 /* qemu's "-name" value: "guest=X,debug-threads=on", "X,process=Y" or "X"; ",," is an escaped comma. */
 void vm_cmdline_qemu_name(const char *value, char *name, size_t len);
-/* A size with an optional k/M/G/T suffix; bare numbers are in default_unit_kib units. -1 if malformed. */
+/* A size with an optional k/M/G/T suffix; bare numbers are in default_unit_kib units. -1 if malformed or
+ * too large for a long long. */
 long long vm_cmdline_size_kib(const char *s, long long default_unit_kib);
 
 #endif

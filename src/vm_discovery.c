@@ -83,15 +83,10 @@ static void vm_info_free(struct vm_info *vm)
 	memset(vm, 0, sizeof(*vm));
 }
 
-/* The interface a tun descriptor is attached to: "iff:\ttap0" in its fdinfo. */
-static void tun_ifname(int piddir, const char *fd, char *ifname)
+void vm_discovery_tun_iff(const char *fdinfo, char *ifname)
 {
-	char path[300], buf[512];
 	ifname[0] = '\0';
-	snprintf(path, sizeof(path), "fdinfo/%s", fd);
-	if (read_file_at(piddir, path, buf, sizeof(buf)) < 0)
-		return;
-	char *p = strstr(buf, "iff:");
+	const char *p = strstr(fdinfo, "iff:");
 	if (!p)
 		return;
 	p += 4;
@@ -102,6 +97,16 @@ static void tun_ifname(int piddir, const char *fd, char *ifname)
 		n = IFNAME_MAX - 1;
 	memcpy(ifname, p, n);
 	ifname[n] = '\0';
+}
+
+/* The interface a tun descriptor is attached to, from its fdinfo. */
+static void tun_ifname(int piddir, const char *fd, char *ifname)
+{
+	char path[300], buf[512];
+	ifname[0] = '\0';
+	snprintf(path, sizeof(path), "fdinfo/%s", fd);
+	if (read_file_at(piddir, path, buf, sizeof(buf)) >= 0)
+		vm_discovery_tun_iff(buf, ifname);
 }
 
 /* A multiqueue tap is one descriptor per queue, all attached to the same interface: count it once. */

@@ -46,5 +46,7 @@ void vm_discovery_free(struct vm_discovery *d);
 /* Kinds of descriptor the scan cares about, from the readlink text of /proc/PID/fd/N. Pure, for tests. */
 enum fd_kind { FD_OTHER, FD_KVM_VM, FD_KVM_VCPU, FD_TUN, FD_VHOST_NET };
 enum fd_kind vm_discovery_fd_kind(const char *link, int *vcpu_index);
+/* The interface a tun descriptor's fdinfo text names ("iff:\ttap0"), cut to IFNAME_MAX - 1; "" when none. */
+void vm_discovery_tun_iff(const char *fdinfo, char *ifname);
 
 #endif

@@ -7,7 +7,8 @@
  * --no-kvm starts the same processes and threads without KVM descriptors (hosts without KVM: vmtop then sees no
  * VMs, so what it measures there is the cost of scanning, not of VMs); they hold memfds named like KVM's
  * descriptors instead, which bench/kvm_standin.c can present to vmtop as KVM's.
- * usage: fakehost --vms N --vcpus K --duty PCT [--wake-ms MS] [--seconds S] [--no-kvm]
+ * usage: fakehost --vms N --vcpus K --duty PCT [--wake-ms MS] [--seconds S] [--no-kvm] [--name NAME]...
+ * --name: the I-th --name is VM I's name instead of fake-I, any bytes but NUL (commas doubled for qemu's parser).
  * --wake-ms with --duty 0: each vCPU thread wakes every MS ms and runs about 20 us, so every refresh sees it
  * run (what a reader that skips threads that did not run must still read) at almost no load.
  * Prints "ready N" once every child is up; on SIGINT/SIGTERM, after S seconds, or on failure it kills them all.
@@ -37,10 +38,13 @@
 #define MIN_BUSY_NS 1000000L	/* 2000 threads waking every 10 ms swamp a 2-CPU host: stretch small duties */
 #define MAX_VMS 10000
 #define MAX_VCPUS 64
+#define MAX_NAMES 16
 
 struct opts {
 	long vms, vcpus, duty, seconds, wake_ms;
 	int no_kvm;
+	const char *names[MAX_NAMES];
+	int nnames;
 	/* child only */
 	long index, ready_fd;
 	pid_t parent;
@@ -48,7 +52,8 @@ struct opts {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: fakehost --vms N --vcpus K --duty PCT [--wake-ms MS] [--seconds S] [--no-kvm]\n");
+	fprintf(stderr, "usage: fakehost --vms N --vcpus K --duty PCT [--wake-ms MS] [--seconds S] [--no-kvm] "
+		"[--name NAME]...\n");
 	exit(2);
 }
 
@@ -189,7 +194,7 @@ static void kill_children(void)
 /* Fork and exec one fake VM whose command line carries a qemu-style -name. */
 static pid_t spawn(const struct opts *o, long index, int ready_fd)
 {
-	char idx[24], vcpus[24], duty[24], wake[24], fd[24], parent[24], name[64];
+	char idx[24], vcpus[24], duty[24], wake[24], fd[24], parent[24], name[600];
 
 	snprintf(idx, sizeof(idx), "%ld", index);
 	snprintf(vcpus, sizeof(vcpus), "%ld", o->vcpus);
@@ -197,7 +202,19 @@ static pid_t spawn(const struct opts *o, long index, int ready_fd)
 	snprintf(wake, sizeof(wake), "%ld", o->wake_ms);
 	snprintf(fd, sizeof(fd), "%d", ready_fd);
 	snprintf(parent, sizeof(parent), "%ld", (long)getpid());
-	snprintf(name, sizeof(name), "guest=fake-%ld,debug-threads=on", index);
+	if (index < o->nnames) {
+		size_t n = 0;
+		for (const char *c = "guest="; *c; c++)
+			name[n++] = *c;
+		for (const char *c = o->names[index]; *c && n + 2 < sizeof(name) - 20; c++) {
+			name[n++] = *c;
+			if (*c == ',')
+				name[n++] = ',';	/* qemu reads ",," as one comma */
+		}
+		snprintf(name + n, sizeof(name) - n, ",debug-threads=on");
+	} else {
+		snprintf(name, sizeof(name), "guest=fake-%ld,debug-threads=on", index);
+	}
 	char *argv[] = { "fakehost", "--child", idx, "--vcpus", vcpus, "--duty", duty, "--wake-ms", wake, "--ready-fd", fd,
 			 "--parent", parent, o->no_kvm ? "--no-kvm" : "--kvm", "-name", name, NULL };
 	pid_t pid = fork();
@@ -299,6 +316,8 @@ int main(int argc, char **argv)
 			o.index = argnum(v, 0, MAX_VMS, usage), i++;
 		else if (!strcmp(a, "--ready-fd"))
 			o.ready_fd = argnum(v, 0, 1 << 20, usage), i++;
+		else if (!strcmp(a, "--name") && o.nnames < MAX_NAMES)
+			o.names[o.nnames++] = v, i++;
 		else if (!strcmp(a, "--parent"))
 			o.parent = (pid_t)argnum(v, 1, 1L << 30, usage), i++;
 		else if (!strcmp(a, "-name") && o.index >= 0)

@@ -27,3 +27,32 @@ need() {
 # A scratch directory removed when the test ends.
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmtop-test.XXXXXX") || { echo "ERROR: $TEST_NAME: mktemp failed" >&2; exit 99; }
 trap 'rm -rf "$TEST_TMP"' EXIT
+
+# limit SECONDS CMD...: runs CMD with a time limit (SIGTERM, then SIGKILL 5 s later); fails the test with a message
+# when it is reached, else returns CMD's status. Not in a pipeline (fail would end only the subshell): use timeout.
+limit() {
+	limit_s=$1
+	shift
+	timeout -k 5 "$limit_s" "$@"
+	limit_status=$?
+	[ "$limit_status" = 124 ] || [ "$limit_status" = 137 ] && fail "still running after $limit_s s: $*"
+	return "$limit_status"
+}
+
+# wait_limit PID SECONDS: waits for a background child of this shell at most SECONDS; sets wait_status to its exit
+# status and returns 0, or kills it (SIGKILL) and returns 1 when it is still running then. Never a bare `wait`.
+wait_limit() {
+	wl_end=$(( $(date +%s) + $2 ))
+	while kill -0 "$1" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; do
+		if [ "$(date +%s)" -ge "$wl_end" ]; then
+			kill -KILL "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			wait_status=
+			return 1
+		fi
+		sleep 0.1
+	done
+	wait "$1"
+	wait_status=$?
+	return 0
+}

@@ -5,29 +5,30 @@ need jq python3
 
 ncpus=$(nproc --all 2>/dev/null || nproc)
 
-"$VMTOP" -b -n 2 -d 0.3 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" || fail "json run: exit $?: $(cat "$TEST_TMP/err")"
+limit 30 "$VMTOP" -b -n 2 -d 0.3 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" || fail "json run: exit $?: $(cat "$TEST_TMP/err")"
 [ "$(wc -l <"$TEST_TMP/json")" = 2 ] || fail "expected 2 JSON lines, got $(wc -l <"$TEST_TMP/json")"
-jq -e . "$TEST_TMP/json" >/dev/null || fail "JSON does not parse"
-jq -e 'has("time") and has("interval") and has("host") and has("vms")' "$TEST_TMP/json" >/dev/null ||
-	fail "JSON lacks time/interval/host/vms"
-jq -e '.interval > 0.2 and .interval < 1.5' "$TEST_TMP/json" >/dev/null || fail "interval not about 0.3 s"
-jq -e --argjson n "$ncpus" '.host.ncpus >= 1 and .host.ncpus <= $n + 0' "$TEST_TMP/json" >/dev/null ||
-	fail "host.ncpus wrong"
+# jq -s: every refresh and every VM is judged, not only the last value of the file
+jq -s -e 'length == 2' "$TEST_TMP/json" >/dev/null || fail "JSON does not parse as 2 values"
+jqall() {
+	jq -s -e "$@" "$TEST_TMP/json" >/dev/null
+}
+jqall 'all(has("time") and has("interval") and has("host") and has("vms"))' || fail "JSON lacks time/interval/host/vms"
+jqall 'all(.interval > 0.2 and .interval < 1.5)' || fail "interval not about 0.3 s"
+jqall --argjson n "$ncpus" 'all(.host.ncpus >= 1 and .host.ncpus <= $n + 0)' || fail "host.ncpus wrong"
 # host CPU shares sum to 100
-jq -e '.host.cpu | [.user,.nice,.system,.guest,.irq,.softirq,.idle,.iowait,.steal] | add | (. > 99.5 and . < 100.5)' \
-	"$TEST_TMP/json" >/dev/null || fail "host CPU shares do not sum to 100"
-jq -e '.host.guest_time | IN("accounted","unknown","estimated")' "$TEST_TMP/json" >/dev/null || fail "guest_time"
+jqall 'all(.host.cpu | [.user,.nice,.system,.guest,.irq,.softirq,.idle,.iowait,.steal] | add | (. > 99.5 and . < 100.5))' ||
+	fail "host CPU shares do not sum to 100"
+jqall 'all(.host.guest_time | IN("accounted","unknown","estimated"))' || fail "guest_time"
 # every part names its source, or null with a reason; the host and VM parts always have one
-jq -e '.host.sources | keys == ["net","perf","stat","threads"] and .stat == "proc" and (.threads | IN("proc","bpf"))' \
-	"$TEST_TMP/json" >/dev/null || fail "host.sources: $(jq -c .host.sources "$TEST_TMP/json" | head -1)"
-jq -e '.host as $h | $h.sources | to_entries | all(.value != null or ($h.source_reasons[.key] | length > 0))' \
-	"$TEST_TMP/json" >/dev/null || fail "a part without a source has no reason: $(jq -c .host "$TEST_TMP/json" | head -1)"
-jq -e '.vms | type == "array"' "$TEST_TMP/json" >/dev/null || fail "vms is not an array"
-jq -e '.vms[] | (.cpu | has("total") and has("guest") and has("vmm_user") and has("kernel") and has("vhost")
-	and has("ready")) and has("vcpu") and has("pid") and has("name") and has("vcpus")' "$TEST_TMP/json" \
-	>/dev/null 2>&1 || [ "$(jq '.vms | length' "$TEST_TMP/json" | sort -u)" = 0 ] || fail "VM objects lack fields"
+jqall 'all(.host.sources | keys == ["net","perf","stat","threads"] and .stat == "proc" and (.threads | IN("proc","bpf")))' ||
+	fail "host.sources: $(jq -c .host.sources "$TEST_TMP/json" | head -1)"
+jqall 'all(.host as $h | $h.sources | to_entries | all(.value != null or ($h.source_reasons[.key] | length > 0)))' ||
+	fail "a part without a source has no reason: $(jq -c .host "$TEST_TMP/json" | head -1)"
+jqall 'all(.vms | type == "array")' || fail "vms is not an array"
+jqall 'all(.[].vms[]; (.cpu | has("total") and has("guest") and has("vmm_user") and has("kernel") and has("vhost")
+	and has("ready")) and has("vcpu") and has("pid") and has("name") and has("vcpus"))' || fail "VM objects lack fields"
 
-"$VMTOP" -b -n 2 -d 0.3 -o csv >"$TEST_TMP/csv" || fail "csv run: exit $?"
+limit 30 "$VMTOP" -b -n 2 -d 0.3 -o csv >"$TEST_TMP/csv" || fail "csv run: exit $?"
 python3 - "$TEST_TMP/csv" <<'PY' || fail "CSV does not parse"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
@@ -38,29 +39,31 @@ assert all(len(r) == len(head) for r in rows[1:]), "ragged rows"
 assert sum(1 for r in rows if r == head) == 1, "header repeated"
 PY
 
-"$VMTOP" -b -n 1 -d 0.3 >"$TEST_TMP/text" || fail "text run: exit $?"
+limit 30 "$VMTOP" -b -n 1 -d 0.3 >"$TEST_TMP/text" || fail "text run: exit $?"
 grep -q '^vmtop - ' "$TEST_TMP/text" || fail "text: no top-like first line"
 grep -q '^%Cpu(s):' "$TEST_TMP/text" || fail "text: no %Cpu(s) line"
 grep -q 'PID *NAME *VCPU *TOTAL%' "$TEST_TMP/text" || fail "text: no column header"
 grep -Eq '^Sources: stat=proc threads=(proc|bpf) perf=[a-z-]+ net=[a-z-]+$' "$TEST_TMP/text" || fail "text: no Sources line"
 
 # --sample-hz 0: sampling is off and JSON says why, as the source of the perf part too
-"$VMTOP" -b -n 1 -d 0.2 -o json --sample-hz 0 | jq -e '.host.perf.enabled == false and (.host.perf.reason | length > 0)
+timeout -k 5 30 "$VMTOP" -b -n 1 -d 0.2 -o json --sample-hz 0 | jq -e '.host.perf.enabled == false and (.host.perf.reason | length > 0)
 	and .host.components == null and .host.sources.perf == null
 	and .host.source_reasons.perf == .host.perf.reason' >/dev/null || fail "--sample-hz 0 not reported as off"
-"$VMTOP" -b -n 1 -d 0.2 --sample-hz 0 | grep -q '^Sources: .* perf=- ' || fail "text: --sample-hz 0 but perf listed"
+timeout -k 5 30 "$VMTOP" -b -n 1 -d 0.2 --sample-hz 0 | grep -q '^Sources: .* perf=- ' || fail "text: --sample-hz 0 but perf listed"
 
-# Flushed every refresh: the first line arrives while vmtop is still running.
+# Flushed every refresh: the first line arrives while vmtop is still running; SIGTERM then ends it with 143
+# (tests/t_batch_signals.sh stops it while its output is blocked).
 mkfifo "$TEST_TMP/fifo"
 "$VMTOP" -b -o json -d 0.3 -n 50 >"$TEST_TMP/fifo" &
 pid=$!
 exec 3<"$TEST_TMP/fifo"
-read -r -t 5 line <&3 || { kill $pid; fail "no output within 5 s: not flushed per refresh"; }
+read -r -t 5 line <&3 || { kill -KILL $pid; fail "no output within 5 s: not flushed per refresh"; }
 kill -0 $pid 2>/dev/null || fail "vmtop ended before the test read its first refresh"
 kill $pid
-wait $pid
-status=$?
+# keep reading, so that a vmtop that ignored SIGTERM is caught by the time limit, not by a full pipe
+timeout 5 cat <&3 >/dev/null
 exec 3<&-
-[ "$status" = 0 ] || [ "$status" = 143 ] || fail "SIGTERM in batch mode: exit $status"
+wait_limit $pid 5 || fail "still running 5 s after SIGTERM"
+[ "$wait_status" = 143 ] || fail "SIGTERM in batch mode: exit $wait_status, not 143"
 echo "$line" | jq -e .time >/dev/null || fail "first flushed line is not JSON"
 exit 0

@@ -3,7 +3,7 @@
 
 check_bad() {
 	out="$TEST_TMP/out" err="$TEST_TMP/err"
-	"$VMTOP" "$@" >"$out" 2>"$err"
+	limit 20 "$VMTOP" "$@" >"$out" 2>"$err"
 	status=$?
 	[ "$status" = 2 ] || fail "vmtop $*: exit $status, expected 2"
 	[ ! -s "$out" ] || fail "vmtop $*: wrote to stdout: $(cat "$out")"
@@ -26,19 +26,23 @@ check_bad -p abc
 check_bad -p 12,
 check_bad -p 0
 check_bad -s nope
+timeout -k 5 20 "$VMTOP" -s nope 2>&1 | grep -q "ready or rss" || fail "-s nope does not list rss"
+for key in rss mem; do
+	limit 20 "$VMTOP" -b -n 1 -d 0.1 -s $key >/dev/null 2>"$TEST_TMP/err" || fail "-s $key refused: $(cat "$TEST_TMP/err")"
+done
 check_bad --sample-hz -5
 check_bad --sample-hz fast
 check_bad -b stray-argument
 grep -q "invalid delay 'abc'" "$TEST_TMP/err" 2>/dev/null || true
-"$VMTOP" -d abc 2>&1 | grep -q "invalid delay 'abc'" || fail "-d abc does not name the bad value"
-"$VMTOP" -o xml 2>&1 | grep -q "text, csv or json" || fail "-o xml does not say what is accepted"
+timeout -k 5 20 "$VMTOP" -d abc 2>&1 | grep -q "invalid delay 'abc'" || fail "-d abc does not name the bad value"
+timeout -k 5 20 "$VMTOP" -o xml 2>&1 | grep -q "text, csv or json" || fail "-o xml does not say what is accepted"
 
-"$VMTOP" --help >"$TEST_TMP/help" || fail "--help exit status $?"
+limit 20 "$VMTOP" --help >"$TEST_TMP/help" || fail "--help exit status $?"
 grep -q '^Usage: vmtop' "$TEST_TMP/help" || fail "--help has no usage line"
 sed 's/\\//g' "$top_srcdir/man/vmtop.1" >"$TEST_TMP/man"	# roff escapes hyphens as \-
 for opt in --batch --iterations --delay --output --pid --sort --sample-hz --no-color; do
 	grep -q -- "$opt" "$TEST_TMP/help" || fail "--help does not mention $opt"
 	grep -q -- "$opt" "$TEST_TMP/man" || fail "man page does not document $opt"
 done
-"$VMTOP" --version | grep -q '^vmtop [0-9]' || fail "--version"
+timeout -k 5 20 "$VMTOP" --version | grep -q '^vmtop [0-9]' || fail "--version"
 exit 0

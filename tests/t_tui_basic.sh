@@ -41,7 +41,7 @@ esac
 tui_type R
 tui_wait "Sort: NAME$flipped  Delay"
 tui_type M
-tui_wait 'Sort: MEM'
+tui_wait 'Sort: RSS'
 tui_type P
 tui_wait 'Sort: TOTAL%'
 

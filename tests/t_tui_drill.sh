@@ -46,6 +46,10 @@ tui_wait 'Sort: VM%'
 tui_type 3
 tui_wait 'VM 1001 net'
 tui_screen | grep -Eq '^tap1001 +br0 ' || fail "net: tap row"
+# one convention, the VM's: the fake tap transmitted 9876543 bytes in 50000 packets, so the VM received them
+tui_screen | grep -q 'Rates as the VM sees them: rx 977K/s 800 pkt/s, tx 244K/s 300 pkt/s' || fail "net: rates not labelled"
+tui_screen | grep -Eq '^tap1001 +br0 +9\.4M +118M +50000 +100000 *$' ||
+	fail "net: RX/TX columns not from the VM's point of view: $(tui_screen | grep '^tap1001')"
 tui_type Tab
 tui_wait 'VM 1001 threads  Sort: TOTAL% \(reversed\)'
 tui_type '?'

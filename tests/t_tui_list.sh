@@ -34,7 +34,7 @@ order_is 'NAME' 'build-runner db-primary idle-vm web-frontend überlanger '
 tui_type R
 order_is 'NAME' 'überlanger web-frontend idle-vm db-primary build-runner '
 tui_type M
-order_is 'MEM' 'db-primary web-frontend überlanger build-runner idle-vm '
+order_is 'RSS' 'db-primary web-frontend überlanger build-runner idle-vm '
 
 # The selection follows its VM through a re-sort.
 tui_type Home
@@ -53,10 +53,10 @@ tui_screen | grep -q 'Pinned: 1' || fail "status line does not count the pin"
 tui_type N
 order_is 'NAME' 'idle-vm build-runner db-primary web-frontend überlanger '
 tui_type M
-order_is 'MEM' 'idle-vm db-primary web-frontend überlanger build-runner '
+order_is 'RSS' 'idle-vm db-primary web-frontend überlanger build-runner '
 selected_is idle-vm
 tui_type p
-order_is 'MEM' 'db-primary web-frontend überlanger build-runner idle-vm '
+order_is 'RSS' 'db-primary web-frontend überlanger build-runner idle-vm '
 tui_screen | grep -q '^\*' && fail "unpinned VM still marked"
 
 # / filters by name while typing; Enter keeps the filter, Esc clears it.

@@ -11,37 +11,38 @@ tui_check_frame 120 30
 for size in "80 24" "200 50" "80 24" "100 40" "200 50"; do
 	# shellcheck disable=SC2086
 	tui_resize $size
-	sleep 0.6
 	# shellcheck disable=SC2086
-	tui_check_frame $size
+	tui_wait_frame $size
 done
 # At 200 columns: the split bar and the whole long name's column; at 80: no bar, the name cut.
-tui_screen | grep -Eq 'SPLIT G U K V' || fail "no split bar at 200 columns"
+tui_wait 'SPLIT G U K V'
+
 tui_screen | grep -Eq '1001 web-frontend .* 4\.0G \[[GUKV|]+ *\]' || fail "no bar on the web-frontend row"
 tui_resize 80 24
-sleep 0.6
-tui_check_frame 80 24
-tui_screen | grep -q 'SPLIT' && fail "split bar still shown at 80 columns"
+tui_wait_frame 80 24
+tui_wait_gone 'SPLIT'
+
 tui_screen | grep -Eq '1005 überlanger-gas ' || fail "long name not cut at 80 columns"
 
 tui_type Enter
 tui_wait '^VM 1001 web-frontend'
 tui_resize 200 50
-sleep 0.6
-tui_check_frame 200 50
+tui_wait_frame 200 50
 tui_resize 80 24
-sleep 0.6
-tui_check_frame 80 24
-tui_screen | grep -Eq '^vcpu +3 ' || fail "drill-down rows lost after resize"
+tui_wait_frame 80 24
+tui_wait '^vcpu +3 '
+
 
 tui_type h
 tui_wait 'help \(any key returns\)'
 tui_resize 200 50
-sleep 0.4
+# redrawn at 200 columns: the note under the keys is no longer cut at 80
+tui_wait 'backend \(fake\)$'
 tui_screen | grep -q 'help (any key returns)' || fail "resize left the help screen"
 tui_resize 80 24
-sleep 0.4
+tui_wait_gone 'backend \(fake\)$'
 tui_screen | grep -Eq '^  Esc Bksp ' || fail "help at 80x24 lacks its last key line"
+
 tui_type x
 tui_wait '^VM 1001 web-frontend'
 tui_type q
@@ -54,9 +55,8 @@ tui_wait 'Sort: TOTAL%'
 for size in "200 50" "80 24"; do
 	# shellcheck disable=SC2086
 	tui_resize $size
-	sleep 0.8
 	# shellcheck disable=SC2086
-	tui_check_frame $size
+	tui_wait_frame $size
 done
 tui_type q
 [ "$(tui_exit_status)" = 0 ] || fail "q did not exit 0"

@@ -30,6 +30,34 @@ for sig in INT TERM HUP SEGV ABRT; do
 	tui_shell_usable
 done
 
+# A stopped terminal (^S: the view's writes block once the terminal's queue is full): SIGTERM still ends it within a
+# second, and after ^Q the terminal is back as it was.
+case $(uname -m) in x86_64) write_nr=1 ;; aarch64) write_nr=64 ;; *) write_nr= ;; esac
+if [ -n "$write_nr" ]; then
+	tui_type clear Enter
+	tui_run "$VMTOP -d 0.05"
+	tui_wait 'Sort: TOTAL%'
+	pid=$(tui_pid)
+	tui_type C-s
+	end=$(( $(date +%s) + 15 ))
+	until [ "$(cut -d' ' -f1 "/proc/$pid/syscall" 2>/dev/null)" = "$write_nr" ] &&
+		[ "$(cut -d' ' -f3 "/proc/$pid/stat")" = S ]; do
+		[ "$(date +%s)" -le "$end" ] || { tui_type C-q; fail "vmtop -d 0.05 never blocked on a stopped terminal"; }
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -TERM "$pid"
+	end=$(( $(date +%s) + 2 ))
+	while [ -d "/proc/$pid" ] && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
+		[ "$(date +%s)" -le "$end" ] || { tui_type C-q; fail "SIGTERM with the terminal stopped: still running 2 s later"; }
+		sleep 0.1
+	done
+	tui_type C-q
+	got=$(tui_exit_status)
+	[ "$got" = 143 ] || fail "SIGTERM with the terminal stopped: exit status $got, expected 143"
+	tui_shell_usable
+fi
+
 # Terminal types an admin meets over SSH.
 for term in screen tmux-256color xterm xterm-256color; do
 	if ! infocmp "$term" >/dev/null 2>&1; then
@@ -66,7 +94,7 @@ for how in "NO_COLOR=1 TERM=screen-256color" "TERM=vt100"; do
 done
 
 # Not a terminal, or a terminal type nobody knows: one line on stderr, non-zero, no crash.
-"$VMTOP" </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+limit 20 "$VMTOP" </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
 status=$?
 [ "$status" -ne 0 ] && [ "$status" -lt 128 ] || fail "without a terminal: status $status"
 [ "$(wc -l <"$TEST_TMP/err")" -eq 1 ] && grep -q 'terminal' "$TEST_TMP/err" || fail "without a terminal: $(cat "$TEST_TMP/err")"

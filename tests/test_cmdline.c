@@ -68,6 +68,10 @@ static void test_sizes(void)
 	CHECK(vm_cmdline_size_kib("2048B", 1) == 2);
 	CHECK(vm_cmdline_size_kib("12Q", 1) == -1);
 	CHECK(vm_cmdline_size_kib("x", 1) == -1);
+	CHECK(vm_cmdline_size_kib("1e30T", 1) == -1);		/* past long long: unknown, not INT64_MIN */
+	CHECK(vm_cmdline_size_kib("9e18", 1) == 9000000000000000000LL);
+	CHECK(vm_cmdline_size_kib("9.3e18", 1) == -1);
+	CHECK(vm_cmdline_size_kib("1e999", 1) == -1);		/* strtod's HUGE_VAL */
 }
 
 static void test_roles(void)

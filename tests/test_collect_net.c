@@ -1,6 +1,7 @@
 /* test_collect_net.c - net_collect against real taps on a bridge in a test network namespace (set up by
  * test_collect_net.sh): counters and bridge names through a socket made inside that namespace, 3:1 bytes
- * written into the taps, the model's rates and split, dropping unused namespaces, and the unprivileged case.
+ * written into the taps, the model's rates and split, dropping unused namespaces, the unprivileged case, and a
+ * collector stranded in another namespace.
  * Usage: test_collect_net PID0 PID1 (two processes living in the namespace that holds br0, tap0, tap1). */
 #include "config.h"
 
@@ -9,6 +10,11 @@
 #include <sched.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +145,70 @@ static void check_unprivileged(pid_t p0)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+static bool fd_in_netns(int fd, unsigned long long ino)
+{
+	char path[64], link[64], want[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	snprintf(want, sizeof(want), "net:[%llu]", ino);
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	return n > 0 && (link[n] = '\0', !strcmp(link, want));
+}
+
+/* A collector that could not return to its own namespace (setns refused by a seccomp filter, for its home
+ * descriptor only) makes no more sockets, not even for its "home" namespace: it is not in it any more, and a VM
+ * there would get the taps of the namespace it was left in (here tap0 of the test's namespace). */
+static void check_stranded(pid_t p0)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__NR_setns)
+	pid_t child = fork();
+	if (child == 0) {
+		unsigned long long home = ns_ino(getpid());
+		bool before[256];
+		for (int fd = 0; fd < 256; fd++)
+			before[fd] = fd_in_netns(fd, home);	/* the parent's collector holds one too */
+		struct net_collector *nc = net_collector_new();
+		int home_fd = -1;
+		for (int fd = 0; fd < 256 && home_fd < 0; fd++)
+			if (!before[fd] && fd_in_netns(fd, home))
+				home_fd = fd;
+		if (!nc || home_fd < 0)
+			_exit(3);
+		struct sock_filter f[] = {
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setns, 0, 3),
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)home_fd, 0, 1),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		};
+		struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+			_exit(4);
+		struct host_sample s;
+		host_sample_init(&s);
+		add_vm(&s, p0, ns_ino(p0), "tap0");
+		net_collect(nc, &s);	/* enters the test's namespace, cannot come back */
+		int entered = s.vms[0].taps[0].counters_valid && ns_ino(getpid()) != home;
+		host_sample_clear(&s);
+		host_sample_init(&s);
+		add_vm(&s, getppid(), home, "tap0");
+		net_collect(nc, &s);
+		int ok = entered && !s.vms[0].taps[0].counters_valid;
+		if (!ok)
+			fprintf(stderr, "stranded: entered=%d home VM's tap0 valid=%d\n", entered,
+				s.vms[0].taps[0].counters_valid);
+		host_sample_clear(&s);
+		net_collector_free(nc);
+		_exit(ok ? 0 : 1);
+	}
+	int status = -1;
+	waitpid(child, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+#else
+	(void)p0;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -191,6 +261,7 @@ int main(int argc, char **argv)
 	CHECK(cur.vms[0].taps[0].counters_valid && net_collector_nnamespaces(nc) == 2);
 
 	check_unprivileged(p0);
+	check_stranded(p0);
 	host_sample_clear(&prev);
 	host_sample_clear(&cur);
 	net_collector_free(nc);

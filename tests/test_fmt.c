@@ -2,10 +2,12 @@
  * terminal-safe, width-limited name. */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 
 #include "fmt.h"
 #include "unit.h"
+#include "util.h"
 
 int main(void)
 {
@@ -23,6 +25,7 @@ int main(void)
 	CHECK(fmt_utf8_len("\x80") == 0);			/* a lone continuation byte */
 
 	char buf[64];
+	CHECK(setlocale(LC_CTYPE, "C.UTF-8") != NULL);
 	CHECK_STR(fmt_name(buf, sizeof(buf), "web", 0), "web");
 	CHECK_STR(fmt_name(buf, sizeof(buf), "web", 5), "web  ");
 	CHECK_STR(fmt_name(buf, sizeof(buf), "a\x1b[2Jb\x7f", 0), "a?[2Jb?");	/* no escape reaches a tty */
@@ -30,6 +33,43 @@ int main(void)
 	CHECK_STR(fmt_name(buf, sizeof(buf), "\xc3\xbc\xc3\xbc\xc3\xbc", 2), "\xc3\xbc\xc3\xbc");	/* by characters */
 	CHECK_STR(fmt_name(buf, 4, "abcdef", 0), "abc");		/* never past the buffer */
 	CHECK_STR(fmt_name(buf, 3, "\xe2\x82\xac", 0), "");		/* a character that does not fit is left out */
+
+	/* display width, not bytes or code points (C.UTF-8 above: wcwidth follows the locale) */
+	CHECK_STR(fmt_name(buf, sizeof(buf), "a\xc2\x9b" "31mb", 0), "a?31mb");	/* C1 CSI: one '?' */
+	CHECK_STR(fmt_name(buf, sizeof(buf), "\xc2\x80\xc2\x85\xc2\x9f\xc2\xa0", 0), "???\xc2\xa0");
+	CHECK_STR(fmt_name(buf, sizeof(buf), "\xe6\x97\xa5\xe6\x9c\xac", 3), "\xe6\x97\xa5 ");	/* 日 (2) + pad */
+	CHECK_STR(fmt_name(buf, sizeof(buf), "\xe6\x97\xa5\xe6\x9c\xacx", 4), "\xe6\x97\xa5\xe6\x9c\xac");
+	CHECK_STR(fmt_name(buf, sizeof(buf), "a\xe2\x80\xae" "b", 0), "a?b");		/* RIGHT-TO-LEFT OVERRIDE */
+	CHECK_STR(fmt_name(buf, sizeof(buf), "e\xcc\x81", 0), "e?");			/* zero width: one column each */
+	CHECK_STR(fmt_name(buf, sizeof(buf), "\xc3\xbc\xc3\xbc\xc3\xbc", 2), "\xc3\xbc\xc3\xbc");
+	int used = -1;
+	CHECK_STR(fmt_text(buf, sizeof(buf), "\xf0\x9f\x98\x80!", 0, &used), "\xf0\x9f\x98\x80!");
+	CHECK(used == 3);
+	char c0[40], want[40];
+	for (int i = 1; i < 32; i++) {
+		c0[i - 1] = (char)i;
+		want[i - 1] = '?';
+	}
+	c0[31] = want[31] = '\0';
+	CHECK_STR(fmt_name(buf, sizeof(buf), c0, 0), want);
+	for (int c = 0x80; c <= 0x9f; c++) {
+		char one[3] = { (char)0xc2, (char)c, 0 };
+		int w;
+		CHECK(fmt_safe_char(one, &w) == 2 && w == -1);
+	}
+	/* a locale that cannot show it gets '?': raw UTF-8 on a Latin-1 terminal would read as C1 controls */
+	CHECK(setlocale(LC_CTYPE, "C") != NULL);
+	CHECK_STR(fmt_name(buf, sizeof(buf), "\xc3\xbc-x", 0), "?-x");
+
+	/* a translated format is used only when its conversions are the original's (options.c's usage errors) */
+	CHECK(format_same("invalid count '%s': expected 1 or more", "ungültige Anzahl »%s«"));
+	CHECK(format_same("%.2g%% of %s", "%s: %.2g%%") == false);		/* order matters */
+	CHECK(!format_same("invalid '%s'", "invalid '%s' %s"));			/* one argument read too many */
+	CHECK(!format_same("invalid '%s'", "invalid '%n'"));
+	CHECK(!format_same("invalid '%s'", "invalid '%d'"));
+	CHECK(!format_same("invalid '%s'", "invalid"));
+	CHECK(!format_same("invalid '%s'", "invalid '%s' %"));
+	CHECK(format_same("100%% '%s'", "'%s' 100%%"));
 
 	/* The printed split adds up to the printed total: 100 ticks over 2.003 s, half guest, half kernel. */
 	double tick = 100.0 / (100 * 2.003), split[4] = { 50 * tick, 0, 50 * tick, 0 };

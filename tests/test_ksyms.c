@@ -257,8 +257,25 @@ static void test_live(void)
 	ksyms_free(ks);
 }
 
+/* /proc/modules lines with fewer fields than six: each is read on its own. Taking the missing fields from the lines
+ * below made the module layout longer than the text and overflowed its buffer (found by tests/fuzz/fuzz_kallsyms;
+ * ASan, as in scripts/sanitize.sh, reports it). */
+static void test_short_module_lines(void)
+{
+	char why[128];
+	struct ksyms *ks = parse_text("ffffffff81000000 T _stext\n", "kv\nffffffffu\n[kvm_intel]\nfffff[kvm_intel]\n"
+				      "a 1\nb 2\nc 3\nd 4\ne 5\nf 6\ng 7\n", why, sizeof(why));
+	CHECK(ks != NULL);
+	struct kmodule *mods = NULL;
+	CHECK(kmodules_parse("kvm 1138688\n1 - Live 0xffffffffc0800000\n", &mods) == 0);	/* one line, not two */
+	free(mods);
+	if (ks)
+		ksyms_free(ks);
+}
+
 int main(void)
 {
+	test_short_module_lines();
 	test_every_row();
 	test_names();
 	test_modules();

@@ -95,6 +95,11 @@ static void test_modes(const struct ksyms *ks)
 	perf_agg_add(a, &comm, ks);
 	struct sample_rec shortrec = { .h = { .type = PERF_RECORD_SAMPLE, .size = 12 }, .tid = 300 };
 	perf_agg_add(a, &shortrec, ks);	/* truncated: ignored */
+	/* a LOST record cut to its header (the fuzz target's find): its count is not read from what follows */
+	struct lost_rec cut = { .h = { .type = PERF_RECORD_LOST, .size = sizeof(cut.h) }, .id = 1, .lost = 1000 };
+	perf_agg_add(a, &cut, ks);
+	struct lost_rec cut2 = { .h = { .type = PERF_RECORD_LOST_SAMPLES, .size = sizeof(cut2.h) + 4 }, .lost = 1000 };
+	perf_agg_add(a, &cut2, ks);
 
 	perf_agg_finish(a, &out);
 	CHECK(out.total_samples == 13);

@@ -53,6 +53,13 @@ static void test_parse(void)
 
 static atomic_int burn = 1, quit_sleepers;
 
+static double cpu_seconds(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void *burner(void *arg)
 {
 	(void)arg;
@@ -174,7 +181,12 @@ static void test_reader(void)
 	thread_reader_end(tr);
 	CHECK(thread_reader_fds(tr) > 0);
 
+	/* what the burner really ran in between, from its own CPU clock: on a loaded host it gets less than 0.6 s */
+	clockid_t burner_clock;
+	CHECK(pthread_getcpuclockid(b, &burner_clock) == 0);
+	double ran0 = cpu_seconds(burner_clock);
 	sleep_ms(600);
+	double ran = cpu_seconds(burner_clock) - ran0;
 	n = thread_reader_read(tr, self, &ti, &replaced);
 	CHECK(n == 4);
 	bt = find(ti, n, "burner");
@@ -182,10 +194,14 @@ static void test_reader(void)
 	CHECK(bt && lt);
 	if (bt && lt) {
 		unsigned long long burned = bt->stat.utime + bt->stat.stime;
-		/* the burner ran about 0.6 s more: at least 0.3 s of ticks (USER_HZ is 100 on Linux) */
-		CHECK(burned >= burned0 + 30);
-		/* the leader's own ticks, not the whole process's: it slept all along */
-		CHECK(lt->stat.utime + lt->stat.stime + 20 < burned);
+		/* stat re-read for the thread that ran: its ticks grew by what its clock says, within 10 % and 2 ticks */
+		double hz = (double)sysconf(_SC_CLK_TCK), grew = (double)(burned - burned0);
+		CHECK(ran > 0.02);
+		CHECK(grew + 2 >= 0.9 * ran * hz && grew <= 1.1 * ran * hz + 2);
+		/* the leader's own ticks (its own clock), not the whole process's, which hold the burner's too */
+		double lead = cpu_seconds(CLOCK_THREAD_CPUTIME_ID) * hz;
+		CHECK((double)(lt->stat.utime + lt->stat.stime) <= 1.1 * lead + 2);
+		CHECK(lead + 3 < (double)burned);
 		CHECK(bt->run_delay_valid == lt->run_delay_valid);
 	}
 	thread_reader_end(tr);
@@ -250,8 +266,23 @@ static void test_reader(void)
 	pthread_join(s2, NULL);
 }
 
+/* When stat is read again: schedstat moved, or the thread was running when last seen (nohz_full: a vCPU that runs
+ * on moves its schedstat only at the remote tick, once a second, so -d 0.5 read it 0% then twice its use). */
+static void test_may_have_run(void)
+{
+	struct sched_seen a = { 1000, 50, 7 }, same = a, ran = { 2000, 50, 8 }, woke = { 1000, 50, 8 },
+			  waited = { 1000, 90, 7 };
+	CHECK(!thread_reader_may_have_run(&a, &same, 'S'));	/* asleep, nothing moved: skip its stat */
+	CHECK(!thread_reader_may_have_run(&a, &same, 'D'));
+	CHECK(thread_reader_may_have_run(&a, &same, 'R'));	/* running on with a stale schedstat */
+	CHECK(thread_reader_may_have_run(&a, &woke, 'S'));	/* arrived on a CPU since, on-CPU time not yet moved */
+	CHECK(thread_reader_may_have_run(&a, &ran, 'S'));
+	CHECK(thread_reader_may_have_run(&a, &waited, 'S'));
+}
+
 int main(void)
 {
+	test_may_have_run();
 	test_parse();
 	test_reader();
 	test_zombie_leader();

@@ -29,7 +29,7 @@ trap tui_cleanup EXIT
 # tui_start COLS ROWS: a pane of that size running a plain shell, ready for tui_type. TERM is what tmux
 # emulates (screen; TUI_TERM overrides), so its keys (Home = \E[1~) are the ones terminfo lists.
 tui_start() {
-	tm new-session -d -s t -x "$1" -y "$2" "env -i PATH='$PATH' HOME='$TEST_TMP' LSAN_OPTIONS='${LSAN_OPTIONS:-}' TERM=${TUI_TERM:-screen} PS1='$ ' sh" ||
+	tm new-session -d -s t -x "$1" -y "$2" "env -i PATH='$PATH' HOME='$TEST_TMP' LSAN_OPTIONS='${LSAN_OPTIONS:-}' ASAN_OPTIONS='${ASAN_OPTIONS:-}' UBSAN_OPTIONS='${UBSAN_OPTIONS:-}' TERM=${TUI_TERM:-screen} PS1='$ ' sh" ||
 		fail "cannot start tmux"
 	# The window follows the size we set, not the size of a client (there is none).
 	tm set-option -g window-size manual >/dev/null 2>&1
@@ -125,6 +125,16 @@ tui_frame_is() {
 		{ echo "more than one title line (garbage from an old size)" >&2; return 1; }
 	widest=$(LC_ALL=$TUI_LANG wc -L <"$TEST_TMP/frame")
 	[ "$widest" -le "$1" ] || { echo "a line is $widest columns wide in a $1-column pane" >&2; return 1; }
+}
+
+# tui_wait_frame COLS ROWS [SECONDS]: until tui_check_frame holds (the program redrew for the new size); then once
+# more in the open, so that a frame still wrong at the limit fails with its reason.
+tui_wait_frame() {
+	wf_end=$(( $(date +%s) + ${3:-5} ))
+	while ! (tui_check_frame "$1" "$2") 2>/dev/null && [ "$(date +%s)" -le "$wf_end" ]; do
+		sleep 0.1
+	done
+	tui_check_frame "$1" "$2"
 }
 
 # tui_pid: the pid of the program running in the pane (the shell's child).

@@ -8,18 +8,30 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "nls.h"
 #include "util.h"
 #include "vm_sort.h"
 
-static volatile sig_atomic_t stop_requested;
+/* The stop signal that arrived (0: none); while writing, the handler ends the run itself: a write to a pipe
+ * nobody reads blocks for good, and stdio retries what an interrupted write left behind. */
+static volatile sig_atomic_t stop_requested, writing;
 
 static void on_stop(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	stop_requested = sig;
+	if (writing)
+		_exit(128 + sig);
+}
+
+/* Output is about to be written: a stop signal from now on ends the run at once, one that came already too. */
+static void writing_begins(void)
+{
+	writing = 1;
+	if (stop_requested)
+		_exit(128 + stop_requested);
 }
 
 /* Sleeps until the monotonic deadline; an interrupted sleep resumes unless asked to stop. */
@@ -37,7 +49,9 @@ static void wait_until(struct session *s, double deadline)
 {
 	for (;;) {
 		double next = clock_mono() + SESSION_DRAIN_SECONDS;
-		if (next >= deadline || stop_requested) {
+		if (stop_requested)
+			return;
+		if (next >= deadline) {
 			sleep_until(deadline);
 			return;
 		}
@@ -50,8 +64,10 @@ int batch_run(struct session *s)
 {
 	const struct options *opt = s->opt;
 	struct sigaction sa = { .sa_handler = on_stop };
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	struct utsname u;
 	const char *hostname = uname(&u) == 0 ? u.nodename : "?";
 	int key = sort_key_from_name(opt->sort);
@@ -65,6 +81,7 @@ int batch_run(struct session *s)
 		const struct model *m = &s->model;
 		size_t *order = xcalloc(m->nvms, sizeof(size_t));
 		vm_sort(m, key < 0 ? SORT_TOTAL : (enum sort_key)key, false, NULL, NULL, order);
+		writing_begins();
 		switch (opt->format) {
 		case OUT_TEXT:
 			batch_text_print(stdout, m, order, hostname);
@@ -79,12 +96,15 @@ int batch_run(struct session *s)
 		free(order);
 		/* flushed every refresh so that `vmtop -b | tee log` shows each one as it happens */
 		if (fflush(stdout) == EOF || ferror(stdout)) {
-			if (errno != EPIPE)
-				fprintf(stderr, "vmtop: %s: %s\n", _("cannot write output"), strerror(errno));
+			/* the reader went away (`vmtop -b | head -1` with SIGPIPE ignored): quietly, as SIGPIPE would */
+			if (errno == EPIPE)
+				return 128 + SIGPIPE;
+			fprintf(stderr, "vmtop: %s: %s\n", _("cannot write output"), strerror(errno));
 			return 1;
 		}
+		writing = 0;
 		if (deadline < clock_mono() - opt->delay)
 			deadline = clock_mono();	/* fell far behind (suspended): don't burst to catch up */
 	}
-	return 0;
+	return stop_requested ? 128 + stop_requested : 0;
 }

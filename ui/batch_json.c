@@ -8,7 +8,8 @@
 #include "batch.h"
 #include "fmt.h"
 
-/* A JSON string; bytes that are not valid UTF-8 become U+FFFD so the line always parses. */
+/* A JSON string; bytes that are not valid UTF-8 become U+FFFD so the line always parses; C0, DEL and C1 are
+ * escaped, so that `cat` of the output never sends a VM name's control sequence to a terminal. */
 static void json_str(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -27,7 +28,10 @@ static void json_str(FILE *out, const char *s)
 			p++;
 		} else {
 			size_t len = fmt_utf8_len((const char *)p);
-			if (len) {
+			if (len == 2 && c == 0xc2 && p[1] <= 0x9f) {
+				fprintf(out, "\\u%04x", p[1]);
+				p += 2;
+			} else if (len) {
 				fwrite(p, 1, len, out);
 				p += len;
 			} else {

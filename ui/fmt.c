@@ -1,10 +1,11 @@
-/* fmt.c - number formatting shared by the views: "-" for unknown, sizes with units. */
+/* fmt.c - formatting shared by the views: "-" for unknown, sizes with units, names made safe for a terminal. */
 #include "config.h"
 
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
 #include <stdio.h>
+#include <wchar.h>
 
 #include "fmt.h"
 
@@ -120,27 +121,70 @@ size_t fmt_utf8_len(const char *s)
 	return len;
 }
 
-const char *fmt_name(char *buf, size_t len, const char *s, int width)
+/* The code point of the well-formed UTF-8 character of n bytes at s. */
+static unsigned long utf8_decode(const unsigned char *s, size_t n)
+{
+	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	unsigned long cp = s[0] & lead_mask[n];
+	for (size_t i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3f);
+	return cp;
+}
+
+size_t fmt_safe_char(const char *s, int *width)
+{
+	size_t n = fmt_utf8_len(s);
+	if (n == 0) {
+		*width = -1;
+		return 1;
+	}
+	unsigned long cp = utf8_decode((const unsigned char *)s, n);
+	/* C0, DEL and C1 (U+0080-009F: \xc2\x9b is CSI to many terminals) never pass; zero-width characters
+	 * neither (bidi overrides reorder the columns), nor what this locale cannot show (wcwidth < 0) */
+	if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+		*width = -1;
+		return n;
+	}
+	int w = cp < 0x7f ? 1 : wcwidth((wchar_t)cp);
+	*width = w > 0 ? w : -1;
+	return n;
+}
+
+const char *fmt_text(char *buf, size_t len, const char *s, int width, int *used)
 {
 	size_t o = 0;
-	int chars = 0;
-	while (*s && (width <= 0 || chars < width)) {
-		size_t n = fmt_utf8_len(s);
-		bool bad = n == 0 || (n == 1 && ((unsigned char)*s < 0x20 || *s == 0x7f));
+	int cols = 0;
+	while (*s) {
+		int w;
+		size_t n = fmt_safe_char(s, &w);
+		bool bad = w < 0;
 		size_t out = bad ? 1 : n;
-		if (o + out >= len)
+		if (bad)
+			w = 1;
+		if ((width > 0 && cols + w > width) || o + out >= len)
 			break;
 		if (bad)
 			buf[o] = '?';
 		else
 			memcpy(buf + o, s, n);
 		o += out;
-		s += bad ? 1 : n;
-		chars++;
+		s += n;
+		cols += w;
 	}
-	while (width > 0 && chars < width && o + 1 < len) {
+	buf[o] = '\0';
+	if (used)
+		*used = cols;
+	return buf;
+}
+
+const char *fmt_name(char *buf, size_t len, const char *s, int width)
+{
+	int cols;
+	fmt_text(buf, len, s, width, &cols);
+	size_t o = strlen(buf);
+	while (width > 0 && cols < width && o + 1 < len) {
 		buf[o++] = ' ';
-		chars++;
+		cols++;
 	}
 	buf[o] = '\0';
 	return buf;

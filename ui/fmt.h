@@ -1,4 +1,4 @@
-/* fmt.h - number formatting shared by the views: "-" for unknown, sizes with units. */
+/* fmt.h - formatting shared by the views: "-" for unknown, sizes with units, names made safe for a terminal. */
 #ifndef VMTOP_FMT_H
 #define VMTOP_FMT_H
 
@@ -19,8 +19,14 @@ const char *fmt_uptime(char *buf, size_t len, double seconds);
 /* Bytes of the well-formed UTF-8 character at s (1 for ASCII), 0 when ill-formed (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF). */
 size_t fmt_utf8_len(const char *s);
-/* A name safe for a terminal: control characters and ill-formed UTF-8 become '?'; with width > 0, cut to at
- * most width characters and padded with spaces to width (names come from command lines anyone can set). */
+/* The one rule for text from outside (VM names come from command lines anyone can set): bytes at s up to the next
+ * character, and in *width its display width, or -1 when it must show as '?': ill-formed UTF-8 (one byte), C0,
+ * DEL, C1 (U+0080-009F), zero-width characters and what the locale cannot print (wcwidth). */
+size_t fmt_safe_char(const char *s, int *width);
+/* s made safe (each unsafe character one '?') and cut to at most width columns (width <= 0: no cut) and to len;
+ * the columns used in *used when not NULL. Returns buf. */
+const char *fmt_text(char *buf, size_t len, const char *s, int width, int *used);
+/* fmt_text padded with spaces to width columns. */
 const char *fmt_name(char *buf, size_t len, const char *s, int width);
 
 #endif

@@ -48,7 +48,9 @@ static void draw(struct tui *t)
 	}
 	if (t->mode != TUI_HELP)
 		tui_status_draw(t);
+	tui_term_writing(true);
 	refresh();
+	tui_term_writing(false);
 }
 
 static void sort_by(struct tui *t, enum sort_key key)
@@ -111,7 +113,7 @@ static void list_key(struct tui *t, int key)
 		tui_list_rebuild(t);
 		return;
 	case 'P': sort_by(t, SORT_TOTAL); return;
-	case 'M': sort_by(t, SORT_MEM); return;
+	case 'M': sort_by(t, SORT_RSS); return;
 	case 'N': sort_by(t, SORT_NAME); return;
 	case 'p':
 		if (tui_selected_vm(t)) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "fmt.h"
 #include "tui_state.h"
 
 void tui_put(int y, int x, int width, const char *s)
@@ -15,30 +16,10 @@ void tui_put(int y, int x, int width, const char *s)
 		return;
 	if (width > COLS - x)
 		width = COLS - x;
-	mbstate_t st;
-	memset(&st, 0, sizeof(st));
+	/* the same rule as batch output (fmt_text): no control, C1 or ill-formed byte reaches the terminal */
+	char buf[4 * 1024 + 1];
 	move(y, x);
-	int used = 0;
-	while (*s) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s, strlen(s), &st);
-		if (n == (size_t)-1 || n == (size_t)-2) {
-			/* Not text in this locale: show a placeholder and resync on the next byte. */
-			wc = L'?';
-			n = 1;
-			memset(&st, 0, sizeof(st));
-		}
-		int w = wcwidth(wc);
-		if (w < 0) {
-			wc = L'?';
-			w = 1;
-		}
-		if (used + w > width)
-			break;
-		addnwstr(&wc, 1);
-		used += w;
-		s += n;
-	}
+	addstr(fmt_text(buf, sizeof(buf), s, width, NULL));
 }
 
 void tui_putf(int y, int x, int width, const char *fmt, ...)

@@ -18,7 +18,7 @@ static const struct help_key list_keys[] = {
 	{ "arrows", N_("move the selection; PgUp PgDn a page, Home End first / last row") },
 	{ "< >", N_("sort by the previous / next column") },
 	{ "R", N_("reverse the sort order") },
-	{ "P M N", N_("sort by total CPU / memory / name") },
+	{ "P M N", N_("sort by total CPU / RSS (resident memory) / name") },
 	{ "p", N_("pin / unpin the selected VM (pinned VMs stay on top, marked *)") },
 	{ "/", N_("filter by name, live as you type; Enter keeps it, Esc clears it") },
 	{ "Esc", N_("clear the filter (list) / back to the list (details)") },

@@ -27,16 +27,17 @@ struct order_ctx {
 	bool reverse;
 };
 
-/* Counters since the tap was created; NAN when they could not be read. */
+/* Counters since the tap was created, from the VM's point of view like the rates above them (what the tap
+ * transmits the VM receives); NAN when they could not be read. */
 static double counter(const struct tap_sample *tap, int key)
 {
 	if (!tap->counters_valid)
 		return NAN;
 	switch (key) {
-	case K_RXB: return (double)tap->rx_bytes;
-	case K_TXB: return (double)tap->tx_bytes;
-	case K_RXP: return (double)tap->rx_packets;
-	default: return (double)tap->tx_packets;
+	case K_RXB: return (double)tap->tx_bytes;
+	case K_TXB: return (double)tap->rx_bytes;
+	case K_RXP: return (double)tap->tx_packets;
+	default: return (double)tap->rx_packets;
 	}
 }
 
@@ -84,11 +85,11 @@ static void draw(struct tui *t, const struct vm_stat *v, int y, int h)
 		return;
 	char r[4][24];
 	if (v->net.valid)
-		tui_putf(y, 1, COLS - 1, _("Rates: rx %s/s %.0f pkt/s, tx %s/s %.0f pkt/s"),
+		tui_putf(y, 1, COLS - 1, _("Rates as the VM sees them: rx %s/s %.0f pkt/s, tx %s/s %.0f pkt/s (RX, TX below: the same way)"),
 			 fmt_rate(r[0], sizeof(r[0]), v->net.rx_bytes), v->net.rx_packets,
 			 fmt_rate(r[1], sizeof(r[1]), v->net.tx_bytes), v->net.tx_packets);
 	else
-		tui_put(y, 1, COLS - 1, _("Rates: - (no counters for this VM's taps yet)"));
+		tui_put(y, 1, COLS - 1, _("Rates as the VM sees them: - (no counters for this VM's taps yet)"));
 	y++;
 	h--;
 	size_t n = rows(t, v);

@@ -83,6 +83,9 @@ void tui_set_message(struct tui *t, const char *fmt, ...) __attribute__((format(
 bool tui_term_start(struct tui *t);
 void tui_term_restore(void);
 int tui_term_stop_signal(void);	/* SIGINT, SIGTERM or SIGHUP when one arrived, else 0 */
+/* Around a screen update: a stop signal while it writes (output stopped by ^S, a stalled terminal) gives the
+ * terminal back from the handler and exits 128 + signal, since the write may never return. */
+void tui_term_writing(bool on);
 
 /* tui_list.c: the visible rows of the VM list and its selection. */
 void tui_list_rebuild(struct tui *t);

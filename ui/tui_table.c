@@ -10,7 +10,7 @@
 #include "nls.h"
 #include "tui_state.h"
 
-enum col { C_PID, C_NAME, C_VCPU, C_TOTAL, C_GUEST, C_VMM, C_KERNEL, C_VHOST, C_READY, C_MEM, C_BAR, C__COUNT };
+enum col { C_PID, C_NAME, C_VCPU, C_TOTAL, C_GUEST, C_VMM, C_KERNEL, C_VHOST, C_READY, C_RSS, C_BAR, C__COUNT };
 
 struct column {
 	const char *title;
@@ -29,7 +29,7 @@ static const struct column columns[C__COUNT] = {
 	[C_KERNEL] = { "KERNEL%", 7, 2, SORT_KERNEL },
 	[C_VHOST] = { "VHOST%", 6, 8, SORT_VHOST },
 	[C_READY] = { "READY%", 6, 9, SORT_READY },
-	[C_MEM] = { "MEM", 6, 5, SORT_MEM },
+	[C_RSS] = { "RSS", 6, 5, SORT_RSS },
 	[C_BAR] = { "SPLIT", 12, 10, -1 },
 };
 
@@ -168,7 +168,7 @@ static void draw_row(const struct tui *t, const struct layout *l, int y, const s
 	put_right(l, C_KERNEL, y, fmt_pct(b[4], sizeof(b[4]), split[2]));
 	put_right(l, C_VHOST, y, fmt_pct(b[5], sizeof(b[5]), split[3]));
 	put_right(l, C_READY, y, fmt_pct(b[6], sizeof(b[6]), v->ready));
-	put_right(l, C_MEM, y, fmt_kib(b[7], sizeof(b[7]), (long long)v->rss_kib));
+	put_right(l, C_RSS, y, fmt_kib(b[7], sizeof(b[7]), (long long)v->rss_kib));
 	attrset(A_NORMAL);
 	if (l->width[C_BAR])
 		draw_bar(t, l, y, v);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 #include "nls.h"
 #include "tui_state.h"
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, writing;
 static bool curses_on;
 /* For fatal signals, where endwin is not safe: the tty modes from before curses and the terminal's own
  * strings to leave the alternate screen and show the cursor, written with write(2). */
@@ -21,9 +22,49 @@ static bool have_tio;
 static char reset_seq[256];
 static size_t reset_len;
 
+/* Our undelivered output dropped and output restarted: a terminal stopped by ^S takes no byte at all, and only
+ * turning IXON off restarts it (TCOON undoes TCOOFF only). Async-signal-safe. */
+static void restart_output(void)
+{
+	struct termios tio;
+	tcflush(STDOUT_FILENO, TCOFLUSH);
+	tcflow(STDOUT_FILENO, TCOON);
+	if (tcgetattr(STDOUT_FILENO, &tio) == 0 && (tio.c_iflag & IXON)) {
+		tio.c_iflag &= ~(tcflag_t)IXON;
+		tcsetattr(STDOUT_FILENO, TCSANOW, &tio);
+		tio.c_iflag |= IXON;
+		tcsetattr(STDOUT_FILENO, TCSANOW, &tio);
+	}
+}
+
+/* Async-signal-safe: output restarted, the reset written without blocking, the tty modes back, and out. */
+static void restore_and_exit(int sig)
+{
+	restart_output();
+	int fl = fcntl(STDOUT_FILENO, F_GETFL);
+	if (fl >= 0 && reset_len) {
+		/* O_NONBLOCK is on the terminal's open file, which the shell shares: cleared again at once */
+		fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK);
+		(void)!write(STDOUT_FILENO, reset_seq, reset_len);
+		fcntl(STDOUT_FILENO, F_SETFL, fl);
+	}
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	_exit(128 + sig);
+}
+
 static void on_stop_signal(int sig)
 {
 	stop_signal = sig;
+	if (writing)
+		restore_and_exit(sig);
+}
+
+void tui_term_writing(bool on)
+{
+	writing = on;
+	if (on && stop_signal)
+		restore_and_exit(stop_signal);	/* it came just before: the update might never end either */
 }
 
 static void on_fatal_signal(int sig)
@@ -43,6 +84,10 @@ void tui_term_restore(void)
 {
 	if (curses_on) {
 		curses_on = false;
+		/* after a stop signal the terminal may be stopped (^S) with our output queued: drop it and restart
+		 * output, so that endwin's few hundred bytes cannot block */
+		if (stop_signal)
+			restart_output();
 		endwin();
 	}
 }

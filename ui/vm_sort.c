@@ -10,11 +10,13 @@
 static const char *const key_names[SORT__COUNT] = {
 	[SORT_PID] = "pid", [SORT_NAME] = "name", [SORT_VCPUS] = "vcpus", [SORT_TOTAL] = "total",
 	[SORT_GUEST] = "guest", [SORT_VMM] = "vmm", [SORT_KERNEL] = "kernel", [SORT_VHOST] = "vhost",
-	[SORT_READY] = "ready", [SORT_MEM] = "mem",
+	[SORT_READY] = "ready", [SORT_RSS] = "rss",
 };
 
 int sort_key_from_name(const char *name)
 {
+	if (!strcmp(name, "mem"))
+		return SORT_RSS;	/* the old name of the column, still accepted */
 	for (int k = 0; k < SORT__COUNT; k++)
 		if (!strcmp(name, key_names[k]))
 			return k;
@@ -42,7 +44,7 @@ static double value_of(const struct vm_stat *v, enum sort_key key)
 	case SORT_KERNEL: return v->kernel;
 	case SORT_VHOST: return v->vhost;
 	case SORT_READY: return v->ready;
-	case SORT_MEM: return (double)v->rss_kib;
+	case SORT_RSS: return (double)v->rss_kib;
 	default: return 0;
 	}
 }
