@@ -9,7 +9,8 @@
 #include "util.h"
 
 /* New sources plug in here; a part's candidates are tried in this order. */
-const struct source *const collect_sources[] = { &stat_source, &vms_source, &perf_source, &net_source };
+const struct source *const collect_sources[] = { &stat_source, &vms_source, &perf_source, &net_source,
+							 &mem_source, &qmp_source };
 const size_t collect_nsources = sizeof(collect_sources) / sizeof(collect_sources[0]);
 
 struct collector {

@@ -39,6 +39,7 @@ static void print_help(void)
 		 "  -s, --sort COLUMN        sort by pid, name, vcpus, total, guest, vmm, kernel, vhost,\n"
 		 "                           ready or mem (default total)\n"
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
+		 "      --no-qmp             do not ask VMs' QMP sockets for their balloon\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
@@ -89,7 +90,7 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR };
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -99,6 +100,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "sort", required_argument, NULL, 's' },
 		{ "sample-hz", required_argument, NULL, OPT_SAMPLE_HZ },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "no-qmp", no_argument, NULL, OPT_NO_QMP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -163,6 +165,9 @@ int options_parse(struct options *opt, int argc, char **argv)
 		}
 		case OPT_NO_COLOR:
 			opt->color = false;
+			break;
+		case OPT_NO_QMP:
+			opt->no_qmp = true;
 			break;
 		case 'h':
 			print_help();

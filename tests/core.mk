@@ -1,5 +1,7 @@
 ## Core tests: unit tests of the split and parsers; shell tests of options, batch formats, real KVM guests.
-check_PROGRAMS += tests/test_cmdline tests/test_model tests/test_fmt tests/test_threads tests/test_sources
+check_PROGRAMS += tests/test_cmdline tests/test_model tests/test_fmt tests/test_threads tests/test_sources tests/test_mem
+tests_test_mem_SOURCES = tests/test_mem.c tests/unit.h
+tests_test_mem_LDADD = libvmtop.a $(VMTOP_LIBS)
 tests_test_sources_SOURCES = tests/test_sources.c tests/unit.h
 tests_test_sources_LDADD = libvmtop.a $(VMTOP_LIBS)
 tests_test_threads_SOURCES = tests/test_threads.c tests/unit.h
@@ -10,7 +12,7 @@ tests_test_cmdline_SOURCES = tests/test_cmdline.c tests/unit.h
 tests_test_cmdline_LDADD = libvmtop.a $(VMTOP_LIBS)
 tests_test_model_SOURCES = tests/test_model.c tests/unit.h
 tests_test_model_LDADD = libvmtop.a $(VMTOP_LIBS)
-TESTS += tests/test_cmdline tests/test_model tests/test_fmt tests/test_threads tests/test_sources
+TESTS += tests/test_cmdline tests/test_model tests/test_fmt tests/test_threads tests/test_sources tests/test_mem
 TESTS += tests/t_potfiles.sh tests/t_options.sh tests/t_batch_formats.sh tests/t_batch_noperm.sh \
 	tests/t_kvm_split.sh tests/t_kvm_ready.sh tests/t_kvm_vanish.sh tests/t_kvm_filter.sh
 EXTRA_DIST += tests/t_potfiles.sh tests/t_options.sh tests/t_batch_formats.sh tests/t_batch_noperm.sh \
