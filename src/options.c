@@ -14,7 +14,7 @@
 
 /* Sort keys accepted by -s, the same names as the JSON fields and UI columns. */
 static const char *const sort_names[] = {
-	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "mem",
+	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "mem", "swap", "ksm", "balloon",
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -37,7 +37,7 @@ static void print_help(void)
 		 "  -o, --output FORMAT      batch output: text, csv or json (implies -b)\n"
 		 "  -p, --pid PID[,PID...]   show only these VM processes\n"
 		 "  -s, --sort COLUMN        sort by pid, name, vcpus, total, guest, vmm, kernel, vhost,\n"
-		 "                           ready or mem (default total)\n"
+		 "                           ready, mem, swap, ksm or balloon (default total)\n"
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
 		 "      --no-qmp             do not ask VMs' QMP sockets for their balloon\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
@@ -149,7 +149,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 				known |= !strcmp(optarg, sort_names[i]);
 			if (!known)
 				return usage_error(_("invalid sort column '%s': expected pid, name, vcpus, total, guest, "
-						     "vmm, kernel, vhost, ready or mem"), optarg);
+						     "vmm, kernel, vhost, ready, mem, swap, ksm or balloon"), optarg);
 			str_copy(opt->sort, optarg, sizeof(opt->sort));
 			break;
 		}

@@ -10,7 +10,10 @@
 #include "nls.h"
 #include "tui_state.h"
 
-enum col { C_PID, C_NAME, C_VCPU, C_TOTAL, C_GUEST, C_VMM, C_KERNEL, C_VHOST, C_READY, C_MEM, C_BAR, C__COUNT };
+enum col {
+	C_PID, C_NAME, C_VCPU, C_TOTAL, C_GUEST, C_VMM, C_KERNEL, C_VHOST, C_READY, C_MEM, C_SWAP, C_KSM, C_BALLOON,
+	C_BAR, C__COUNT
+};
 
 struct column {
 	const char *title;
@@ -30,6 +33,10 @@ static const struct column columns[C__COUNT] = {
 	[C_VHOST] = { "VHOST%", 6, 8, SORT_VHOST },
 	[C_READY] = { "READY%", 6, 9, SORT_READY },
 	[C_MEM] = { "MEM", 6, 5, SORT_MEM },
+	/* dropped before the split bar: KSM shows from 96 columns, SWAP from 103, BALLOON from 111; 80 as before */
+	[C_SWAP] = { "SWAP", 6, 12, SORT_SWAP },
+	[C_KSM] = { "KSM", 6, 11, SORT_KSM },
+	[C_BALLOON] = { "BALLOON", 7, 13, SORT_BALLOON },
 	[C_BAR] = { "SPLIT", 12, 10, -1 },
 };
 
@@ -149,7 +156,7 @@ static const char *guest_cell(char *buf, size_t len, const struct vm_stat *v, do
 
 static void draw_row(const struct tui *t, const struct layout *l, int y, const struct vm_stat *v, bool selected)
 {
-	char b[8][24];
+	char b[11][24];
 	int attr = selected ? A_REVERSE : A_NORMAL;
 	tui_fill_line(y, attr);
 	if (tui_is_pinned(t, v->pid))
@@ -169,6 +176,9 @@ static void draw_row(const struct tui *t, const struct layout *l, int y, const s
 	put_right(l, C_VHOST, y, fmt_pct(b[5], sizeof(b[5]), split[3]));
 	put_right(l, C_READY, y, fmt_pct(b[6], sizeof(b[6]), v->ready));
 	put_right(l, C_MEM, y, fmt_kib(b[7], sizeof(b[7]), (long long)v->rss_kib));
+	put_right(l, C_SWAP, y, fmt_kib(b[8], sizeof(b[8]), v->mem.swap_kib));
+	put_right(l, C_KSM, y, fmt_kib(b[9], sizeof(b[9]), v->mem.ksm_kib));
+	put_right(l, C_BALLOON, y, fmt_kib(b[10], sizeof(b[10]), v->mem.balloon.actual_kib));
 	attrset(A_NORMAL);
 	if (l->width[C_BAR])
 		draw_bar(t, l, y, v);
