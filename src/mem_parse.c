@@ -31,6 +31,9 @@ void mem_parse_status(const char *text, struct vm_mem_sample *m)
 	m->file_kib = mem_parse_field(text, "RssFile");
 	m->shmem_kib = mem_parse_field(text, "RssShmem");
 	m->swap_kib = mem_parse_field(text, "VmSwap");
+	long long hugetlb = mem_parse_field(text, "HugetlbPages");	/* since 4.4: smaps_rollup not needed */
+	if (hugetlb >= 0)
+		m->hugetlb_kib = hugetlb;
 }
 
 void mem_parse_smaps_rollup(const char *text, struct vm_mem_sample *m)

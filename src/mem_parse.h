@@ -7,7 +7,8 @@
 
 /* The value of a "Key:   123 kB" (or "key 123") line of text; -1 when the key is absent. */
 long long mem_parse_field(const char *text, const char *key);
-/* /proc/PID/status: RssAnon, RssFile, RssShmem, VmSwap into m (-1 each one absent). */
+/* /proc/PID/status: RssAnon, RssFile, RssShmem, VmSwap into m (-1 each one absent), and HugetlbPages into
+ * hugetlb_kib when present (it is what smaps_rollup's Shared_ and Private_Hugetlb add up to). */
 void mem_parse_status(const char *text, struct vm_mem_sample *m);
 /* /proc/PID/smaps_rollup: AnonHugePages, Shared_Hugetlb + Private_Hugetlb. */
 void mem_parse_smaps_rollup(const char *text, struct vm_mem_sample *m);

@@ -20,7 +20,7 @@ static const char status_text[] =
 	"Name:\tqemu-system-x86\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t28315\n"
 	"VmPeak:\t 1489240 kB\nVmSize:\t 1423704 kB\nVmLck:\t       0 kB\nVmHWM:\t  170208 kB\nVmRSS:\t  163840 kB\n"
 	"RssAnon:\t  140000 kB\nRssFile:\t   21792 kB\nRssShmem:\t    2048 kB\nVmData:\t  300000 kB\n"
-	"VmSwap:\t     512 kB\nHugetlbPages:\t       0 kB\nThreads:\t4\n";
+	"VmSwap:\t     512 kB\nHugetlbPages:\t    4096 kB\nThreads:\t4\n";
 
 static const char rollup_text[] =
 	"556c371d7000-7fff4dc65000 ---p 00000000 00:00 0                          [rollup]\n"
@@ -44,6 +44,7 @@ static void test_parsers(void)
 	memset(&m, 0, sizeof(m));
 	mem_parse_status(status_text, &m);
 	CHECK(m.anon_kib == 140000 && m.file_kib == 21792 && m.shmem_kib == 2048 && m.swap_kib == 512);
+	CHECK(m.hugetlb_kib == 4096);
 	/* a kernel without the split (before 4.5): unknown, not 0 */
 	mem_parse_status("VmRSS:\t  163840 kB\n", &m);
 	CHECK(m.anon_kib == -1 && m.swap_kib == -1);
