@@ -1,5 +1,5 @@
-/* collect_mem.c - where each VM's memory is (status, stat's major faults, ksm_stat every refresh or two;
- * smaps_rollup and numa_maps every 10 s, 1 ms of them a refresh at most) and the host's KSM, THP, hugepage pools, swap and pressure. */
+/* collect_mem.c - where each VM's memory is and the host's KSM, THP, hugepage pools, swap and pressure: per VM
+ * status, stat and ksm_stat every 2 s (kept open), smaps_rollup and numa_maps every 10 s (1 ms a refresh at most). */
 #include "config.h"
 
 #include <errno.h>

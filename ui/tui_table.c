@@ -33,7 +33,8 @@ static const struct column columns[C__COUNT] = {
 	[C_VHOST] = { "VHOST%", 6, 8, SORT_VHOST },
 	[C_READY] = { "READY%", 6, 9, SORT_READY },
 	[C_MEM] = { "MEM", 6, 5, SORT_MEM },
-	/* dropped before the split bar: KSM shows from 96 columns, SWAP from 103, BALLOON from 111; 80 as before */
+	/* dropped first, and shown only once NAME has its preferred width: KSM from 110 columns, SWAP from 117,
+	 * BALLOON from 125; up to 109 the table is as it was before they came */
 	[C_SWAP] = { "SWAP", 6, 12, SORT_SWAP },
 	[C_KSM] = { "KSM", 6, 11, SORT_KSM },
 	[C_BALLOON] = { "BALLOON", 7, 13, SORT_BALLOON },
@@ -57,7 +58,9 @@ static void layout_columns(struct layout *l, int cols)
 		l->width[c] = columns[c].width;
 		need += 1 + columns[c].width;
 	}
-	while (need > cols) {
+	/* the memory columns (drop > MEM_DROP_MIN) come only with the whole preferred NAME */
+	while (need + (l->width[C_KSM] || l->width[C_SWAP] || l->width[C_BALLOON] ? NAME_PREFERRED - l->width[C_NAME] : 0) >
+	       cols) {
 		int worst = -1;
 		for (int c = 0; c < C__COUNT; c++)
 			if (l->width[c] && columns[c].drop && (worst < 0 || columns[c].drop > columns[worst].drop))
