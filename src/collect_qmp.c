@@ -1,5 +1,6 @@
 /* collect_qmp.c - each qemu's balloon through the QMP socket on its command line: a short connection per
- * refresh (qmp.c), a socket that never answers costs 50 ms once and is then left alone for a while. */
+ * refresh (qmp.c); a socket that never greets costs 50 ms once, one that answers late three times in a row
+ * 150 ms, and is then left alone for 30 s. */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,11 +14,13 @@
 
 #define QMP_TIMEOUT_S 0.05	/* the most one VM's QMP may cost a refresh */
 #define QMP_BACKOFF_S 30.0	/* a socket that did not answer (or has no balloon) is asked again after this */
+#define QMP_SLOW_MAX 3		/* late answers in a row before a VMM counts as unresponsive */
 
 struct qmp_vm {
 	pid_t pid;
 	unsigned long long start_ticks;
 	double next_try;		/* CLOCK_MONOTONIC; 0 now */
+	int slow;			/* late answers in a row */
 	struct balloon_sample last;
 	bool seen;
 };
@@ -74,6 +77,7 @@ static void ask_balloon(struct qmp_vm *e, const char *path, double now)
 	*b = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 };
 	enum qmp_status st = qmp_query(path, "query-balloon", QMP_TIMEOUT_S, reply, sizeof(reply), why, sizeof(why));
 	long long actual = st == QMP_OK ? qmp_reply_number(reply, "actual") : -1;
+	e->slow = st == QMP_SLOW ? e->slow + 1 : 0;
 	if (actual >= 0) {
 		str_copy(b->source, "qmp", sizeof(b->source));
 		b->actual_kib = actual / 1024;	/* query-balloon tells no target: target_kib stays unknown */
@@ -81,10 +85,13 @@ static void ask_balloon(struct qmp_vm *e, const char *path, double now)
 	}
 	if (st == QMP_OK)
 		snprintf(why, sizeof(why), "%s", _("query-balloon gave no size"));
-	if (st == QMP_TIMEOUT || st == QMP_ERROR) {
+	if (st == QMP_SLOW && e->slow < QMP_SLOW_MAX) {
+		snprintf(b->reason, sizeof(b->reason), _("QMP slow: %s"), why);	/* it greeted: asked again next time */
+	} else if (st == QMP_TIMEOUT || st == QMP_SLOW || st == QMP_ERROR) {
 		/* not again every refresh: a stuck socket costs its 50 ms, a VM without balloon a connection */
 		e->next_try = now + QMP_BACKOFF_S;
-		snprintf(b->reason, sizeof(b->reason), st == QMP_TIMEOUT ? _("QMP unresponsive: %s") : "%s", why);
+		e->slow = 0;
+		snprintf(b->reason, sizeof(b->reason), st == QMP_ERROR ? "%s" : _("QMP unresponsive: %s"), why);
 	} else {
 		snprintf(b->reason, sizeof(b->reason), "%s", why);	/* gone or refused: asked again next time */
 	}

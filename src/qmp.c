@@ -164,6 +164,8 @@ enum qmp_status qmp_query(const char *path, const char *command, double timeout_
 	st = ask(c, "qmp_capabilities", reply, len, why, whylen);
 	if (st == QMP_OK)
 		st = ask(c, command, reply, len, why, whylen);
+	if (st == QMP_TIMEOUT)
+		st = QMP_SLOW;
 out:
 	if (c->fd >= 0)
 		close(c->fd);

@@ -9,7 +9,8 @@
 enum qmp_status {
 	QMP_OK,		/* reply holds the command's {"return": ...} line */
 	QMP_ERROR,	/* qemu answered {"error": ...}: why holds its desc */
-	QMP_TIMEOUT,	/* no greeting or answer before the deadline */
+	QMP_TIMEOUT,	/* no greeting before the deadline: nobody serves it (or another client holds it) */
+	QMP_SLOW,	/* greeted, but the answer came too late: a busy VMM (qemu's first connection can take 150 ms) */
 	QMP_FAILED,	/* no such socket, refused, closed or reset (a VMM dying mid-query) */
 };
 

@@ -145,7 +145,8 @@ static int listen_at(const char *path)
 	return fd;
 }
 
-/* A fake qemu on fd: greets, answers capabilities, then answers the query (mode 0), or exits before (mode 1). */
+/* A fake qemu on fd: greets, answers capabilities, then answers the query (mode 0), or exits before (mode 1);
+ * mode 2 greets and then sleeps (a busy VMM). */
 static void serve(int lfd, int mode)
 {
 	int c = accept(lfd, NULL, NULL);
@@ -154,6 +155,10 @@ static void serve(int lfd, int mode)
 	const char *greet = "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n";
 	if (write(c, greet, strlen(greet)) < 0 || read(c, buf, sizeof(buf)) <= 0)
 		_exit(1);
+	if (mode == 2) {
+		sleep(2);
+		_exit(0);
+	}
 	const char *ok = "{\"event\": \"RESUME\"}\r\n{\"return\": {}}\r\n";
 	if (write(c, ok, strlen(ok)) < 0 || read(c, buf, sizeof(buf)) <= 0)
 		_exit(1);
@@ -170,19 +175,23 @@ static void test_live(void)
 	char path[] = "/tmp/vmtop-test-qmp-XXXXXX", sock[64], reply[256], why[128];
 	CHECK(mkdtemp(path) != NULL);
 	snprintf(sock, sizeof(sock), "%s/q", path);
-	for (int mode = 0; mode < 2; mode++) {
+	for (int mode = 0; mode < 3; mode++) {
 		int lfd = listen_at(sock);
 		CHECK(lfd >= 0);
 		pid_t pid = fork();
 		if (pid == 0)
 			serve(lfd, mode);
 		close(lfd);
-		enum qmp_status st = qmp_query(sock, "query-balloon", 2.0, reply, sizeof(reply), why, sizeof(why));
+		enum qmp_status st = qmp_query(sock, "query-balloon", mode == 2 ? 0.05 : 2.0, reply, sizeof(reply), why,
+					       sizeof(why));
 		if (mode == 0) {
 			CHECK(st == QMP_OK);
 			CHECK(qmp_reply_number(reply, "actual") == 67108864);
-		} else {
+		} else if (mode == 1) {
 			CHECK(st == QMP_FAILED);
+		} else {
+			CHECK(st == QMP_SLOW);	/* greeted, then late: not the same as nobody there */
+			kill(pid, SIGKILL);
 		}
 		waitpid(pid, NULL, 0);
 	}
