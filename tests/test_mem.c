@@ -1,5 +1,5 @@
-/* test_mem.c - the memory parsers on text recorded from Linux 6.18, the QMP path on qemu command lines, and the
- * QMP client against servers that answer, never answer, and die mid-query. */
+/* test_mem.c - the memory parsers on text recorded from Linux 6.18, the model's memory stage, the QMP path on qemu
+ * command lines, and the QMP client against servers that answer, never answer, answer late and die mid-query. */
 #include "config.h"
 
 #include <math.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "mem_parse.h"
+#include "model.h"
 #include "qmp.h"
 #include "util.h"
 #include "vm_cmdline.h"
@@ -84,6 +85,50 @@ static void test_parsers(void)
 	CHECK(mem_parse_psi("some avg10=1.00 avg60=0.00 avg300=0.00 total=1\n", &h) && isnan(h.psi_full_avg10));
 	CHECK(!mem_parse_psi("", &h) && isnan(h.psi_some_avg10));
 	CHECK_STR(mem_ksm_file(KSM_PAGES_SHARING), "pages_sharing");
+}
+
+/* The model's memory stage: the overcommit ratio after KSM, major faults per second, unknown kept unknown. */
+static void test_model(void)
+{
+	struct host_sample s;
+	host_sample_init(&s);
+	long long page_kib = sysconf(_SC_PAGESIZE) / 1024;
+	s.mem_total_kib = 1 << 20;	/* 1 GiB host */
+	s.nvms = 2;
+	s.vms = calloc(2, sizeof(*s.vms));
+	for (int i = 0; i < 2; i++) {
+		s.vms[i].pid = 100 + i;
+		s.vms[i].mem_config_kib = 1 << 20;	/* 2 GiB of guests */
+		struct vm_mem_sample *m = &s.vms[i].mem;
+		memset(m, 0xff, sizeof(*m));	/* every field -1 */
+		m->ksm_profit_bytes = MEM_UNKNOWN_SIGNED;
+		m->nnodes = -1;
+		m->majflt_prev_mono = m->majflt_mono = 0;
+	}
+	s.vms[0].mem.majflt_prev = 100, s.vms[0].mem.majflt_prev_mono = 10.0;
+	s.vms[0].mem.majflt = 150, s.vms[0].mem.majflt_mono = 12.0;
+	s.vms[0].mem.ksm_merging_pages = 256;
+	s.mem.valid = true;
+	for (int f = 0; f < KSM__COUNT; f++)
+		s.mem.ksm[f] = MEM_UNKNOWN_SIGNED;
+	s.mem.ksm[KSM_PAGES_SHARING] = (256 << 10) / page_kib;	/* 256 MiB saved */
+	struct model m;
+	model_init(&m);
+	model_update(&m, NULL, &s);
+	CHECK_NEAR(m.host.mem_ratio, 2.0, 1e-9);
+	CHECK(m.host.ksm_saved_kib == 256 << 10);
+	CHECK_NEAR(m.host.mem_ratio_after_ksm, 1.75, 1e-9);
+	CHECK_NEAR(m.vms[0].mem.majflt_rate, 25.0, 1e-9);
+	CHECK(isnan(m.vms[1].mem.majflt_rate));	/* one reading or none: no rate, not 0 */
+	CHECK(m.vms[0].mem.ksm_kib == 256 * page_kib);
+	CHECK(m.vms[1].mem.ksm_kib == -1 && m.vms[1].mem.swap_kib == -1 && m.vms[1].mem.nnodes == -1);
+	CHECK(m.vms[1].mem.balloon.actual_kib == -1 && !m.vms[1].mem.balloon.source[0]);
+	/* KSM files absent: savings and the ratio after them unknown */
+	s.mem.ksm[KSM_PAGES_SHARING] = MEM_UNKNOWN_SIGNED;
+	model_update(&m, NULL, &s);
+	CHECK(m.host.ksm_saved_kib == -1 && isnan(m.host.mem_ratio_after_ksm));
+	model_free(&m);
+	host_sample_clear(&s);
 }
 
 static void parse(const char *const *argv, int argc, struct vm_cmdline *cl)
@@ -224,6 +269,7 @@ static void test_live(void)
 int main(void)
 {
 	test_parsers();
+	test_model();
 	test_qmp_cmdline();
 	test_replies();
 	test_live();
