@@ -1,2 +1,7 @@
 ## bench/refresh_cost.sh, bench/sampling_cost.sh: vmtop's CPU per refresh beside top's, and what perf sampling costs (run by hand).
 EXTRA_DIST += bench/refresh_cost.sh bench/sampling_cost.sh bench/kvm_standin.c
+## bench/mem_cost.sh over bench/mem_cost: the memory source's CPU per refresh at 150 simulated VMs (run by hand).
+check_PROGRAMS += bench/mem_cost
+bench_mem_cost_SOURCES = bench/mem_cost.c
+bench_mem_cost_LDADD = libvmtop.a $(VMTOP_LIBS)
+EXTRA_DIST += bench/mem_cost.sh

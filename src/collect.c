@@ -15,7 +15,7 @@ const struct source *const collect_sources[] = {
 #ifdef HAVE_BPF
 	&vms_bpf_source,	/* where it loads (root or CAP_BPF + CAP_PERFMON, BTF, 5.8); else /proc */
 #endif
-	&vms_source, &perf_source, &net_source,
+	&vms_source, &perf_source, &net_source, &mem_source, &qmp_source,
 };
 const size_t collect_nsources = sizeof(collect_sources) / sizeof(collect_sources[0]);
 

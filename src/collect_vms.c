@@ -270,6 +270,7 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 		memcpy(vm->vmm, in->vmm, sizeof(vm->vmm));
 		vm->nr_vcpus = in->nr_vcpus;
 		vm->mem_config_kib = in->mem_config_kib;
+		memcpy(vm->qmp_path, in->qmp_path, sizeof(vm->qmp_path));
 		vm->uses_vhost_net = in->uses_vhost_net;
 		vm->netns_ino = in->netns_ino;
 		if (in->ntaps) {

@@ -226,6 +226,8 @@ static void (*const stages[PART__COUNT])(struct model *, const struct host_sampl
 	[PART_THREADS] = threads_stage,
 	[PART_PERF] = model_perf_update,
 	[PART_NET] = model_net_update,
+	[PART_MEM] = model_mem_update,
+	[PART_BALLOON] = model_balloon_update,
 };
 
 void model_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)

@@ -27,6 +27,18 @@ struct net_stat {
 	double rx_bytes, tx_bytes, rx_packets, tx_packets;	/* per second */
 };
 
+/* Where a VM's memory is: KiB, -1 unknown; rates NAN unknown. */
+struct vm_mem_stat {
+	long long config_kib, rss_kib, anon_kib, file_kib, shmem_kib, swap_kib, thp_kib, hugetlb_kib;
+	double majflt_rate;		/* major faults per second of all its threads */
+	int nnodes;			/* -1 unknown */
+	long long node_kib[MEM_NODES_MAX];
+	long long ksm_merging_pages, ksm_rmap_items, ksm_zero_pages;
+	long long ksm_profit_bytes;	/* MEM_UNKNOWN_SIGNED unknown */
+	long long ksm_kib;		/* merging pages in KiB */
+	struct balloon_sample balloon;
+};
+
 struct vm_stat {
 	pid_t pid;
 	char name[VM_NAME_MAX];
@@ -45,6 +57,7 @@ struct vm_stat {
 	double components[COMP__COUNT];
 	double apportioned[COMP__COUNT];	/* only bridge, nic, tun are ever non-zero */
 	struct net_stat net;
+	struct vm_mem_stat mem;
 	struct tap_sample *taps;	/* copies, with bridge names */
 	size_t ntaps;
 };
@@ -77,6 +90,9 @@ struct host_stat {
 	unsigned long perf_samples, perf_lost;
 	double host_components[COMP__COUNT];	/* all samples host-wide by component, % of one CPU */
 	double apportioned_components[COMP__COUNT];	/* the part of those given to VMs */
+	struct host_mem_sample mem;	/* KSM, THP, pools, swap, PSI as read */
+	long long ksm_saved_kib;	/* pages_sharing (+ ksm_zero_pages) in KiB, -1 unknown */
+	double mem_ratio_after_ksm;	/* (configured guest RAM - ksm_saved_kib) / host RAM, NAN unknown */
 	struct source_status sources[PART__COUNT];	/* which source filled each part, and why not */
 	char warnings[8][160];
 	int nwarnings;

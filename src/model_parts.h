@@ -10,5 +10,9 @@
 void model_perf_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 /* model_net.c: per-VM network rates, and bridge/nic/tun host time apportioned by bytes. */
 void model_net_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
+/* model_mem.c: per-VM memory figures and major-fault rates, host KSM savings and overcommit after KSM. */
+void model_mem_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
+/* model_mem.c: per-VM balloon as its source read it. */
+void model_balloon_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 
 #endif

@@ -14,7 +14,7 @@
 
 /* Sort keys accepted by -s, the same names as the JSON fields and UI columns ("mem": rss's old name). */
 static const char *const sort_names[] = {
-	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "rss", "mem",
+	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "rss", "mem", "swap", "ksm", "balloon",
 };
 
 /* msgid is an untranslated format with one %s; its translation is used only when it has the same conversions. */
@@ -41,8 +41,9 @@ static void print_help(void)
 		 "  -o, --output FORMAT      batch output: text, csv or json (implies -b)\n"
 		 "  -p, --pid PID[,PID...]   show only these VM processes\n"
 		 "  -s, --sort COLUMN        sort by pid, name, vcpus, total, guest, vmm, kernel, vhost,\n"
-		 "                           ready or rss (default total)\n"
+		 "                           ready, rss, swap, ksm or balloon (default total)\n"
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
+		 "      --no-qmp             do not ask VMs' QMP sockets for their balloon\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
@@ -93,7 +94,7 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR };
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -103,6 +104,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "sort", required_argument, NULL, 's' },
 		{ "sample-hz", required_argument, NULL, OPT_SAMPLE_HZ },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "no-qmp", no_argument, NULL, OPT_NO_QMP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -151,7 +153,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 				known |= !strcmp(optarg, sort_names[i]);
 			if (!known)
 				return usage_error(N_("invalid sort column '%s': expected pid, name, vcpus, total, guest, "
-						     "vmm, kernel, vhost, ready or rss"), optarg);
+						     "vmm, kernel, vhost, ready, rss, swap, ksm or balloon"), optarg);
 			str_copy(opt->sort, optarg, sizeof(opt->sort));
 			break;
 		}
@@ -167,6 +169,9 @@ int options_parse(struct options *opt, int argc, char **argv)
 		}
 		case OPT_NO_COLOR:
 			opt->color = false;
+			break;
+		case OPT_NO_QMP:
+			opt->no_qmp = true;
 			break;
 		case 'h':
 			print_help();

@@ -7,7 +7,7 @@
 #include "proc_stat.h"
 
 enum {
-	F_STATE = 3, F_FLAGS = 9, F_UTIME = 14, F_STIME = 15, F_THREADS = 20, F_START = 22, F_RSS = 24,
+	F_STATE = 3, F_FLAGS = 9, F_MAJFLT = 12, F_UTIME = 14, F_STIME = 15, F_THREADS = 20, F_START = 22, F_RSS = 24,
 	F_PROCESSOR = 39, F_GTIME = 43,
 };
 
@@ -36,6 +36,7 @@ bool proc_stat_parse(const char *line, struct proc_stat *ps)
 			return false;
 		switch (field) {
 		case F_FLAGS: ps->flags = (unsigned long)v; break;
+		case F_MAJFLT: ps->majflt = v; break;
 		case F_UTIME: ps->utime = v; break;
 		case F_STIME: ps->stime = v; break;
 		case F_THREADS: ps->num_threads = (long)v; break;

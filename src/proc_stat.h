@@ -10,6 +10,7 @@ struct proc_stat {
 	char comm[COMM_MAX];
 	char state;				/* R, S, D, Z, ... */
 	unsigned long flags;			/* PF_* (PF_KTHREAD marks kernel threads) */
+	unsigned long long majflt;		/* major faults: of the whole thread group in /proc/PID/stat */
 	unsigned long long utime, stime;	/* ticks; utime includes guest time (kernel rule) */
 	unsigned long long gtime;		/* ticks in guest mode */
 	unsigned long long start_ticks;		/* since boot */

@@ -67,6 +67,7 @@ const char *sample_part_name(enum sample_part p)
 {
 	static const char *const names[PART__COUNT] = {
 		[PART_STAT] = "stat", [PART_THREADS] = "threads", [PART_PERF] = "perf", [PART_NET] = "net",
+		[PART_MEM] = "mem", [PART_BALLOON] = "balloon",
 	};
 	return p < PART__COUNT ? names[p] : "?";
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -44,6 +45,29 @@ struct tap_sample {
 	unsigned long long rx_bytes, tx_bytes, rx_packets, tx_packets;
 };
 
+#define MEM_NODES_MAX 16
+/* Unknown for the signed figures that can be negative (KSM profits). */
+#define MEM_UNKNOWN_SIGNED LLONG_MIN
+
+/* Where a VM's memory is (collect_mem): KiB; -1 where unknown (not read yet, or the kernel lacks the field). */
+struct vm_mem_sample {
+	long long anon_kib, file_kib, shmem_kib, swap_kib;	/* /proc/PID/status */
+	long long thp_kib, hugetlb_kib;			/* smaps_rollup, read every few seconds */
+	long long majflt, majflt_prev;			/* the process's major faults (all its threads): */
+	double majflt_mono, majflt_prev_mono;		/* the last two readings and when (0: none) */
+	int nnodes;					/* numa_maps nodes read, -1 unknown */
+	long long node_kib[MEM_NODES_MAX];
+	long long ksm_merging_pages, ksm_rmap_items, ksm_zero_pages;	/* ksm_stat */
+	long long ksm_profit_bytes;	/* MEM_UNKNOWN_SIGNED unknown: negative when the rmap items cost more */
+};
+
+/* A VM's balloon as its VMM reports it (collect_qmp). */
+struct balloon_sample {
+	char source[8];			/* "qmp", "" when unknown (reason says why) */
+	long long actual_kib, target_kib;	/* -1 unknown */
+	char reason[96];
+};
+
 /* One KVM virtual machine: a process holding an anon_inode:kvm-vm descriptor. */
 struct vm_sample {
 	pid_t pid;
@@ -54,6 +78,9 @@ struct vm_sample {
 	int nr_vcpus;			/* kvm-vcpu descriptors */
 	long long mem_config_kib;	/* configured guest RAM, -1 when unknown */
 	unsigned long long rss_kib;
+	char qmp_path[108];		/* the VMM's QMP unix socket from its command line, "" when none */
+	struct vm_mem_sample mem;
+	struct balloon_sample balloon;
 	bool uses_vhost_net;
 	unsigned long long netns_ino;	/* network namespace of the process, 0 unknown */
 	struct thread_sample *threads;	/* vCPUs first, by index; then the rest */
@@ -110,6 +137,8 @@ enum sample_part {
 	PART_THREADS,	/* the VMs and their threads' counters */
 	PART_PERF,	/* perf samples by thread and component */
 	PART_NET,	/* the VMs' tap counters and bridges */
+	PART_MEM,	/* the VMs' memory (status, smaps_rollup, numa_maps, ksm_stat) and the host's KSM, THP, swap */
+	PART_BALLOON,	/* the VMs' balloons (QMP) */
 	PART__COUNT
 };
 
@@ -118,6 +147,27 @@ enum sample_part {
 struct source_status {
 	char name[16];
 	char why[160];
+};
+
+/* /sys/kernel/mm/ksm files, in this order; MEM_UNKNOWN_SIGNED where the kernel has none. */
+enum ksm_field {
+	KSM_RUN, KSM_PAGES_TO_SCAN, KSM_SLEEP_MS, KSM_PAGES_SHARED, KSM_PAGES_SHARING, KSM_PAGES_UNSHARED,
+	KSM_PAGES_VOLATILE, KSM_FULL_SCANS, KSM_GENERAL_PROFIT, KSM_ZERO_PAGES, KSM_MERGE_ACROSS_NODES, KSM__COUNT
+};
+
+#define HUGEPAGE_POOLS_MAX 4
+
+/* The host's memory state beyond meminfo's totals (collect_mem). */
+struct host_mem_sample {
+	bool valid;			/* the memory source ran */
+	long long ksm[KSM__COUNT];
+	char thp_enabled[16];		/* the bracketed word of transparent_hugepage/enabled, "" unknown */
+	int npools;
+	struct { long long size_kib, total, free; } pools[HUGEPAGE_POOLS_MAX];
+	long long swap_total_kib, swap_free_kib;	/* -1 unknown */
+	double psi_some_avg10, psi_full_avg10;		/* % of time, NAN unknown */
+	unsigned long long psi_some_total_us, psi_full_total_us;
+	bool psi_valid;
 };
 
 /* Everything read at one refresh. */
@@ -139,6 +189,7 @@ struct host_sample {
 	char kvm_backend[32];		/* kvm_intel, kvm_amd, kvm_pvm, ... "" unknown */
 	bool schedstat_valid;
 	struct perf_sample perf;
+	struct host_mem_sample mem;
 	struct source_status sources[PART__COUNT];
 	/* One line per source that could not be read, e.g. "perf: needs CAP_PERFMON". */
 	char warnings[8][160];
@@ -151,6 +202,6 @@ void host_sample_warn(struct host_sample *s, const char *fmt, ...) __attribute__
 const struct vm_sample *host_sample_find_vm(const struct host_sample *s, pid_t pid);
 const char *thread_role_name(enum thread_role role);
 const char *component_name(enum component c);
-const char *sample_part_name(enum sample_part p);	/* "stat", "threads", "perf", "net" */
+const char *sample_part_name(enum sample_part p);	/* "stat", "threads", "perf", "net", "mem", "balloon" */
 
 #endif

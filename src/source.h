@@ -11,6 +11,7 @@
 /* What the session asks of the sources; each takes what applies to it. */
 struct source_args {
 	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
+	bool no_qmp;			/* qmp: --no-qmp, never connect to a VMM's QMP socket */
 };
 
 struct source {
@@ -28,7 +29,7 @@ struct source {
 };
 
 /* Each collector's source (defined beside the collector it wraps). */
-extern const struct source stat_source, vms_source, perf_source, net_source;
+extern const struct source stat_source, vms_source, perf_source, net_source, mem_source, qmp_source;
 #ifdef HAVE_BPF
 extern const struct source vms_bpf_source;	/* threads by the eBPF task iterator */
 #endif

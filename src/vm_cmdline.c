@@ -70,6 +70,54 @@ void vm_cmdline_qemu_name(const char *value, char *name, size_t len)
 	}
 }
 
+void vm_cmdline_qmp_socket(const char *value, const char *want_id, char *path, size_t len)
+{
+	char elem[256], found[256] = "", id[64] = "";
+	const char *p = value;
+	bool server = false, chardev = !want_id ? false : true;
+	path[0] = '\0';
+	if (!strncmp(p, "unix:", 5)) {
+		p += 5;
+		qemu_opt_element(&p, found, sizeof(found));	/* the path is the first element */
+		chardev = false;
+	} else if (!strncmp(p, "socket,", 7)) {
+		p += 7;
+	} else {
+		return;
+	}
+	while (*p) {
+		qemu_opt_element(&p, elem, sizeof(elem));
+		if (!strcmp(elem, "server") || !strcmp(elem, "server=on") || !strcmp(elem, "server=yes"))
+			server = true;
+		else if (!strncmp(elem, "path=", 5))
+			str_copy(found, elem + 5, sizeof(found));
+		else if (!strncmp(elem, "id=", 3))
+			str_copy(id, elem + 3, sizeof(id));
+	}
+	if (chardev && strcmp(id, want_id))
+		return;
+	if (server && found[0])
+		str_copy(path, found, len);
+}
+
+/* -mon "chardev=ID,mode=control": the id of a QMP monitor's chardev, "" for a human monitor. */
+static void qmp_mon_chardev(const char *value, char *id, size_t len)
+{
+	char elem[128], chardev[64] = "";
+	const char *p = value;
+	bool control = false;
+	id[0] = '\0';
+	while (*p) {
+		qemu_opt_element(&p, elem, sizeof(elem));
+		if (!strncmp(elem, "chardev=", 8))
+			str_copy(chardev, elem + 8, sizeof(chardev));
+		else if (!strcmp(elem, "mode=control"))
+			control = true;
+	}
+	if (control)
+		str_copy(id, chardev, len);
+}
+
 /* qemu -m: "512", "2G", "size=4194304k,slots=4,maxmem=8G". */
 static long long qemu_mem_kib(const char *value)
 {
@@ -110,6 +158,7 @@ void vm_cmdline_parse(const char *args, size_t len, struct vm_cmdline *out)
 	size_t argc = 0;
 	out->name[0] = out->uuid[0] = '\0';
 	out->mem_kib = -1;
+	out->qmp[0] = '\0';
 	for (size_t i = 0; i < len && argc < 512; i += strlen(args + i) + 1)
 		argv[argc++] = args + i;
 	const char *prog = argc ? strrchr(argv[0], '/') : NULL;
@@ -131,6 +180,15 @@ void vm_cmdline_parse(const char *args, size_t len, struct vm_cmdline *out)
 			out->mem_kib = qemu_mem_kib(v);
 		} else if (chv && is_opt(a, "memory")) {
 			out->mem_kib = keyed_size_kib(v);
+		} else if ((is_opt(a, "qmp") || is_opt(a, "qmp-pretty")) && !out->qmp[0]) {
+			vm_cmdline_qmp_socket(v, NULL, out->qmp, sizeof(out->qmp));
+		} else if (is_opt(a, "mon") && !out->qmp[0]) {
+			char id[64];
+			qmp_mon_chardev(v, id, sizeof(id));
+			/* the chardev may come before or after its -mon */
+			for (size_t j = 0; id[0] && j + 1 < argc && !out->qmp[0]; j++)
+				if (is_opt(argv[j], "chardev"))
+					vm_cmdline_qmp_socket(argv[j + 1], id, out->qmp, sizeof(out->qmp));
 		} else if (is_opt(a, "mem") && !strncmp(prog, "crosvm", 6)) {
 			out->mem_kib = vm_cmdline_size_kib(v, 1024);
 		} else {

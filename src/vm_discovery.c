@@ -132,6 +132,7 @@ static void read_identity(int piddir, struct vm_info *vm)
 	str_copy(vm->name, cl.name[0] ? cl.name : comm, sizeof(vm->name));
 	str_copy(vm->uuid, cl.uuid, sizeof(vm->uuid));
 	vm->mem_config_kib = cl.mem_kib;
+	str_copy(vm->qmp_path, cl.qmp, sizeof(vm->qmp_path));
 	struct stat st;
 	vm->netns_ino = fstatat(piddir, "ns/net", &st, 0) == 0 ? (unsigned long long)st.st_ino : 0;
 }
@@ -206,6 +207,7 @@ static void scan_fds(struct proc_entry *e)
 			memcpy(vm.uuid, e->vm.uuid, sizeof(vm.uuid));
 			memcpy(vm.vmm, e->vm.vmm, sizeof(vm.vmm));
 			vm.mem_config_kib = e->vm.mem_config_kib;
+			memcpy(vm.qmp_path, e->vm.qmp_path, sizeof(vm.qmp_path));
 			vm.netns_ino = e->vm.netns_ino;
 		} else {
 			read_identity(piddir, &vm);

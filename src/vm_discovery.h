@@ -16,6 +16,7 @@ struct vm_info {
 	char uuid[40];
 	char vmm[COMM_MAX];
 	long long mem_config_kib;
+	char qmp_path[108];		/* QMP unix socket from the command line, "" none */
 	int nr_vcpus;
 	int *vcpu_fds;			/* fd number of vCPU i is vcpu_fds[i] ... */
 	int *vcpu_fd_index;		/* ... and its index vcpu_fd_index[i] */

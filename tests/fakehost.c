@@ -11,6 +11,9 @@
  * --name: the I-th --name is VM I's name instead of fake-I, any bytes but NUL (commas doubled for qemu's parser).
  * --wake-ms with --duty 0: each vCPU thread wakes every MS ms and runs about 20 us, so every refresh sees it
  * run (what a reader that skips threads that did not run must still read) at almost no load.
+ * --qmp-dir DIR puts "-m 64 -qmp unix:DIR/fake-I.qmp,server=on,wait=off" on each child's command line (nothing
+ * listens there: a test serves the sockets it wants); --touch-mb MB makes each child write MB of anonymous memory,
+ * so its status, smaps_rollup and numa_maps have pages to count.
  * Prints "ready N" once every child is up; on SIGINT/SIGTERM, after S seconds, or on failure it kills them all.
  * Without KVM (and without --no-kvm) it says why on stderr and exits 77.
  */
@@ -41,10 +44,11 @@
 #define MAX_NAMES 16
 
 struct opts {
-	long vms, vcpus, duty, seconds, wake_ms;
+	long vms, vcpus, duty, seconds, wake_ms, touch_mb;
 	int no_kvm;
 	const char *names[MAX_NAMES];
 	int nnames;
+	const char *qmp_dir;
 	/* child only */
 	long index, ready_fd;
 	pid_t parent;
@@ -52,8 +56,8 @@ struct opts {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: fakehost --vms N --vcpus K --duty PCT [--wake-ms MS] [--seconds S] [--no-kvm] "
-		"[--name NAME]...\n");
+	fprintf(stderr, "usage: fakehost --vms N --vcpus K --duty PCT [--wake-ms MS] [--seconds S] [--no-kvm]\n"
+			"                [--qmp-dir DIR] [--touch-mb MB] [--name NAME]...\n");
 	exit(2);
 }
 
@@ -134,6 +138,14 @@ static int child_main(const struct opts *o)
 	prctl(PR_SET_NAME, "fakehost");	/* exec'd through /proc/self/exe, the comm would be "exe" */
 	if (getppid() != o->parent)	/* the parent died before PDEATHSIG was armed */
 		return 1;
+	if (o->touch_mb > 0) {
+		size_t len = (size_t)o->touch_mb << 20;
+		char *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (mem == MAP_FAILED)
+			return 1;
+		for (size_t i = 0; i < len; i += 4096)
+			mem[i] = (char)(i >> 12);	/* distinct pages: nothing for KSM or the zero page */
+	}
 	if (!o->no_kvm) {
 		int vm = kvm_vm(&kvm, &reason);
 		if (vm < 0) {
@@ -194,7 +206,7 @@ static void kill_children(void)
 /* Fork and exec one fake VM whose command line carries a qemu-style -name. */
 static pid_t spawn(const struct opts *o, long index, int ready_fd)
 {
-	char idx[24], vcpus[24], duty[24], wake[24], fd[24], parent[24], name[600];
+	char idx[24], vcpus[24], duty[24], wake[24], fd[24], parent[24], name[600], touch[24], qmp[4200];
 
 	snprintf(idx, sizeof(idx), "%ld", index);
 	snprintf(vcpus, sizeof(vcpus), "%ld", o->vcpus);
@@ -215,8 +227,11 @@ static pid_t spawn(const struct opts *o, long index, int ready_fd)
 	} else {
 		snprintf(name, sizeof(name), "guest=fake-%ld,debug-threads=on", index);
 	}
+	snprintf(touch, sizeof(touch), "%ld", o->touch_mb);
+	snprintf(qmp, sizeof(qmp), "unix:%s/fake-%ld.qmp,server=on,wait=off", o->qmp_dir ? o->qmp_dir : "", index);
 	char *argv[] = { "fakehost", "--child", idx, "--vcpus", vcpus, "--duty", duty, "--wake-ms", wake, "--ready-fd", fd,
-			 "--parent", parent, o->no_kvm ? "--no-kvm" : "--kvm", "-name", name, NULL };
+			 "--parent", parent, o->no_kvm ? "--no-kvm" : "--kvm", "--touch-mb", touch, "-name", name,
+			 o->qmp_dir ? "-m" : NULL, "64", "-qmp", qmp, NULL };
 	pid_t pid = fork();
 	if (pid == 0) {
 		sigset_t none;
@@ -320,8 +335,12 @@ int main(int argc, char **argv)
 			o.names[o.nnames++] = v, i++;
 		else if (!strcmp(a, "--parent"))
 			o.parent = (pid_t)argnum(v, 1, 1L << 30, usage), i++;
-		else if (!strcmp(a, "-name") && o.index >= 0)
-			i++;	/* only there for vmtop's name parser */
+		else if (!strcmp(a, "--qmp-dir"))
+			o.qmp_dir = v, i++;
+		else if (!strcmp(a, "--touch-mb"))
+			o.touch_mb = argnum(v, 0, 4096, usage), i++;
+		else if ((!strcmp(a, "-name") || !strcmp(a, "-m") || !strcmp(a, "-qmp")) && o.index >= 0)
+			i++;	/* only there for vmtop's command-line parser */
 		else
 			usage();
 	}

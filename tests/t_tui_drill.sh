@@ -1,6 +1,6 @@
 #!/bin/sh
 # The drill-down over tests/tui_fake's model: Enter shows a VM's threads (vCPUs first, then by role) with their own
-# sort, Tab and digits switch to the modules and net views, Esc/Backspace return with the selection kept, and a VM
+# sort, Tab and digits switch to the modules, net and memory views, Esc/Backspace return with the selection kept, and a VM
 # that exits while drilled into sends the view back to the list with a message.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
@@ -42,7 +42,7 @@ tui_screen | grep -Eq '^bridge +1\.5 +0\.0 +\+1\.5 ' || fail "modules: apportion
 tui_type '>'
 tui_wait 'Sort: VM%'
 [ "$(line_of '^guest ')" -lt "$(line_of '^vmm_user ')" ] || fail "VM% sort"
-# The net view, by digit; then Tab wraps round to threads, which kept its own sort.
+# The net view, by digit; then Tab to memory and round to threads, which kept its own sort.
 tui_type 3
 tui_wait 'VM 1001 net'
 tui_screen | grep -Eq '^tap1001 +br0 ' || fail "net: tap row"
@@ -50,6 +50,8 @@ tui_screen | grep -Eq '^tap1001 +br0 ' || fail "net: tap row"
 tui_screen | grep -q 'Rates as the VM sees them: rx 977K/s 800 pkt/s, tx 244K/s 300 pkt/s' || fail "net: rates not labelled"
 tui_screen | grep -Eq '^tap1001 +br0 +9\.4M +118M +50000 +100000 *$' ||
 	fail "net: RX/TX columns not from the VM's point of view: $(tui_screen | grep '^tap1001')"
+tui_type Tab
+tui_wait 'VM 1001 memory'
 tui_type Tab
 tui_wait 'VM 1001 threads  Sort: TOTAL% \(reversed\)'
 tui_type '?'

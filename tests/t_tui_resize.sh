@@ -17,7 +17,7 @@ done
 # At 200 columns: the split bar and the whole long name's column; at 80: no bar, the name cut.
 tui_wait 'SPLIT G U K V'
 
-tui_screen | grep -Eq '1001 web-frontend .* 4\.0G \[[GUKV|]+ *\]' || fail "no bar on the web-frontend row"
+tui_screen | grep -Eq '1001 web-frontend .* 4\.0G .* \[[GUKV|]+ *\]' || fail "no bar on the web-frontend row"
 tui_resize 80 24
 tui_wait_frame 80 24
 tui_wait_gone 'SPLIT'

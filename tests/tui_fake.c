@@ -85,6 +85,36 @@ static void fill_threads(struct vm_stat *v, const struct fake_vm *f)
 	}
 }
 
+/* Memory figures that differ per VM (so SWAP, KSM and BALLOON sort in their own orders); idle-vm's are unknown. */
+static void fill_mem(struct vm_stat *v, const struct fake_vm *f)
+{
+	struct vm_mem_stat *s = &v->mem;
+	long long rss = f->rss_kib, i = f->pid - 1000;
+	bool unknown = f->pid == 1004;
+	s->config_kib = v->mem_config_kib;
+	s->rss_kib = rss;
+	s->anon_kib = unknown ? -1 : rss * 9 / 10;
+	s->file_kib = unknown ? -1 : rss / 20;
+	s->shmem_kib = unknown ? -1 : rss / 20;
+	s->swap_kib = unknown ? -1 : (i == 2 ? 256 << 10 : (i % 3) << 10);
+	s->thp_kib = unknown ? -1 : rss / 2;
+	s->hugetlb_kib = unknown ? -1 : 0;
+	s->majflt_rate = unknown ? NAN : 2.5 * (double)i;
+	s->nnodes = unknown ? -1 : 2;
+	s->node_kib[0] = rss / 4;
+	s->node_kib[1] = rss - rss / 4;
+	s->ksm_merging_pages = unknown ? -1 : (i == 1 ? 262144 : 1000 * i);
+	s->ksm_kib = s->ksm_merging_pages >= 0 ? s->ksm_merging_pages * 4 : -1;
+	s->ksm_rmap_items = unknown ? -1 : s->ksm_merging_pages + 10;
+	s->ksm_zero_pages = unknown ? -1 : 0;
+	s->ksm_profit_bytes = unknown ? MEM_UNKNOWN_SIGNED : s->ksm_merging_pages * 4096 - 640;
+	s->balloon = (struct balloon_sample){ .source = "qmp", .actual_kib = v->mem_config_kib - (i == 3 ? 1 << 20 : 0),
+					      .target_kib = -1 };
+	if (unknown)
+		s->balloon = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1,
+						      .reason = "no QMP socket on the VMM's command line" };
+}
+
 static void fill_vm(struct vm_stat *v, const struct fake_vm *f, unsigned long n)
 {
 	memset(v, 0, sizeof(*v));
@@ -104,6 +134,7 @@ static void fill_vm(struct vm_stat *v, const struct fake_vm *f, unsigned long n)
 	v->total = (isnan(v->guest) ? 0 : v->guest) + v->vmm_user + v->kernel + v->vhost;
 	v->guest_estimated = f->pid == 1002;
 	fill_threads(v, f);
+	fill_mem(v, f);
 	v->components_valid = f->perf;
 	if (f->perf) {
 		v->components[COMP_GUEST] = v->guest;
@@ -149,6 +180,26 @@ static void fill_host(struct model *m)
 	h->mem_avail_kib = 20ULL << 20;
 	h->loadavg[0] = 1.5;
 	h->uptime = 90061;
+	/* KSM: 1.2G shared in 300M, 5 full scans */
+	h->mem.valid = true;
+	for (int f = 0; f < KSM__COUNT; f++)
+		h->mem.ksm[f] = 0;
+	h->mem.ksm[KSM_RUN] = getenv("TUI_FAKE_KSM_OFF") ? 0 : 1;
+	h->mem.ksm[KSM_PAGES_SHARING] = 314573;
+	h->mem.ksm[KSM_PAGES_SHARED] = 76800;
+	h->mem.ksm[KSM_FULL_SCANS] = 5;
+	snprintf(h->mem.thp_enabled, sizeof(h->mem.thp_enabled), "madvise");
+	h->mem.npools = 1;
+	h->mem.pools[0].size_kib = 2048;
+	h->mem.pools[0].total = 512;
+	h->mem.pools[0].free = 128;
+	h->mem.swap_total_kib = 8 << 20;
+	h->mem.swap_free_kib = 7 << 20;
+	h->mem.psi_valid = true;
+	h->mem.psi_some_avg10 = 1.25;
+	h->mem.psi_full_avg10 = 0.5;
+	h->ksm_saved_kib = 314573 * 4;
+	h->mem_ratio_after_ksm = 1.2;
 	h->guest_estimated = true;
 	snprintf(h->guest_why, sizeof(h->guest_why), "guest time not accounted by this KVM backend (fake)");
 	h->perf_enabled = true;

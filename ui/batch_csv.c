@@ -30,6 +30,14 @@ static void csv_num(FILE *out, double v)
 		fprintf(out, "%.2f", v);
 }
 
+/* A KiB figure; empty when unknown. */
+static void csv_kib(FILE *out, long long v)
+{
+	fputc(',', out);
+	if (v >= 0)
+		fprintf(out, "%lld", v);
+}
+
 static const int csv_components[] = { COMP_GUEST, COMP_VMM_USER, COMP_KVM, COMP_KVM_VENDOR, COMP_VHOST,
 				       COMP_TUN, COMP_OTHER_KERNEL };
 static const int csv_shared[] = { COMP_BRIDGE, COMP_NIC, COMP_TUN };
@@ -44,7 +52,10 @@ void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int 
 			fprintf(out, ",comp_%s", component_name((enum component)csv_components[c]));
 		for (size_t c = 0; c < N(csv_shared); c++)
 			fprintf(out, ",apportioned_%s", component_name((enum component)csv_shared[c]));
-		fputs(",net_rx_bytes,net_tx_bytes,net_rx_packets,net_tx_packets\n", out);
+		fputs(",net_rx_bytes,net_tx_bytes,net_rx_packets,net_tx_packets", out);
+		fputs(",mem_anon_kib,mem_file_kib,mem_shmem_kib,mem_swap_kib,mem_thp_kib,mem_hugetlb_kib,mem_majflt_rate,"
+		      "ksm_merging_pages,ksm_rmap_items,ksm_zero_pages,ksm_profit_bytes,balloon_actual_kib,"
+		      "balloon_target_kib\n", out);
 	}
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct vm_stat *v = &m->vms[order[i]];
@@ -69,6 +80,22 @@ void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int 
 		csv_num(out, v->net.valid ? v->net.tx_bytes : NAN);
 		csv_num(out, v->net.valid ? v->net.rx_packets : NAN);
 		csv_num(out, v->net.valid ? v->net.tx_packets : NAN);
+		const struct vm_mem_stat *s = &v->mem;
+		csv_kib(out, s->anon_kib);
+		csv_kib(out, s->file_kib);
+		csv_kib(out, s->shmem_kib);
+		csv_kib(out, s->swap_kib);
+		csv_kib(out, s->thp_kib);
+		csv_kib(out, s->hugetlb_kib);
+		csv_num(out, s->majflt_rate);
+		csv_kib(out, s->ksm_merging_pages);
+		csv_kib(out, s->ksm_rmap_items);
+		csv_kib(out, s->ksm_zero_pages);
+		fputc(',', out);
+		if (s->ksm_profit_bytes != MEM_UNKNOWN_SIGNED)
+			fprintf(out, "%lld", s->ksm_profit_bytes);
+		csv_kib(out, s->balloon.actual_kib);
+		csv_kib(out, s->balloon.target_kib);
 		fputc('\n', out);
 	}
 }

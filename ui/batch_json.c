@@ -7,6 +7,7 @@
 
 #include "batch.h"
 #include "fmt.h"
+#include "mem_parse.h"
 
 /* A JSON string; bytes that are not valid UTF-8 become U+FFFD so the line always parses; C0, DEL and C1 are
  * escaped, so that `cat` of the output never sends a VM name's control sequence to a terminal. */
@@ -57,6 +58,21 @@ static void json_key_num(FILE *out, const char *key, double v, bool comma)
 	json_num(out, v);
 }
 
+/* An integer, or null when unknown (below zero, or MEM_UNKNOWN_SIGNED where negatives are real values). */
+static void json_key_int(FILE *out, const char *key, long long v, bool known, bool comma)
+{
+	fprintf(out, "%s\"%s\":", comma ? "," : "", key);
+	if (known)
+		fprintf(out, "%lld", v);
+	else
+		fputs("null", out);
+}
+
+static void json_key_kib(FILE *out, const char *key, long long v, bool comma)
+{
+	json_key_int(out, key, v, v >= 0, comma);
+}
+
 static void json_components(FILE *out, const char *key, const double *c, bool valid, const int *which, int n)
 {
 	fprintf(out, ",\"%s\":", key);
@@ -98,6 +114,49 @@ static void print_sources(FILE *out, const struct host_stat *h)
 		first = false;
 	}
 	fputc('}', out);
+}
+
+/* host "ksm", "thp", "hugepages", "swap", "psi" and "mem_ratio_after_ksm" (null each where unknown). */
+static void print_host_mem(FILE *out, const struct host_stat *h)
+{
+	const struct host_mem_sample *hm = &h->mem;
+	fputs(",\"ksm\":", out);
+	if (!hm->valid) {
+		fputs("null,\"thp\":null,\"hugepages\":null,\"swap\":null,\"psi\":null", out);
+	} else {
+		fputc('{', out);
+		for (int f = 0; f < KSM__COUNT; f++)
+			json_key_int(out, mem_ksm_file((enum ksm_field)f), hm->ksm[f], hm->ksm[f] != MEM_UNKNOWN_SIGNED,
+				     f > 0);
+		fputc('}', out);
+		fputs(",\"thp\":{\"enabled\":", out);
+		if (hm->thp_enabled[0])
+			json_str(out, hm->thp_enabled);
+		else
+			fputs("null", out);
+		fputs("},\"hugepages\":[", out);
+		for (int i = 0; i < hm->npools; i++) {
+			fprintf(out, "%s{\"size_kib\":%lld", i ? "," : "", hm->pools[i].size_kib);
+			json_key_kib(out, "total", hm->pools[i].total, true);
+			json_key_kib(out, "free", hm->pools[i].free, true);
+			fputc('}', out);
+		}
+		fputs("],\"swap\":{", out);
+		json_key_kib(out, "total_kib", hm->swap_total_kib, false);
+		json_key_kib(out, "free_kib", hm->swap_free_kib, true);
+		fputs("},\"psi\":", out);
+		if (hm->psi_valid) {
+			fputc('{', out);
+			json_key_num(out, "some_avg10", hm->psi_some_avg10, false);
+			json_key_num(out, "full_avg10", hm->psi_full_avg10, true);
+			fprintf(out, ",\"some_total_us\":%llu,\"full_total_us\":%llu}", hm->psi_some_total_us,
+				hm->psi_full_total_us);
+		} else {
+			fputs("null", out);
+		}
+	}
+	json_key_kib(out, "ksm_saved_kib", h->ksm_saved_kib, true);
+	json_key_num(out, "mem_ratio_after_ksm", h->mem_ratio_after_ksm, true);
 }
 
 static void print_host(FILE *out, const struct model *m, const char *hostname)
@@ -144,6 +203,7 @@ static void print_host(FILE *out, const struct model *m, const char *hostname)
 	json_components(out, "components", h->host_components, h->perf_enabled, host_components, N(host_components));
 	json_components(out, "apportioned", h->apportioned_components, h->perf_enabled, shared_components,
 			N(shared_components));
+	print_host_mem(out, h);
 	print_sources(out, h);
 	fputs(",\"warnings\":[", out);
 	for (int i = 0; i < h->nwarnings; i++) {
@@ -212,6 +272,49 @@ static void print_net(FILE *out, const struct vm_stat *v)
 	fputs("]}", out);
 }
 
+/* "mem": where the VM's memory is; integers in KiB, null where unknown. */
+static void print_mem(FILE *out, const struct vm_stat *v)
+{
+	const struct vm_mem_stat *s = &v->mem;
+	fputs(",\"mem\":{", out);
+	json_key_kib(out, "config_kib", s->config_kib, false);
+	json_key_kib(out, "rss_kib", s->rss_kib, true);
+	json_key_kib(out, "anon_kib", s->anon_kib, true);
+	json_key_kib(out, "file_kib", s->file_kib, true);
+	json_key_kib(out, "shmem_kib", s->shmem_kib, true);
+	json_key_kib(out, "swap_kib", s->swap_kib, true);
+	json_key_kib(out, "thp_kib", s->thp_kib, true);
+	json_key_kib(out, "hugetlb_kib", s->hugetlb_kib, true);
+	json_key_num(out, "majflt_rate", s->majflt_rate, true);
+	fputs(",\"numa\":", out);
+	if (s->nnodes < 0) {
+		fputs("null", out);
+	} else {
+		fputc('[', out);
+		for (int n = 0; n < s->nnodes; n++)
+			fprintf(out, "%s{\"node\":%d,\"kib\":%lld}", n ? "," : "", n, s->node_kib[n]);
+		fputc(']', out);
+	}
+	fputs(",\"ksm\":{", out);
+	json_key_kib(out, "merging_pages", s->ksm_merging_pages, false);
+	json_key_kib(out, "rmap_items", s->ksm_rmap_items, true);
+	json_key_kib(out, "zero_pages", s->ksm_zero_pages, true);
+	json_key_int(out, "profit_bytes", s->ksm_profit_bytes, s->ksm_profit_bytes != MEM_UNKNOWN_SIGNED, true);
+	fputs("},\"balloon\":{\"source\":", out);
+	if (s->balloon.source[0])
+		json_str(out, s->balloon.source);
+	else
+		fputs("null", out);
+	json_key_kib(out, "actual_kib", s->balloon.actual_kib, true);
+	json_key_kib(out, "target_kib", s->balloon.target_kib, true);
+	fputs(",\"reason\":", out);
+	if (s->balloon.reason[0])
+		json_str(out, s->balloon.reason);
+	else
+		fputs("null", out);
+	fputs("}}", out);
+}
+
 static void print_vm(FILE *out, const struct vm_stat *v)
 {
 	fprintf(out, "{\"pid\":%d,\"name\":", (int)v->pid);
@@ -240,6 +343,7 @@ static void print_vm(FILE *out, const struct vm_stat *v)
 	json_components(out, "apportioned", v->apportioned, v->components_valid, shared_components,
 			N(shared_components));
 	print_net(out, v);
+	print_mem(out, v);
 	fputc('}', out);
 }
 

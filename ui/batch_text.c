@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "fmt.h"
+#include "fmt_mem.h"
 #include "nls.h"
 
 /* "Sources: stat=proc threads=proc perf=- net=netlink", then why a part has none or fell back (perf's
@@ -43,6 +44,9 @@ static void print_header(FILE *out, const struct model *m, const char *hostname)
 		fmt_pct(pct[6], 16, h->cpu.idle), fmt_pct(pct[7], 16, h->cpu.iowait), fmt_pct(pct[8], 16, h->cpu.steal));
 	fprintf(out, _("Mem: %s total, %s available\n"), fmt_kib(mem[0], 16, (long long)h->mem_total_kib),
 		fmt_kib(mem[1], 16, (long long)h->mem_avail_kib));
+	char ksm[128];
+	if (fmt_ksm_line(ksm, sizeof(ksm), h)[0])
+		fprintf(out, "%s\n", ksm);
 	print_sources(out, h);
 	if (h->guest_estimated)
 		fprintf(out, _("Note: %s; GUEST estimated from perf samples (~)\n"), h->guest_why);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "fmt.h"
+#include "fmt_mem.h"
 #include "nls.h"
 #include "tui_state.h"
 
@@ -88,6 +89,9 @@ int tui_header_draw(struct tui *t, int max_lines)
 		tui_putf(y++, 0, COLS, _("Mem: %s total, %s used, %s available"),
 			 fmt_kib(a[0], 16, (long long)h->mem_total_kib), fmt_kib(a[1], 16, used),
 			 fmt_kib(a[2], 16, (long long)h->mem_avail_kib));
+	char ksm[128];
+	if (fmt_ksm_line(ksm, sizeof(ksm), h)[0])
+		tui_put(y++, 0, COLS, ksm);
 	int notes = count_notes(h), room = max_lines - y;
 	if (room < 1)
 		room = 1;

@@ -18,7 +18,7 @@ static const struct help_key list_keys[] = {
 	{ "arrows", N_("move the selection; PgUp PgDn a page, Home End first / last row") },
 	{ "< >", N_("sort by the previous / next column") },
 	{ "R", N_("reverse the sort order") },
-	{ "P M N", N_("sort by total CPU / RSS (resident memory) / name") },
+	{ "P M N", N_("sort by total CPU / RSS (resident memory) / name (< > reach SWAP, KSM, BALLOON)") },
 	{ "p", N_("pin / unpin the selected VM (pinned VMs stay on top, marked *)") },
 	{ "/", N_("filter by name, live as you type; Enter keeps it, Esc clears it") },
 	{ "Esc", N_("clear the filter (list) / back to the list (details)") },
@@ -30,7 +30,7 @@ static const struct help_key list_keys[] = {
 
 static const struct help_key drill_keys[] = {
 	{ "Tab S-Tab", N_("next / previous view") },
-	{ "1-9", N_("view by number") },
+	{ "1-9", N_("view by number (4 memory: bar, host KSM, NUMA nodes)") },
 	{ "< > R", N_("sort the view's rows, reverse") },
 	{ "Esc Bksp", N_("back to the list, selection kept") },
 };
@@ -54,6 +54,7 @@ void tui_help_draw(struct tui *t)
 	attrset(A_NORMAL);
 	tui_put(y++, 0, COLS, _("% of one CPU: TOTAL = GUEST (in the guest) + VMM (its user space) + KERNEL (host"));
 	tui_put(y++, 0, COLS, _("kernel, its threads) + VHOST. READY: waiting for a CPU. -: unknown, ~: estimated"));
+	tui_put(y++, 0, COLS, _("MEM resident, SWAP swapped, KSM merged, BALLOON balloon size (wide terminals)"));
 	y = draw_keys(y, max_y, list_keys, sizeof(list_keys) / sizeof(list_keys[0]));
 	if (y < max_y) {
 		attrset(A_UNDERLINE);

@@ -10,7 +10,10 @@
 #include "nls.h"
 #include "tui_state.h"
 
-enum col { C_PID, C_NAME, C_VCPU, C_TOTAL, C_GUEST, C_VMM, C_KERNEL, C_VHOST, C_READY, C_RSS, C_BAR, C__COUNT };
+enum col {
+	C_PID, C_NAME, C_VCPU, C_TOTAL, C_GUEST, C_VMM, C_KERNEL, C_VHOST, C_READY, C_RSS, C_SWAP, C_KSM, C_BALLOON,
+	C_BAR, C__COUNT
+};
 
 struct column {
 	const char *title;
@@ -30,6 +33,11 @@ static const struct column columns[C__COUNT] = {
 	[C_VHOST] = { "VHOST%", 6, 8, SORT_VHOST },
 	[C_READY] = { "READY%", 6, 9, SORT_READY },
 	[C_RSS] = { "RSS", 6, 5, SORT_RSS },
+	/* dropped first, and shown only once NAME has its preferred width: KSM from 110 columns, SWAP from 117,
+	 * BALLOON from 125; up to 109 the table is as it was before they came */
+	[C_SWAP] = { "SWAP", 6, 12, SORT_SWAP },
+	[C_KSM] = { "KSM", 6, 11, SORT_KSM },
+	[C_BALLOON] = { "BALLOON", 7, 13, SORT_BALLOON },
 	[C_BAR] = { "SPLIT", 12, 10, -1 },
 };
 
@@ -50,7 +58,9 @@ static void layout_columns(struct layout *l, int cols)
 		l->width[c] = columns[c].width;
 		need += 1 + columns[c].width;
 	}
-	while (need > cols) {
+	/* the memory columns (drop > MEM_DROP_MIN) come only with the whole preferred NAME */
+	while (need + (l->width[C_KSM] || l->width[C_SWAP] || l->width[C_BALLOON] ? NAME_PREFERRED - l->width[C_NAME] : 0) >
+	       cols) {
 		int worst = -1;
 		for (int c = 0; c < C__COUNT; c++)
 			if (l->width[c] && columns[c].drop && (worst < 0 || columns[c].drop > columns[worst].drop))
@@ -149,7 +159,7 @@ static const char *guest_cell(char *buf, size_t len, const struct vm_stat *v, do
 
 static void draw_row(const struct tui *t, const struct layout *l, int y, const struct vm_stat *v, bool selected)
 {
-	char b[8][24];
+	char b[11][24];
 	int attr = selected ? A_REVERSE : A_NORMAL;
 	tui_fill_line(y, attr);
 	if (tui_is_pinned(t, v->pid))
@@ -169,6 +179,9 @@ static void draw_row(const struct tui *t, const struct layout *l, int y, const s
 	put_right(l, C_VHOST, y, fmt_pct(b[5], sizeof(b[5]), split[3]));
 	put_right(l, C_READY, y, fmt_pct(b[6], sizeof(b[6]), v->ready));
 	put_right(l, C_RSS, y, fmt_kib(b[7], sizeof(b[7]), (long long)v->rss_kib));
+	put_right(l, C_SWAP, y, fmt_kib(b[8], sizeof(b[8]), v->mem.swap_kib));
+	put_right(l, C_KSM, y, fmt_kib(b[9], sizeof(b[9]), v->mem.ksm_kib));
+	put_right(l, C_BALLOON, y, fmt_kib(b[10], sizeof(b[10]), v->mem.balloon.actual_kib));
 	attrset(A_NORMAL);
 	if (l->width[C_BAR])
 		draw_bar(t, l, y, v);

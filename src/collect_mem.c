@@ -1,0 +1,297 @@
+/* collect_mem.c - where each VM's memory is and the host's KSM, THP, hugepage pools, swap and pressure: per VM
+ * status, stat and ksm_stat every 2 s (kept open), smaps_rollup and numa_maps every 10 s (1 ms a refresh at most). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "mem_parse.h"
+#include "nls.h"
+#include "proc_stat.h"
+#include "source.h"
+#include "util.h"
+
+/* Measured on a fake VM (8 MiB written): status 12 us, stat 8, ksm_stat 8 to open, read and close, 7.6, 3.9 and
+ * 3.0 kept open and re-read: so those are kept. smaps_rollup 35 and numa_maps 63 us, growing with the mappings and
+ * pages walked: read less often, and opened each time (a descriptor would save little of that). */
+#define MEM_FAST_S 2.0
+#define MEM_SLOW_S 10.0
+/* smaps_rollup and numa_maps walk every page table entry (perf: smaps_account, gather_pte_stats): a big VM
+ * costs milliseconds. Past this much of them in one refresh the other due VMs wait for the next refresh. */
+#define MEM_SLOW_BUDGET_S 0.001
+#define NUMA_BUF (256 * 1024)
+
+/* What was last read of one VM, kept between refreshes: the slow files are not read every time. */
+enum { FD_STATUS, FD_STAT, FD_KSM, FD__COUNT };
+
+struct mem_vm {
+	pid_t pid;
+	unsigned long long start_ticks;
+	int fd[FD__COUNT];		/* kept open: a /proc file of a process that exited reads nothing, never another's */
+	double next_fast, next_slow;	/* CLOCK_MONOTONIC seconds when each group is due */
+	struct vm_mem_sample m;
+	bool seen;
+};
+
+struct mem_source {
+	struct mem_vm *vms;		/* sorted by pid */
+	size_t nvms, cap;
+	int ksm_fd[KSM__COUNT];		/* sysfs and /proc files are re-read from offset 0, kept open */
+	int thp_fd, psi_fd, meminfo_fd;
+	size_t fds_held, fd_budget;	/* VM files kept open, and at most: a quarter of RLIMIT_NOFILE, thread_reader
+					 * and the rest need theirs */
+	char *buf;			/* NUMA_BUF bytes: numa_maps of a big VM is long */
+};
+
+/* Reads an open file again from its start; -1 when it cannot be read. */
+static ssize_t reread(int fd, char *buf, size_t len)
+{
+	if (fd < 0)
+		return -1;
+	ssize_t n = pread(fd, buf, len - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+static void *mem_open(const struct source_args *a, char *why, size_t whylen)
+{
+	(void)a;
+	struct mem_source *ms = xcalloc(1, sizeof(*ms));
+	char path[96];
+	for (int f = 0; f < KSM__COUNT; f++) {
+		snprintf(path, sizeof(path), "/sys/kernel/mm/ksm/%s", mem_ksm_file((enum ksm_field)f));
+		ms->ksm_fd[f] = open(path, O_RDONLY | O_CLOEXEC);	/* absent on kernels without KSM or the field */
+	}
+	ms->thp_fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY | O_CLOEXEC);
+	ms->psi_fd = open("/proc/pressure/memory", O_RDONLY | O_CLOEXEC);
+	ms->meminfo_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	if (ms->meminfo_fd < 0) {
+		snprintf(why, whylen, _("cannot read /proc/meminfo: %s"), strerror(errno));
+		for (int f = 0; f < KSM__COUNT; f++)
+			if (ms->ksm_fd[f] >= 0)
+				close(ms->ksm_fd[f]);
+		free(ms);
+		return NULL;
+	}
+	ms->buf = xmalloc(NUMA_BUF);
+	struct rlimit rl;
+	rlim_t lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
+	ms->fd_budget = lim == RLIM_INFINITY || lim > 16384 ? 4096 : (size_t)lim / 4;
+	return ms;
+}
+
+static void mem_close(void *state)
+{
+	struct mem_source *ms = state;
+	if (!ms)
+		return;
+	for (int f = 0; f < KSM__COUNT; f++)
+		if (ms->ksm_fd[f] >= 0)
+			close(ms->ksm_fd[f]);
+	if (ms->thp_fd >= 0)
+		close(ms->thp_fd);
+	if (ms->psi_fd >= 0)
+		close(ms->psi_fd);
+	close(ms->meminfo_fd);
+	for (size_t i = 0; i < ms->nvms; i++)
+		for (int f = 0; f < FD__COUNT; f++)
+			if (ms->vms[i].fd[f] >= 0)
+				close(ms->vms[i].fd[f]);
+	free(ms->vms);
+	free(ms->buf);
+	free(ms);
+}
+
+static const char *const fd_names[FD__COUNT] = { "status", "stat", "ksm_stat" };
+
+static void vm_close(struct mem_source *ms, struct mem_vm *e)
+{
+	for (int f = 0; f < FD__COUNT; f++)
+		if (e->fd[f] >= 0) {
+			close(e->fd[f]);
+			ms->fds_held--;
+		}
+}
+
+/* Hugepage pools: /sys/kernel/mm/hugepages/hugepages-<size>kB/{nr,free}_hugepages, the few sizes there are. */
+static void read_pools(struct host_mem_sample *h, char *buf, size_t len)
+{
+	static const long long sizes[] = { 2048, 1048576, 32768, 64 };
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && h->npools < HUGEPAGE_POOLS_MAX; i++) {
+		char path[96];
+		snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%lldkB/nr_hugepages", sizes[i]);
+		if (read_file_at(AT_FDCWD, path, buf, len) <= 0)
+			continue;
+		long long total = strtoll(buf, NULL, 10), free_pages = -1;
+		snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%lldkB/free_hugepages", sizes[i]);
+		if (read_file_at(AT_FDCWD, path, buf, len) > 0)
+			free_pages = strtoll(buf, NULL, 10);
+		h->pools[h->npools].size_kib = sizes[i];
+		h->pools[h->npools].total = total;
+		h->pools[h->npools].free = free_pages;
+		h->npools++;
+	}
+}
+
+static void read_host(struct mem_source *ms, struct host_mem_sample *h)
+{
+	char buf[512];
+	h->valid = true;
+	for (int f = 0; f < KSM__COUNT; f++)
+		h->ksm[f] = reread(ms->ksm_fd[f], buf, sizeof(buf)) > 0 ? strtoll(buf, NULL, 10) : MEM_UNKNOWN_SIGNED;
+	h->thp_enabled[0] = '\0';
+	if (reread(ms->thp_fd, buf, sizeof(buf)) > 0)
+		mem_parse_thp_mode(buf, h->thp_enabled, sizeof(h->thp_enabled));
+	h->psi_some_avg10 = h->psi_full_avg10 = NAN;
+	if (reread(ms->psi_fd, buf, sizeof(buf)) > 0)
+		mem_parse_psi(buf, h);
+	h->swap_total_kib = h->swap_free_kib = -1;
+	if (reread(ms->meminfo_fd, ms->buf, NUMA_BUF) > 0) {
+		h->swap_total_kib = mem_parse_field(ms->buf, "SwapTotal");
+		h->swap_free_kib = mem_parse_field(ms->buf, "SwapFree");
+	}
+	read_pools(h, buf, sizeof(buf));
+}
+
+static void unknown_mem(struct vm_mem_sample *m)
+{
+	m->anon_kib = m->file_kib = m->shmem_kib = m->swap_kib = m->thp_kib = m->hugetlb_kib = -1;
+	m->majflt = m->majflt_prev = -1;
+	m->majflt_mono = m->majflt_prev_mono = 0;
+	m->nnodes = -1;
+	m->ksm_merging_pages = m->ksm_rmap_items = m->ksm_zero_pages = -1;
+	m->ksm_profit_bytes = MEM_UNKNOWN_SIGNED;
+}
+
+/* The kept state of the VM (pid, start), created when new or when its PID now names another process. */
+static struct mem_vm *vm_state(struct mem_source *ms, const struct vm_sample *vm, double now)
+{
+	size_t lo = 0, hi = ms->nvms;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ms->vms[mid].pid < vm->pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ms->nvms && ms->vms[lo].pid == vm->pid && ms->vms[lo].start_ticks == vm->start_ticks)
+		return &ms->vms[lo];
+	if (lo < ms->nvms && ms->vms[lo].pid == vm->pid) {
+		vm_close(ms, &ms->vms[lo]);	/* PID reused */
+	} else {
+		if (ms->nvms == ms->cap) {
+			ms->cap = ms->cap ? 2 * ms->cap : 16;
+			ms->vms = xrealloc(ms->vms, ms->cap * sizeof(*ms->vms));
+		}
+		memmove(&ms->vms[lo + 1], &ms->vms[lo], (ms->nvms - lo) * sizeof(*ms->vms));
+		ms->nvms++;
+	}
+	struct mem_vm *e = &ms->vms[lo];
+	memset(e, 0, sizeof(*e));
+	e->pid = vm->pid;
+	e->start_ticks = vm->start_ticks;
+	for (int f = 0; f < FD__COUNT; f++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)vm->pid, fd_names[f]);
+		/* past the budget: opened and closed at each read instead */
+		e->fd[f] = ms->fds_held < ms->fd_budget ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+		ms->fds_held += e->fd[f] >= 0;
+	}
+	unknown_mem(&e->m);
+	/* the slow files at once, then spread over the period by PID, so 150 VMs do not all fall due together */
+	e->next_slow = e->next_fast = now;
+	return e;
+}
+
+/* One of the VM's kept files, read again; or opened, read and closed when it is not kept. */
+static ssize_t read_vm_file(const struct mem_vm *e, int f, char *buf, size_t len)
+{
+	if (e->fd[f] >= 0)
+		return reread(e->fd[f], buf, len);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)e->pid, fd_names[f]);
+	return read_file_at(AT_FDCWD, path, buf, len);
+}
+
+static void read_fast(struct mem_vm *e)
+{
+	char path[64], buf[4096];
+	if (read_vm_file(e, FD_STATUS, buf, sizeof(buf)) > 0)
+		mem_parse_status(buf, &e->m);
+	struct proc_stat ps;
+	if (read_vm_file(e, FD_STAT, buf, sizeof(buf)) > 0 && proc_stat_parse(buf, &ps) &&
+	    ps.start_ticks == e->start_ticks) {
+		e->m.majflt_prev = e->m.majflt;
+		e->m.majflt_prev_mono = e->m.majflt_mono;
+		e->m.majflt = (long long)ps.majflt;
+		e->m.majflt_mono = clock_mono();
+	}
+	if (read_vm_file(e, FD_KSM, buf, sizeof(buf)) > 0) {
+		mem_parse_ksm_stat(buf, &e->m);
+	} else {
+		/* kernels 6.1 to 6.5 have ksm_merging_pages alone */
+		snprintf(path, sizeof(path), "/proc/%d/ksm_merging_pages", (int)e->pid);
+		if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) > 0)
+			e->m.ksm_merging_pages = strtoll(buf, NULL, 10);
+	}
+}
+
+static void read_slow(struct mem_source *ms, struct mem_vm *e)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)e->pid);
+	long long hugetlb = e->m.hugetlb_kib;
+	if (read_file_at(AT_FDCWD, path, ms->buf, NUMA_BUF) > 0)
+		mem_parse_smaps_rollup(ms->buf, &e->m);
+	if (hugetlb >= 0)
+		e->m.hugetlb_kib = hugetlb;	/* status said it, and more recently */
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", (int)e->pid);
+	if (read_file_at(AT_FDCWD, path, ms->buf, NUMA_BUF) > 0)
+		e->m.nnodes = mem_parse_numa_maps(ms->buf, e->m.node_kib, MEM_NODES_MAX);
+}
+
+static bool mem_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+{
+	(void)why;
+	(void)whylen;
+	struct mem_source *ms = state;
+	double now = clock_mono(), slow_until = now + MEM_SLOW_BUDGET_S;
+	read_host(ms, &s->mem);
+	for (size_t i = 0; i < ms->nvms; i++)
+		ms->vms[i].seen = false;
+	for (size_t i = 0; i < s->nvms; i++) {
+		struct vm_sample *vm = &s->vms[i];
+		struct mem_vm *e = vm_state(ms, vm, now);
+		e->seen = true;
+		if (now >= e->next_fast) {
+			read_fast(e);
+			e->next_fast = now + MEM_FAST_S - 0.05;	/* a refresh of exactly 2 s reads every time */
+		}
+		if (now >= e->next_slow && clock_mono() < slow_until) {
+			bool first = e->m.nnodes < 0 && e->m.thp_kib < 0;
+			read_slow(ms, e);
+			e->next_slow = now + (first ? MEM_SLOW_S * (1 + (e->pid % 16) / 16.0) : MEM_SLOW_S);
+		}
+		vm->mem = e->m;
+	}
+	/* VMs that are gone: their state goes too */
+	size_t k = 0;
+	for (size_t i = 0; i < ms->nvms; i++) {
+		if (ms->vms[i].seen)
+			ms->vms[k++] = ms->vms[i];
+		else
+			vm_close(ms, &ms->vms[i]);
+	}
+	ms->nvms = k;
+	return true;
+}
+
+const struct source mem_source = {
+	.part = PART_MEM, .name = "proc", .open = mem_open, .sample = mem_sample, .close = mem_close,
+};

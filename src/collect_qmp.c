@@ -1,0 +1,131 @@
+/* collect_qmp.c - each qemu's balloon through the QMP socket on its command line: a short connection per
+ * refresh (qmp.c); a socket that never greets costs 50 ms once, one that answers late three times in a row
+ * 150 ms, and is then left alone for 30 s. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nls.h"
+#include "qmp.h"
+#include "source.h"
+#include "util.h"
+
+#define QMP_TIMEOUT_S 0.05	/* the most one VM's QMP may cost a refresh */
+#define QMP_BACKOFF_S 30.0	/* a socket that did not answer (or has no balloon) is asked again after this */
+#define QMP_SLOW_MAX 3		/* late answers in a row before a VMM counts as unresponsive */
+
+struct qmp_vm {
+	pid_t pid;
+	unsigned long long start_ticks;
+	double next_try;		/* CLOCK_MONOTONIC; 0 now */
+	int slow;			/* late answers in a row */
+	struct balloon_sample last;
+	bool seen;
+};
+
+struct qmp_source {
+	struct qmp_vm *vms;
+	size_t nvms, cap;
+};
+
+static void *qmp_open(const struct source_args *a, char *why, size_t whylen)
+{
+	if (a->no_qmp) {
+		snprintf(why, whylen, "%s", _("QMP off (--no-qmp)"));
+		return NULL;
+	}
+	return xcalloc(1, sizeof(struct qmp_source));
+}
+
+static void qmp_close(void *state)
+{
+	struct qmp_source *q = state;
+	if (q)
+		free(q->vms);
+	free(q);
+}
+
+static struct qmp_vm *vm_state(struct qmp_source *q, const struct vm_sample *vm)
+{
+	for (size_t i = 0; i < q->nvms; i++)
+		if (q->vms[i].pid == vm->pid) {
+			if (q->vms[i].start_ticks == vm->start_ticks)
+				return &q->vms[i];
+			memset(&q->vms[i], 0, sizeof(q->vms[i]));	/* PID reused */
+			q->vms[i].pid = vm->pid;
+			q->vms[i].start_ticks = vm->start_ticks;
+			return &q->vms[i];
+		}
+	if (q->nvms == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 16;
+		q->vms = xrealloc(q->vms, q->cap * sizeof(*q->vms));
+	}
+	struct qmp_vm *e = &q->vms[q->nvms++];
+	memset(e, 0, sizeof(*e));
+	e->pid = vm->pid;
+	e->start_ticks = vm->start_ticks;
+	return e;
+}
+
+/* Asks one VMM for its balloon; keeps the answer and when to ask again. */
+static void ask_balloon(struct qmp_vm *e, const char *path, double now)
+{
+	char reply[1024], why[96] = "";
+	struct balloon_sample *b = &e->last;
+	*b = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 };
+	enum qmp_status st = qmp_query(path, "query-balloon", QMP_TIMEOUT_S, reply, sizeof(reply), why, sizeof(why));
+	long long actual = st == QMP_OK ? qmp_reply_number(reply, "actual") : -1;
+	e->slow = st == QMP_SLOW ? e->slow + 1 : 0;
+	if (actual >= 0) {
+		str_copy(b->source, "qmp", sizeof(b->source));
+		b->actual_kib = actual / 1024;	/* query-balloon tells no target: target_kib stays unknown */
+		return;
+	}
+	if (st == QMP_OK)
+		snprintf(why, sizeof(why), "%s", _("query-balloon gave no size"));
+	if (st == QMP_SLOW && e->slow < QMP_SLOW_MAX) {
+		snprintf(b->reason, sizeof(b->reason), _("QMP slow: %s"), why);	/* it greeted: asked again next time */
+	} else if (st == QMP_TIMEOUT || st == QMP_SLOW || st == QMP_ERROR) {
+		/* not again every refresh: a stuck socket costs its 50 ms, a VM without balloon a connection */
+		e->next_try = now + QMP_BACKOFF_S;
+		e->slow = 0;
+		snprintf(b->reason, sizeof(b->reason), st == QMP_ERROR ? "%s" : _("QMP unresponsive: %s"), why);
+	} else {
+		snprintf(b->reason, sizeof(b->reason), "%s", why);	/* gone or refused: asked again next time */
+	}
+}
+
+static bool qmp_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+{
+	(void)why;
+	(void)whylen;
+	struct qmp_source *q = state;
+	for (size_t i = 0; i < q->nvms; i++)
+		q->vms[i].seen = false;
+	for (size_t i = 0; i < s->nvms; i++) {
+		struct vm_sample *vm = &s->vms[i];
+		struct qmp_vm *e = vm_state(q, vm);
+		e->seen = true;
+		if (!vm->qmp_path[0]) {
+			vm->balloon = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 };
+			str_copy(vm->balloon.reason, _("no QMP socket on the VMM's command line"), sizeof(vm->balloon.reason));
+			continue;
+		}
+		double now = clock_mono();
+		if (now >= e->next_try)
+			ask_balloon(e, vm->qmp_path, now);
+		vm->balloon = e->last;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < q->nvms; i++)
+		if (q->vms[i].seen)
+			q->vms[k++] = q->vms[i];
+	q->nvms = k;
+	return true;
+}
+
+const struct source qmp_source = {
+	.part = PART_BALLOON, .name = "qmp", .open = qmp_open, .sample = qmp_sample, .close = qmp_close,
+};

@@ -1,0 +1,84 @@
+/* model_mem.c - the memory stage: per-VM figures from the memory source, major faults per second, and the
+ * host's KSM savings with the overcommit ratio after them. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model_parts.h"
+#include "util.h"
+
+static void unknown(struct vm_mem_stat *s, const struct vm_stat *vs)
+{
+	s->config_kib = vs->mem_config_kib;
+	s->rss_kib = (long long)vs->rss_kib;
+	s->anon_kib = s->file_kib = s->shmem_kib = s->swap_kib = s->thp_kib = s->hugetlb_kib = -1;
+	s->majflt_rate = NAN;
+	s->nnodes = -1;
+	s->ksm_merging_pages = s->ksm_rmap_items = s->ksm_zero_pages = s->ksm_kib = -1;
+	s->ksm_profit_bytes = MEM_UNKNOWN_SIGNED;
+	s->balloon = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 };
+}
+
+void model_mem_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
+{
+	(void)prev;
+	struct host_stat *h = &m->host;
+	long long page_kib = sysconf(_SC_PAGESIZE) / 1024;
+	h->mem = cur->mem;
+	h->ksm_saved_kib = -1;
+	h->mem_ratio_after_ksm = NAN;
+	for (size_t i = 0; i < m->nvms; i++) {
+		struct vm_stat *vs = &m->vms[i];
+		unknown(&vs->mem, vs);
+		if (!cur->mem.valid)
+			continue;
+		const struct vm_mem_sample *a = &cur->vms[i].mem;
+		struct vm_mem_stat *s = &vs->mem;
+		s->anon_kib = a->anon_kib;
+		s->file_kib = a->file_kib;
+		s->shmem_kib = a->shmem_kib;
+		s->swap_kib = a->swap_kib;
+		s->thp_kib = a->thp_kib;
+		s->hugetlb_kib = a->hugetlb_kib;
+		/* the last two readings of the counter, whenever they were made (they are a few seconds apart) */
+		if (a->majflt >= 0 && a->majflt_prev >= 0 && a->majflt_mono > a->majflt_prev_mono &&
+		    a->majflt_prev_mono > 0 && a->majflt >= a->majflt_prev)
+			s->majflt_rate = (a->majflt - a->majflt_prev) / (a->majflt_mono - a->majflt_prev_mono);
+		s->nnodes = a->nnodes;
+		memcpy(s->node_kib, a->node_kib, sizeof(s->node_kib));
+		s->ksm_merging_pages = a->ksm_merging_pages;
+		s->ksm_rmap_items = a->ksm_rmap_items;
+		s->ksm_zero_pages = a->ksm_zero_pages;
+		s->ksm_profit_bytes = a->ksm_profit_bytes;
+		s->ksm_kib = a->ksm_merging_pages >= 0 ? a->ksm_merging_pages * page_kib : -1;
+	}
+	if (!cur->mem.valid)
+		return;
+	const long long *k = cur->mem.ksm;
+	if (k[KSM_PAGES_SHARING] != MEM_UNKNOWN_SIGNED)
+		h->ksm_saved_kib = (k[KSM_PAGES_SHARING] + (k[KSM_ZERO_PAGES] != MEM_UNKNOWN_SIGNED ? k[KSM_ZERO_PAGES] : 0)) * page_kib;
+	long long guest_kib = 0;
+	bool known = false;
+	for (size_t i = 0; i < cur->nvms; i++)
+		if (cur->vms[i].mem_config_kib >= 0) {
+			guest_kib += cur->vms[i].mem_config_kib;
+			known = true;
+		}
+	if (known && cur->mem_total_kib && h->ksm_saved_kib >= 0)
+		h->mem_ratio_after_ksm = (double)(guest_kib - h->ksm_saved_kib) / cur->mem_total_kib;
+}
+
+void model_balloon_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
+{
+	(void)prev;
+	const char *why = cur->sources[PART_BALLOON].why;
+	for (size_t i = 0; i < m->nvms; i++) {
+		struct balloon_sample *b = &m->vms[i].mem.balloon;
+		if (cur->sources[PART_BALLOON].name[0])
+			*b = cur->vms[i].balloon;
+		else
+			str_copy(b->reason, why, sizeof(b->reason));	/* no balloon source: e.g. --no-qmp */
+	}
+}

@@ -1,0 +1,23 @@
+# t_balloon_guest.sh - balloons of real qemu guests through their QMP sockets: with -device virtio-balloon-pci
+# and no driver in the guest, actual is the configured size; without the device, unknown with qemu's reason; and
+# the memory figures of a real VMM add up (anon + file + shmem = RSS), major faults/s known after two readings (2 s).
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/rig.sh"
+need jq
+rig_require_kvm
+rig_start_guest bal-dev halt 1 64 -device virtio-balloon-pci || fail "guest bal-dev did not start"
+rig_start_guest bal-none halt 1 64 || fail "guest bal-none did not start"
+d=$(rig_pid bal-dev) n=$(rig_pid bal-none)
+"$VMTOP" -b -o json -n 6 -d 0.5 -p "$d,$n" >"$TEST_TMP/json" 2>"$TEST_TMP/err" || fail "vmtop: exit $?: $(cat "$TEST_TMP/err")"
+mem() {
+	tail -n 1 "$TEST_TMP/json" | jq -c --argjson p "$1" '.vms[] | select(.pid == $p) | .mem'
+}
+mem "$d" | jq -e '.balloon.source == "qmp" and .balloon.actual_kib == 65536 and .config_kib == 65536' >/dev/null ||
+	fail "balloon device, no driver: $(mem "$d")"
+mem "$n" | jq -e '.balloon.source == null and .balloon.actual_kib == null
+	and (.balloon.reason | test("balloon"; "i"))' >/dev/null || fail "no balloon device: $(mem "$n")"
+# RssAnon + RssFile + RssShmem is VmRSS in status; vmtop's rss_kib comes from stat, read a moment apart
+mem "$d" | jq -e '(.anon_kib + .file_kib + .shmem_kib) as $s | $s > 0 and ($s - .rss_kib | fabs) < 2048
+	and .swap_kib >= 0 and .thp_kib >= 0 and .hugetlb_kib == 0 and (.numa | length) >= 1
+	and (.numa | map(.kib) | add) > 0 and .majflt_rate >= 0' >/dev/null || fail "memory figures: $(mem "$d")"
+echo "PASS: $TEST_NAME"

@@ -1,0 +1,63 @@
+# t_qmp_balloon.sh - balloons through QMP sockets named on fake VMs' command lines (tests/fakehost --qmp-dir): one
+# answers (its balloon shown), one accepts and never answers (50 ms once, then left alone, the reason shown), one dies
+# mid-query (no error for the others); only allow-listed queries are sent; --no-qmp sends nothing.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/rig.sh"
+need python3 jq
+qdir="$TEST_TMP/q"
+mkdir "$qdir"
+"$top_builddir/tests/fakehost" --vms 3 --vcpus 1 --duty 0 --qmp-dir "$qdir" >"$TEST_TMP/out" 2>"$TEST_TMP/err" 9>&- &
+sim=$!
+rig_track $sim
+for _ in $(seq 100); do grep -q '^ready' "$TEST_TMP/out" && break; kill -0 $sim 2>/dev/null || break; sleep 0.1; done
+if ! grep -qx "ready 3" "$TEST_TMP/out"; then
+	wait $sim
+	[ $? = 77 ] && rig_skip "fakehost: $(cat "$TEST_TMP/err")"
+	fail "no 'ready 3': $(cat "$TEST_TMP/out" "$TEST_TMP/err")"
+fi
+serve() {	# MODE INDEX
+	python3 "$top_srcdir/tests/qmp_server.py" "$1" "$qdir/fake-$2.qmp" "$TEST_TMP/log.$2" 33554432 9>&- &
+	rig_track $!
+	for _ in $(seq 50); do [ -S "$qdir/fake-$2.qmp" ] && return; sleep 0.1; done
+	fail "QMP stand-in $1 did not listen"
+}
+serve answer 0
+serve silent 1
+serve die 2
+
+"$VMTOP" -b -o json -n 4 -d 0.3 >"$TEST_TMP/json" 2>"$TEST_TMP/verr" || fail "vmtop: exit $?: $(cat "$TEST_TMP/verr")"
+[ "$(wc -l <"$TEST_TMP/json")" = 4 ] || fail "expected 4 refreshes"
+vm() {	# INDEX JQ: the filter on fake-INDEX's balloon in the last refresh
+	tail -n 1 "$TEST_TMP/json" | jq -e --arg n "fake-$1" ".vms[] | select(.name == \$n) | .mem.balloon | $2" >/dev/null
+}
+got() {
+	tail -n 1 "$TEST_TMP/json" | jq -c --arg n "fake-$1" '.vms[] | select(.name == $n) | .mem'
+}
+vm 0 '.source == "qmp" and .actual_kib == 32768 and .target_kib == null and .reason == null' ||
+	fail "answering VM: $(got 0)"
+vm 1 '.source == null and .actual_kib == null and (.reason | test("unresponsive: no QMP greeting within 50 ms"))' ||
+	fail "silent VM: $(got 1)"
+vm 2 '.source == null and .actual_kib == null and (.reason | length > 0)' || fail "VM that died mid-query: $(got 2)"
+tail -n 1 "$TEST_TMP/json" | jq -e '.vms[] | select(.name == "fake-0") | .mem.config_kib == 65536' >/dev/null ||
+	fail "config_kib from -m 64: $(got 0)"
+# the silent socket cost one connection (50 ms) in 4 refreshes; the answering one was asked every refresh
+[ "$(grep -c connect "$TEST_TMP/log.1")" = 1 ] || fail "silent socket connected $(grep -c connect "$TEST_TMP/log.1") times"
+[ "$(grep -c connect "$TEST_TMP/log.0")" -ge 4 ] || fail "answering socket asked $(grep -c connect "$TEST_TMP/log.0") times"
+sort -u "$TEST_TMP/log.0" | tr '\n' ' ' | grep -qx 'connect qmp_capabilities query-balloon ' ||
+	fail "commands outside the allow-list: $(sort -u "$TEST_TMP/log.0" | tr '\n' ' ')"
+# no refresh blocks on it: the 50 ms deadline itself is timed in test_mem; here, on a host that may be loaded, the
+# first interval (0.3 s asked, the stall in it) stays far from a blocking read's forever
+jq '.interval' "$TEST_TMP/json" | head -n 1 | awk '{exit !($1 < 1.0)}' || fail "first interval $(head -n 1 "$TEST_TMP/json" | jq .interval)"
+# the other VMs were not disturbed: each has its memory figures
+tail -n 1 "$TEST_TMP/json" | jq -e '[.vms[] | select(.name | startswith("fake-")) | .mem.anon_kib > 0] | length == 3 and all' \
+	>/dev/null || fail "memory figures missing"
+
+# --no-qmp: no connection at all, the reason says so
+: >"$TEST_TMP/log.0"
+"$VMTOP" -b -o json -n 2 -d 0.2 --no-qmp >"$TEST_TMP/json" 2>"$TEST_TMP/verr" || fail "vmtop --no-qmp: exit $?"
+vm 0 '.source == null and .reason == "QMP off (--no-qmp)"' || fail "--no-qmp: $(got 0)"
+[ -s "$TEST_TMP/log.0" ] && fail "--no-qmp connected: $(cat "$TEST_TMP/log.0")"
+tail -n 1 "$TEST_TMP/json" | jq -e '.host.sources.balloon == null and .host.source_reasons.balloon == "QMP off (--no-qmp)"' \
+	>/dev/null || fail "--no-qmp not in host.sources"
+[ -s "$TEST_TMP/verr" ] && fail "--no-qmp printed: $(cat "$TEST_TMP/verr")"
+echo "PASS: $TEST_NAME"
