@@ -26,7 +26,7 @@ check_bad -p abc
 check_bad -p 12,
 check_bad -p 0
 check_bad -s nope
-timeout -k 5 20 "$VMTOP" -s nope 2>&1 | grep -q "ready or rss" || fail "-s nope does not list rss"
+timeout -k 5 20 "$VMTOP" -s nope 2>&1 | grep -q "ready, rss, swap" || fail "-s nope does not list rss"
 for key in rss mem; do
 	limit 20 "$VMTOP" -b -n 1 -d 0.1 -s $key >/dev/null 2>"$TEST_TMP/err" || fail "-s $key refused: $(cat "$TEST_TMP/err")"
 done

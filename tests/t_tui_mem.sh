@@ -24,7 +24,7 @@ tui_start 80 24
 tui_run "$FAKE -d 0.5"
 tui_wait 'web-frontend'
 tui_wait '^KSM: 1\.2G shared in 300M, 5 full scans'
-tui_screen | grep -Eq 'PID NAME +VCPU +TOTAL% +GUEST% +VMM% +KERNEL% +VHOST% +READY% +MEM *$' ||
+tui_screen | grep -Eq 'PID NAME +VCPU +TOTAL% +GUEST% +VMM% +KERNEL% +VHOST% +READY% +RSS *$' ||
 	fail "80 columns: titles changed: $(tui_screen | grep 'PID NAME')"
 tui_screen | grep -Eq 'SWAP|BALLOON' && fail "80 columns: memory columns squeezed in"
 tui_check_frame 80 24
@@ -41,12 +41,12 @@ tui_type q
 tui_again 130 30
 tui_run "$FAKE -d 0.5 --no-color"
 tui_wait 'web-frontend'
-tui_screen | grep -Eq 'MEM +SWAP +KSM +BALLOON ' || fail "130 columns: no SWAP KSM BALLOON: $(tui_screen | grep 'PID NAME')"
+tui_screen | grep -Eq 'RSS +SWAP +KSM +BALLOON ' || fail "130 columns: no SWAP KSM BALLOON: $(tui_screen | grep 'PID NAME')"
 # web-frontend merged 1G (262144 pages), db-primary swapped 256M, build-runner ballooned 1G away; idle-vm is -
 tui_screen | grep -Eq '1001 +web-frontend .* 1\.0G +[0-9.]+[MG] ' || fail "web-frontend KSM 1.0G not shown"
 tui_screen | grep -Eq '1004 +idle-vm .* - +- +- ' || fail "idle-vm: unknown memory not shown as -"
 tui_type M
-tui_wait 'Sort: MEM'
+tui_wait 'Sort: RSS'
 tui_type '>'
 tui_wait 'Sort: SWAP'
 [ "$(line_of '1002 +db-primary')" -lt "$(line_of '1001 +web-frontend')" ] || fail "SWAP sort: db-primary not first"
