@@ -34,10 +34,11 @@ each '.host.perf.kernel_split_by == "modules"' || fail "kernel samples not told 
 grep -q "^$vendor " /proc/modules || fail "$vendor not in /proc/modules"
 each "$S.estimated == false" || fail "guest time marked estimated"
 # a spinning vCPU never leaves the guest but for interrupts and preemption: at least 90% of its time is GUEST.
-# In the box (one CPU: vmtop preempts the vCPU, and each exit and entry is emulated, 50-80 us) 80-99% was
-# measured: there 75%. (The VM's other threads are qemu's main loop: a few %.)
+# In the box 69-99% was measured: one CPU that vmtop preempts the vCPU on, every exit and entry emulated, and,
+# when the box is short of CPU, lost ticks: the kernel's guest time counts ticks while utime is scaled to the
+# exact runtime, so GUEST fell behind (69% GUEST and 27% user, for a vCPU that runs no user code). There: 60%.
 min=0.9
-[ "$TEST_SLOW" -le 1 ] || min=0.75
+[ "$TEST_SLOW" -le 1 ] || min=0.6
 each "$S.vcpu[0].total > 30" || fail "spin guest's vCPU not busy: $(show "$S.vcpu[0]")"
 jq -n -e --argjson g "$(both "$S.vcpu[0].guest")" --argjson t "$(both "$S.vcpu[0].total")" --argjson m $min \
 	'$g >= $m * $t' >/dev/null ||
