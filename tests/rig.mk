@@ -27,7 +27,7 @@ EXTRA_DIST += tests/rig.sh $(RIG_TESTS)
 # The test host in a box (tests/kvmbox): the KVM tests again inside an SVM host under qemu TCG, one TAP line each.
 TEST_EXTENSIONS += .tap
 TAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
-TAP_LOG_COMPILER = $(SHELL)
+TAP_LOG_COMPILER = timeout -k 10 3600 $(SHELL)
 TESTS += tests/t_kvmbox.tap
 KVMBOX_FILES = tests/kvmbox/kvmbox tests/kvmbox/build.sh tests/kvmbox/initramfs-init tests/kvmbox/box-init \
 	tests/kvmbox/packages tests/kvmbox/in_box.sh tests/kvmbox/selftest.sh
