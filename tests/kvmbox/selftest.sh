@@ -18,8 +18,9 @@ gtime() { sed 's/.*) //' "/proc/$pid/task/$tid/stat" | awk '{print $41}'; }
 a=$(gtime)
 sleep 2
 b=$(gtime)
-# one box CPU, shared with qemu's other threads and this shell: at least half of it
-[ $((b - a)) -ge "$hz" ] || fail "guest_time of the spinning vCPU grew $((b - a)) ticks in 2 s (hz $hz)"
+# one box CPU, shared with qemu's other threads and this shell, and short of time when the host is busy: a
+# quarter of it is proof enough that guest time is accounted (where it is not, it does not grow at all)
+[ $((b - a)) -ge $((hz / 2)) ] || fail "guest_time of the spinning vCPU grew $((b - a)) ticks in 2 s (hz $hz)"
 rig_stop spinner
 
 T=/sys/kernel/tracing
