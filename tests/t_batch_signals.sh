@@ -49,7 +49,8 @@ def stalled(sig, fmt):
     if p.returncode != 128 + sig:
         bad.append("%s with output blocked: exit %d, not %d: %s" % (signal.Signals(sig).name, p.returncode, 128 + sig, err))
 
-for sig, fmt in ((signal.SIGTERM, "json"), (signal.SIGINT, "text"), (signal.SIGHUP, "csv")):
+# not csv: on a host without VMs it prints its header once and nothing more, so its pipe never fills
+for sig, fmt in ((signal.SIGTERM, "json"), (signal.SIGINT, "text"), (signal.SIGHUP, "json")):
     stalled(sig, fmt)
 
 # stopped while it sleeps between refreshes: the same status
