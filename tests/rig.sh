@@ -9,6 +9,7 @@
 #   rig_pid NAME, rig_stop NAME, rig_stop_all, rig_qmp NAME JSON, rig_console NAME
 #   rig_track PID                also kill PID (a minivmm or fakehost the test started) when the rig stops
 #   rig_threads PID, rig_kvm_fds PID, rig_task_ticks PID TID, rig_wait_gone PID...   /proc helpers for tests
+#   rig_check_spinning PID TID   fails the test unless the thread stays runnable (runs or waits) for 2 s
 # Settings: rig_accel (kvm, or tcg when KVM is not the point), RIG_QEMU_ARGS (extra qemu args for every guest),
 # RIG_TIMEOUT (seconds to reach the workload, default 60: kvm_pvm emulates the boot, slowly on a busy host).
 # Guests are killed on exit, INT and TERM.
@@ -252,6 +253,17 @@ rig_kvm_fds() {
 # utime + stime of thread TID of PID, in clock ticks (fields 14 and 15 of stat; the comm may hold spaces).
 rig_task_ticks() {
 	sed 's/.*) //' "/proc/$1/task/$2/stat" 2>/dev/null | awk '{print $12 + $13}'
+}
+
+# A spinning vCPU is runnable all the time, however loaded the host: over 2 s thread TID of PID runs or waits for
+# a CPU (schedstat: ns run, ns waited) at least 1.5 s, and really runs 0.1 s. Fails the test otherwise.
+rig_check_spinning() {
+	read -r _rig_r0 _rig_w0 _ <"/proc/$1/task/$2/schedstat"
+	sleep 2
+	read -r _rig_r1 _rig_w1 _ <"/proc/$1/task/$2/schedstat"
+	_rig_ran=$(((_rig_r1 - _rig_r0) / 1000000)) _rig_waited=$(((_rig_w1 - _rig_w0) / 1000000))
+	[ $((_rig_ran + _rig_waited)) -ge 1500 ] && [ "$_rig_ran" -ge 100 ] ||
+		fail "spin vCPU ran $_rig_ran ms and waited $_rig_waited ms in 2 s (runnable for 1500 ms expected)"
 }
 
 # Wait (at most 5 s) until every PID is gone or a zombie; false if one is still running.

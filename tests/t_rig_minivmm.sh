@@ -20,15 +20,7 @@ for mode in spin pio halt; do
 	names=$(rig_threads $pid | cut -d' ' -f2 | grep '^vcpu' | sort | tr '\n' ' ')
 	[ "$names" = "vcpu0 vcpu1 " ] || fail "$mode: vCPU thread names: $names"
 	if [ "$mode" = spin ]; then
-		# a spinning vCPU is always runnable: it runs or waits for a CPU (schedstat: ns run, ns waited), however
-		# loaded the host; it must also really run
-		tid=$(rig_threads $pid | awk '$2 == "vcpu0" {print $1}')
-		read -r run0 wait0 _ <"/proc/$pid/task/$tid/schedstat"
-		sleep 2
-		read -r run1 wait1 _ <"/proc/$pid/task/$tid/schedstat"
-		ran=$(((run1 - run0) / 1000000)) waited=$(((wait1 - wait0) / 1000000))
-		[ $((ran + waited)) -ge 1500 ] && [ "$ran" -ge 100 ] ||
-			fail "spin vCPU ran $ran ms and waited $waited ms in 2 s (runnable for 1500 ms expected)"
+		rig_check_spinning $pid "$(rig_threads $pid | awk '$2 == "vcpu0" {print $1}')"
 	fi
 	sleep 0.5
 	kill -0 $pid 2>/dev/null || fail "$mode: minivmm died: $(cat "$TEST_TMP/err")"
