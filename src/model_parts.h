@@ -11,4 +11,8 @@ void model_perf_update(struct model *m, const struct host_sample *prev, const st
 /* model_net.c: per-VM network rates, and bridge/nic/tun host time apportioned by bytes. */
 void model_net_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 
+/* model_exits.c: per-VM and per-vCPU exit rates by reason, exits to the VMM, ports, MMIO, MSRs, vectors. */
+void model_exits_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
+void model_exits_free(struct exits_stat *e);
+
 #endif

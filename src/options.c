@@ -14,7 +14,7 @@
 
 /* Sort keys accepted by -s, the same names as the JSON fields and UI columns. */
 static const char *const sort_names[] = {
-	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "mem",
+	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "mem", "exits",
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -37,8 +37,9 @@ static void print_help(void)
 		 "  -o, --output FORMAT      batch output: text, csv or json (implies -b)\n"
 		 "  -p, --pid PID[,PID...]   show only these VM processes\n"
 		 "  -s, --sort COLUMN        sort by pid, name, vcpus, total, guest, vmm, kernel, vhost,\n"
-		 "                           ready or mem (default total)\n"
+		 "                           ready, mem or exits (default total)\n"
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
+		 "      --exits=on|off       count KVM exits by reason, port, MMIO page, MSR (default on)\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
@@ -89,7 +90,7 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR };
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_EXITS };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -99,6 +100,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "sort", required_argument, NULL, 's' },
 		{ "sample-hz", required_argument, NULL, OPT_SAMPLE_HZ },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "exits", required_argument, NULL, OPT_EXITS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -147,7 +149,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 				known |= !strcmp(optarg, sort_names[i]);
 			if (!known)
 				return usage_error(_("invalid sort column '%s': expected pid, name, vcpus, total, guest, "
-						     "vmm, kernel, vhost, ready or mem"), optarg);
+						     "vmm, kernel, vhost, ready, mem or exits"), optarg);
 			str_copy(opt->sort, optarg, sizeof(opt->sort));
 			break;
 		}
@@ -163,6 +165,11 @@ int options_parse(struct options *opt, int argc, char **argv)
 		}
 		case OPT_NO_COLOR:
 			opt->color = false;
+			break;
+		case OPT_EXITS:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
+				return usage_error(_("invalid --exits '%s': expected on or off"), optarg);
+			opt->exits_off = !strcmp(optarg, "off");
 			break;
 		case 'h':
 			print_help();

@@ -17,6 +17,7 @@ struct options {
 	size_t npids;
 	char sort[16];			/* sort column key, see sort_keys in vm_sort.h */
 	unsigned sample_hz;		/* perf sampling frequency, 0 = off */
+	bool exits_off;			/* --exits=off: no exit counting */
 	bool color;			/* false with NO_COLOR or --no-color */
 };
 

@@ -11,6 +11,7 @@
 /* What the session asks of the sources; each takes what applies to it. */
 struct source_args {
 	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
+	bool exits_off;			/* exits: --exits=off */
 };
 
 struct source {
@@ -32,5 +33,7 @@ extern const struct source stat_source, vms_source, perf_source, net_source;
 #ifdef HAVE_BPF
 extern const struct source vms_bpf_source;	/* threads by the eBPF task iterator */
 #endif
+extern const struct source exits_bpf_source;	/* KVM tracepoints counted in the kernel (says why not when
+						 * built without eBPF) */
 
 #endif

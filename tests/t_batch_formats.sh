@@ -18,7 +18,7 @@ jq -e '.host.cpu | [.user,.nice,.system,.guest,.irq,.softirq,.idle,.iowait,.stea
 	"$TEST_TMP/json" >/dev/null || fail "host CPU shares do not sum to 100"
 jq -e '.host.guest_time | IN("accounted","unknown","estimated")' "$TEST_TMP/json" >/dev/null || fail "guest_time"
 # every part names its source, or null with a reason; the host and VM parts always have one
-jq -e '.host.sources | keys == ["net","perf","stat","threads"] and .stat == "proc" and (.threads | IN("proc","bpf"))' \
+jq -e '.host.sources | keys == ["exits","net","perf","stat","threads"] and .stat == "proc" and (.threads | IN("proc","bpf")) and (.exits | IN("bpf",null))' \
 	"$TEST_TMP/json" >/dev/null || fail "host.sources: $(jq -c .host.sources "$TEST_TMP/json" | head -1)"
 jq -e '.host as $h | $h.sources | to_entries | all(.value != null or ($h.source_reasons[.key] | length > 0))' \
 	"$TEST_TMP/json" >/dev/null || fail "a part without a source has no reason: $(jq -c .host "$TEST_TMP/json" | head -1)"
@@ -42,7 +42,7 @@ PY
 grep -q '^vmtop - ' "$TEST_TMP/text" || fail "text: no top-like first line"
 grep -q '^%Cpu(s):' "$TEST_TMP/text" || fail "text: no %Cpu(s) line"
 grep -q 'PID *NAME *VCPU *TOTAL%' "$TEST_TMP/text" || fail "text: no column header"
-grep -Eq '^Sources: stat=proc threads=(proc|bpf) perf=[a-z-]+ net=[a-z-]+$' "$TEST_TMP/text" || fail "text: no Sources line"
+grep -Eq '^Sources: stat=proc threads=(proc|bpf) perf=[a-z-]+ net=[a-z-]+ exits=(bpf|-)$' "$TEST_TMP/text" || fail "text: no Sources line"
 
 # --sample-hz 0: sampling is off and JSON says why, as the source of the perf part too
 "$VMTOP" -b -n 1 -d 0.2 -o json --sample-hz 0 | jq -e '.host.perf.enabled == false and (.host.perf.reason | length > 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "exit_names.h"
 #include "fmt.h"
 
 static void csv_str(FILE *out, const char *s)
@@ -44,7 +45,8 @@ void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int 
 			fprintf(out, ",comp_%s", component_name((enum component)csv_components[c]));
 		for (size_t c = 0; c < N(csv_shared); c++)
 			fprintf(out, ",apportioned_%s", component_name((enum component)csv_shared[c]));
-		fputs(",net_rx_bytes,net_tx_bytes,net_rx_packets,net_tx_packets\n", out);
+		fputs(",net_rx_bytes,net_tx_bytes,net_rx_packets,net_tx_packets,exits_rate,exits_userspace_rate,exits_top\n",
+		      out);
 	}
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct vm_stat *v = &m->vms[order[i]];
@@ -69,6 +71,14 @@ void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int 
 		csv_num(out, v->net.valid ? v->net.tx_bytes : NAN);
 		csv_num(out, v->net.valid ? v->net.rx_packets : NAN);
 		csv_num(out, v->net.valid ? v->net.tx_packets : NAN);
+		csv_num(out, v->exits.rate);
+		csv_num(out, v->exits.userspace_rate);
+		fputc(',', out);
+		char top[48];
+		if (v->exits.valid && v->exits.top_ev == EXITS_EV_EXIT)
+			csv_str(out, exit_reason_name(v->exits.top, top, sizeof(top)));
+		else if (v->exits.valid && v->exits.top_ev == EXITS_EV_USER)
+			csv_str(out, exit_userspace_name(v->exits.top, top, sizeof(top)));
 		fputc('\n', out);
 	}
 }

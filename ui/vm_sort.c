@@ -10,7 +10,7 @@
 static const char *const key_names[SORT__COUNT] = {
 	[SORT_PID] = "pid", [SORT_NAME] = "name", [SORT_VCPUS] = "vcpus", [SORT_TOTAL] = "total",
 	[SORT_GUEST] = "guest", [SORT_VMM] = "vmm", [SORT_KERNEL] = "kernel", [SORT_VHOST] = "vhost",
-	[SORT_READY] = "ready", [SORT_MEM] = "mem",
+	[SORT_READY] = "ready", [SORT_MEM] = "mem", [SORT_EXITS] = "exits",
 };
 
 int sort_key_from_name(const char *name)
@@ -43,6 +43,8 @@ static double value_of(const struct vm_stat *v, enum sort_key key)
 	case SORT_VHOST: return v->vhost;
 	case SORT_READY: return v->ready;
 	case SORT_MEM: return (double)v->rss_kib;
+	/* kvm_exit/s where observable, else exits to the VMM */
+	case SORT_EXITS: return isnan(v->exits.rate) ? v->exits.userspace_rate : v->exits.rate;
 	default: return 0;
 	}
 }

@@ -9,7 +9,7 @@
 
 enum sort_key {
 	SORT_PID, SORT_NAME, SORT_VCPUS, SORT_TOTAL, SORT_GUEST, SORT_VMM, SORT_KERNEL,
-	SORT_VHOST, SORT_READY, SORT_MEM, SORT__COUNT
+	SORT_VHOST, SORT_READY, SORT_MEM, SORT_EXITS, SORT__COUNT
 };
 
 /* Column key as typed after -s ("total", "name", ...); -1 if unknown. */
