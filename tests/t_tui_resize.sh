@@ -17,7 +17,8 @@ for size in "80 24" "200 50" "80 24" "100 40" "200 50"; do
 done
 # At 200 columns: the split bar and the whole long name's column; at 80: no bar, the name cut.
 tui_screen | grep -Eq 'SPLIT G U K V' || fail "no split bar at 200 columns"
-tui_screen | grep -Eq '1001 web-frontend .* 4\.0G \[[GUKV|]+ *\]' || fail "no bar on the web-frontend row"
+tui_screen | grep -Eq '1001 web-frontend .* 4\.0G +5300 \[[GUKV|]+ *\]' || fail "no EXITS/s and bar on the web-frontend row"
+tui_screen | grep -Eq 'MEM +EXITS/s +SPLIT' || fail "no EXITS/s column at 200 columns"
 tui_resize 80 24
 sleep 0.6
 tui_check_frame 80 24

@@ -158,5 +158,6 @@ int tui_cmp_num(double a, double b, int dir);
 extern const struct tui_view tui_view_threads;
 extern const struct tui_view tui_view_modules;
 extern const struct tui_view tui_view_net;
+extern const struct tui_view tui_view_exits;
 
 #endif

@@ -10,7 +10,7 @@
 #include "nls.h"
 #include "tui_state.h"
 
-enum col { C_PID, C_NAME, C_VCPU, C_TOTAL, C_GUEST, C_VMM, C_KERNEL, C_VHOST, C_READY, C_MEM, C_BAR, C__COUNT };
+enum col { C_PID, C_NAME, C_VCPU, C_TOTAL, C_GUEST, C_VMM, C_KERNEL, C_VHOST, C_READY, C_MEM, C_EXITS, C_BAR, C__COUNT };
 
 struct column {
 	const char *title;
@@ -30,9 +30,11 @@ static const struct column columns[C__COUNT] = {
 	[C_VHOST] = { "VHOST%", 6, 8, SORT_VHOST },
 	[C_READY] = { "READY%", 6, 9, SORT_READY },
 	[C_MEM] = { "MEM", 6, 5, SORT_MEM },
-	[C_BAR] = { "SPLIT", 12, 10, -1 },
+	[C_EXITS] = { "EXITS/s", 8, 10, SORT_EXITS },
+	[C_BAR] = { "SPLIT", 12, 11, -1 },
 };
 
+#define NAME_FIT 14
 #define NAME_PREFERRED 24
 #define NAME_MAX_WIDTH 48
 #define BAR_MAX_WIDTH 40
@@ -50,6 +52,8 @@ static void layout_columns(struct layout *l, int cols)
 		l->width[c] = columns[c].width;
 		need += 1 + columns[c].width;
 	}
+	/* columns go before NAME is cut below NAME_FIT: names like "web-frontend-12" stay readable */
+	need += NAME_FIT - columns[C_NAME].width;
 	while (need > cols) {
 		int worst = -1;
 		for (int c = 0; c < C__COUNT; c++)
@@ -60,6 +64,7 @@ static void layout_columns(struct layout *l, int cols)
 		need -= 1 + l->width[worst];
 		l->width[worst] = 0;
 	}
+	need -= NAME_FIT - columns[C_NAME].width;
 	int extra = cols > need ? cols - need : 0, grow;
 	grow = extra < NAME_PREFERRED - l->width[C_NAME] ? extra : NAME_PREFERRED - l->width[C_NAME];
 	l->width[C_NAME] += grow;
@@ -169,6 +174,12 @@ static void draw_row(const struct tui *t, const struct layout *l, int y, const s
 	put_right(l, C_VHOST, y, fmt_pct(b[5], sizeof(b[5]), split[3]));
 	put_right(l, C_READY, y, fmt_pct(b[6], sizeof(b[6]), v->ready));
 	put_right(l, C_MEM, y, fmt_kib(b[7], sizeof(b[7]), (long long)v->rss_kib));
+	/* kvm_exit/s; - where it is not observable (kvm_pvm: the header says so) */
+	if (isnan(v->exits.rate))
+		snprintf(b[0], sizeof(b[0]), "-");
+	else
+		snprintf(b[0], sizeof(b[0]), "%.0f", v->exits.rate);
+	put_right(l, C_EXITS, y, b[0]);
 	attrset(A_NORMAL);
 	if (l->width[C_BAR])
 		draw_bar(t, l, y, v);
