@@ -16,6 +16,7 @@ const struct source *const collect_sources[] = {
 	&vms_bpf_source,	/* where it loads (root or CAP_BPF + CAP_PERFMON, BTF, 5.8); else /proc */
 #endif
 	&vms_source, &perf_source, &net_source, &mem_source, &qmp_source,
+	&exits_bpf_source,	/* KVM tracepoints by raw_tp (root or CAP_BPF + CAP_PERFMON, BTF) */
 };
 const size_t collect_nsources = sizeof(collect_sources) / sizeof(collect_sources[0]);
 

@@ -22,6 +22,7 @@ void host_sample_clear(struct host_sample *s)
 	free(s->vms);
 	free(s->cpus);
 	free(s->perf.threads);
+	free(s->exits.counts);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -67,7 +68,7 @@ const char *sample_part_name(enum sample_part p)
 {
 	static const char *const names[PART__COUNT] = {
 		[PART_STAT] = "stat", [PART_THREADS] = "threads", [PART_PERF] = "perf", [PART_NET] = "net",
-		[PART_MEM] = "mem", [PART_BALLOON] = "balloon",
+		[PART_MEM] = "mem", [PART_BALLOON] = "balloon", [PART_EXITS] = "exits",
 	};
 	return p < PART__COUNT ? names[p] : "?";
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "bpf/exits_events.h"
+
 #define VM_NAME_MAX 128
 #define COMM_MAX 32
 #define IFNAME_MAX 16
@@ -130,6 +132,25 @@ struct perf_sample {
 	size_t nthreads;
 };
 
+/* One count of the exits source: events of one kind and key by one thread since it was first seen. */
+struct exit_count {
+	pid_t tid;
+	unsigned ev;			/* enum exits_event */
+	unsigned long long arg;		/* the key (bpf/exits_events.h) */
+	unsigned long long count;
+	unsigned long long ns;		/* EXIT: summed exit-to-entry time */
+};
+
+/* What the exits source counted up to this sample (collect_exits). */
+struct exits_sample {
+	bool valid;			/* a source filled it */
+	double mono, realtime;		/* when its counters were read (later than the sample's start) */
+	bool live[EXITS_EV__COUNT];	/* the tracepoint exists here and is attached */
+	unsigned long long drops;	/* events whose key found the map full, since start */
+	struct exit_count *counts;	/* sorted by tid, ev, arg */
+	size_t ncounts;
+};
+
 /* The parts of a sample, in the order they are filled (a part may use what an earlier one read: net the taps
  * discovery found). Each is filled by one source (collect.c) and read by one model stage (model.c). */
 enum sample_part {
@@ -139,6 +160,7 @@ enum sample_part {
 	PART_NET,	/* the VMs' tap counters and bridges */
 	PART_MEM,	/* the VMs' memory (status, smaps_rollup, numa_maps, ksm_stat) and the host's KSM, THP, swap */
 	PART_BALLOON,	/* the VMs' balloons (QMP) */
+	PART_EXITS,	/* KVM events per vCPU thread: exit reasons, exits to the VMM, ports, MMIO, MSRs, vectors */
 	PART__COUNT
 };
 
@@ -190,6 +212,7 @@ struct host_sample {
 	bool schedstat_valid;
 	struct perf_sample perf;
 	struct host_mem_sample mem;
+	struct exits_sample exits;
 	struct source_status sources[PART__COUNT];
 	/* One line per source that could not be read, e.g. "perf: needs CAP_PERFMON". */
 	char warnings[8][160];
@@ -202,6 +225,6 @@ void host_sample_warn(struct host_sample *s, const char *fmt, ...) __attribute__
 const struct vm_sample *host_sample_find_vm(const struct host_sample *s, pid_t pid);
 const char *thread_role_name(enum thread_role role);
 const char *component_name(enum component c);
-const char *sample_part_name(enum sample_part p);	/* "stat", "threads", "perf", "net", "mem", "balloon" */
+const char *sample_part_name(enum sample_part p);	/* "stat", "threads", "perf", "net", "mem", "balloon", "exits" */
 
 #endif

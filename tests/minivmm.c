@@ -5,7 +5,9 @@
  *   spin  jmp $                       (burns CPU in the guest; emulated in the host kernel under kvm_pvm)
  *   pio   out %al,$0x80; jmp back    (every OUT exits to this process, which re-enters at once)
  *   halt  hlt; jmp back              (idle: blocks in the kernel's irqchip)
- * usage: minivmm [--vcpus N] [--seconds S] MODE     prints "ready" once every vCPU thread is entering KVM_RUN
+ * usage: minivmm [--vcpus N] [--seconds S] [--report MS] MODE
+ *        prints "ready" once every vCPU thread is entering KVM_RUN; with --report, every MS milliseconds a line
+ *        "io REALTIME COUNT": the KVM_EXIT_IO exits all vCPUs handled so far (ground truth for vmtop's exits)
  *        minivmm --probe                            exit 0 if KVM works, else print why and exit 77
  */
 #include <errno.h>
@@ -45,6 +47,7 @@ struct vcpu {
 };
 
 static atomic_int vcpus_entered;
+static atomic_ulong io_exits;	/* KVM_EXIT_IO handled, all vCPUs */
 
 static const unsigned char code_spin[] = { 0xeb, 0xfe };		/* jmp . */
 static const unsigned char code_pio[] = { 0xe6, 0x80, 0xeb, 0xfc };	/* out %al,$0x80; jmp .-2 */
@@ -130,6 +133,8 @@ static void *vcpu_thread(void *arg)
 		}
 		switch (vcpu->run->exit_reason) {
 		case KVM_EXIT_IO:	/* the OUT is done as far as the guest knows: re-enter */
+			atomic_fetch_add_explicit(&io_exits, 1, memory_order_relaxed);
+			break;
 		case KVM_EXIT_INTR:
 			break;
 		case KVM_EXIT_HLT:	/* no in-kernel irqchip: idle here instead of spinning on hlt */
@@ -175,14 +180,15 @@ static int probe(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: minivmm [--vcpus N] [--seconds S] spin|pio|halt\n       minivmm --probe\n");
+	fprintf(stderr, "usage: minivmm [--vcpus N] [--seconds S] [--report MS] spin|pio|halt\n"
+			"       minivmm --probe\n");
 	exit(2);
 }
 
 
 int main(int argc, char **argv)
 {
-	long nvcpus = 1, seconds = 0;
+	long nvcpus = 1, seconds = 0, report_ms = 0;
 	const char *mode = NULL;
 	const unsigned char *code;
 	size_t len;
@@ -194,6 +200,8 @@ int main(int argc, char **argv)
 			nvcpus = argnum(argv[++i], 1, MAX_VCPUS, usage);
 		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
 			seconds = argnum(argv[++i], 0, 86400, usage);
+		else if (!strcmp(argv[i], "--report") && i + 1 < argc)
+			report_ms = argnum(argv[++i], 1, 60000, usage);
 		else if (argv[i][0] != '-' && !mode)
 			mode = argv[i];
 		else
@@ -226,6 +234,22 @@ int main(int argc, char **argv)
 		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
 	printf("ready\n");
 	fflush(stdout);
+	if (report_ms) {
+		struct timespec start, now;
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		for (;;) {
+			struct timespec rt;
+			clock_gettime(CLOCK_REALTIME, &rt);
+			printf("io %lld.%06ld %lu\n", (long long)rt.tv_sec, rt.tv_nsec / 1000,
+			       atomic_load_explicit(&io_exits, memory_order_relaxed));
+			fflush(stdout);
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (seconds && now.tv_sec - start.tv_sec >= seconds)
+				return 0;
+			nanosleep(&(struct timespec){ .tv_sec = report_ms / 1000, .tv_nsec = report_ms % 1000 * 1000000 },
+				  NULL);
+		}
+	}
 	if (seconds == 0)
 		for (;;)
 			pause();
