@@ -170,6 +170,8 @@ static bool exits_sample(void *state, struct host_sample *s, char *why, size_t w
 	vm_tids(e, s);
 	struct exits_sample *x = &s->exits;
 	x->valid = true;
+	x->per_thread = true;
+	x->timed = true;
 	memcpy(x->live, e->live, sizeof(x->live));
 	x->counts = xcalloc(n ? n : 1, sizeof(*x->counts));
 	x->ncounts = 0;
@@ -204,7 +206,7 @@ static void *exits_open(const struct source_args *a, char *why, size_t whylen)
 	if (a->exits_off)
 		snprintf(why, whylen, "%s", _("exit counting off (--exits=off)"));
 	else
-		snprintf(why, whylen, "%s", _("built without eBPF (configure found no clang, bpftool or libbpf)"));
+		snprintf(why, whylen, "%s", _("built without eBPF (configure --disable-bpf, or no clang, bpftool or libbpf)"));
 	return NULL;
 }
 

@@ -29,6 +29,18 @@ static const char *find(const struct code_name *t, size_t n, unsigned long long 
 	return NULL;
 }
 
+static const char *const stat_files[EXITS_STAT__COUNT] = {
+#define EXITS_STAT_FILE(id, file) [EXITS_STAT_##id] = #file,
+	EXITS_STATS(EXITS_STAT_FILE)
+#undef EXITS_STAT_FILE
+	[EXITS_STAT_OTHER] = "other",
+};
+
+const char *exit_stat_file(unsigned stat)
+{
+	return stat < EXITS_STAT__COUNT ? stat_files[stat] : NULL;
+}
+
 unsigned exit_vmx_basic(unsigned long long code)
 {
 	return (unsigned)(code & 0xffff);	/* bits 16-31 are flags: 27 enclave mode, 31 failed VM entry */
@@ -46,10 +58,13 @@ const char *exit_reason_name(unsigned long long arg, char *buf, size_t len)
 	else if (isa == EXITS_ISA_SVM)
 		/* SVM_EXIT_ERR is -1 in 64 bits; the code is read as 32 */
 		name = code == 0xffffffffULL ? "invalid" : find(svm_names, N(svm_names), code);
+	else if (isa == EXITS_ISA_STAT)
+		name = exit_stat_file((unsigned)code);
 	if (name)
 		snprintf(buf, len, "%s", name);
 	else
-		snprintf(buf, len, "%s_0x%llx", isa == EXITS_ISA_VMX ? "VMX" : isa == EXITS_ISA_SVM ? "SVM" : "ISA",
+		snprintf(buf, len, "%s_0x%llx",
+			 isa == EXITS_ISA_VMX ? "VMX" : isa == EXITS_ISA_SVM ? "SVM" : isa == EXITS_ISA_STAT ? "STAT" : "ISA",
 			 isa == EXITS_ISA_VMX ? (unsigned long long)exit_vmx_basic(code) : code);
 	return buf;
 }

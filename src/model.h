@@ -123,6 +123,8 @@ struct host_stat {
 	bool exits_valid;
 	bool exits_live[EXITS_EV__COUNT];
 	bool exits_observable;		/* kvm_exit fires here (not under kvm_pvm) */
+	bool exits_per_vcpu;		/* counted per vCPU thread (bpf); debugfs: per VM only */
+	bool exits_timed;		/* reasons carry their exit-to-entry time (bpf) */
 	char exits_note[160];		/* why kvm_exit is not observable, "" when it is */
 	unsigned long long exits_drops;
 	double exits_time, exits_interval;	/* when the counters were read (wall clock), and since the last read */

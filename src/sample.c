@@ -23,6 +23,7 @@ void host_sample_clear(struct host_sample *s)
 	free(s->cpus);
 	free(s->perf.threads);
 	free(s->exits.counts);
+	free(s->exits.vm_counts);
 	memset(s, 0, sizeof(*s));
 }
 

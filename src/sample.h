@@ -78,6 +78,7 @@ struct vm_sample {
 	char uuid[40];			/* libvirt/qemu -uuid, "" when none */
 	char vmm[COMM_MAX];		/* process comm: qemu-system-x86, firecracker, ... */
 	int nr_vcpus;			/* kvm-vcpu descriptors */
+	int vm_fd;			/* its kvm-vm descriptor number, -1 unknown (KVM's debugfs: PID-FD) */
 	long long mem_config_kib;	/* configured guest RAM, -1 when unknown */
 	unsigned long long rss_kib;
 	char qmp_path[108];		/* the VMM's QMP unix socket from its command line, "" when none */
@@ -132,23 +133,31 @@ struct perf_sample {
 	size_t nthreads;
 };
 
-/* One count of the exits source: events of one kind and key by one thread since it was first seen. */
+/* The exits part (collect_exits.c: source "bpf"; collect_exits_debugfs.c: "debugfs"). Counts are cumulative since
+ * the source first saw the key; the model turns two samples into rates (model_exits.c). The keys' meaning is
+ * bpf/exits_events.h's: ev an enum exits_event, arg what that header says for it. */
+
+/* One count: events of one kind and key, by one vCPU thread (counts) or by one whole VM (vm_counts). */
 struct exit_count {
-	pid_t tid;
+	pid_t tid;			/* the thread; in vm_counts the VM's PID */
 	unsigned ev;			/* enum exits_event */
-	unsigned long long arg;		/* the key (bpf/exits_events.h) */
+	unsigned long long arg;		/* the key (bpf/exits_events.h); EXITS_ARG_ALL: every key together */
 	unsigned long long count;
-	unsigned long long ns;		/* EXIT: summed exit-to-entry time */
+	unsigned long long ns;		/* EXIT: summed exit-to-entry time, 0 where the source cannot time exits */
 };
 
-/* What the exits source counted up to this sample (collect_exits). */
+/* What the exits source counted up to this sample; valid false (sources[PART_EXITS].why says why) when none. */
 struct exits_sample {
 	bool valid;			/* a source filled it */
 	double mono, realtime;		/* when its counters were read (later than the sample's start) */
-	bool live[EXITS_EV__COUNT];	/* the tracepoint exists here and is attached */
+	bool live[EXITS_EV__COUNT];	/* the source counts this event here (bpf: the tracepoint is attached) */
+	bool per_thread;		/* counts are per vCPU thread; false: only vm_counts (debugfs) */
+	bool timed;			/* EXIT counts carry their exit-to-entry time (ns) */
 	unsigned long long drops;	/* events whose key found the map full, since start */
-	struct exit_count *counts;	/* sorted by tid, ev, arg */
+	struct exit_count *counts;	/* per thread, sorted by tid, ev, arg */
 	size_t ncounts;
+	struct exit_count *vm_counts;	/* per VM where the source cannot tell threads apart, sorted likewise */
+	size_t nvm_counts;
 };
 
 /* The parts of a sample, in the order they are filled (a part may use what an earlier one read: net the taps

@@ -36,5 +36,6 @@ extern const struct source vms_bpf_source;	/* threads by the eBPF task iterator 
 #endif
 extern const struct source exits_bpf_source;	/* KVM tracepoints counted in the kernel (says why not when
 						 * built without eBPF) */
+extern const struct source exits_debugfs_source;	/* KVM's per-VM counters in debugfs, where eBPF cannot */
 
 #endif

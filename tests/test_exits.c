@@ -1,6 +1,6 @@
 /* test_exits.c - exit reasons decoded by vendor (VMX flag bits masked, SVM codes, KVM_EXIT_* names), and the exits
  * stage: rates per VM and vCPU, time %, top reason, a vanished TID, a reused TID, a counter that goes back, a VM
- * without events, kvm_exit not observable under kvm_pvm. */
+ * without events, kvm_exit not observable under kvm_pvm; the debugfs source's per-VM counts. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -59,6 +59,7 @@ static void host(struct host_sample *h, double mono, size_t nvms, const char *ba
 	h->exits.realtime = 1e9 + mono;
 	for (int ev = 0; ev < EXITS_EV__COUNT; ev++)
 		h->exits.live[ev] = true;
+	h->exits.per_thread = h->exits.timed = true;
 	str_copy(h->sources[PART_EXITS].name, "bpf", sizeof(h->sources[PART_EXITS].name));
 }
 
@@ -143,14 +144,14 @@ static void test_rates(void)
 	CHECK(!row(v, EXITS_EV_EXIT, SVM(0x78)));
 	CHECK(row(v, EXITS_EV_PIO, PIO_OUT(0x80)) && fabs(row(v, EXITS_EV_PIO, PIO_OUT(0x80))->rate - 10000) < 1e-9);
 	CHECK_NEAR(v->exits.time_pct, 25, 1e-9);
-	/* per vCPU: 101 known; 102 known with no exits counted (its key went back); 103 reused: unknown */
+	/* per vCPU: 101 known; 102 unknown (its key went back: the interval is not whole); 103 reused: unknown */
 	CHECK(v->nthreads == 3);
 	CHECK(v->threads[0].tid == 101);
 	CHECK_NEAR(v->threads[0].exits_rate, 10020, 1e-9);
 	CHECK_NEAR(v->threads[0].exits_userspace, 10000, 1e-9);
 	CHECK(v->threads[0].exits_top_ev == EXITS_EV_EXIT && v->threads[0].exits_top == SVM(0x7b));
 	CHECK(v->threads[1].tid == 102);
-	CHECK_NEAR(v->threads[1].exits_rate, 0, 1e-9);
+	CHECK(isnan(v->threads[1].exits_rate) && isnan(v->threads[1].exits_userspace));
 	CHECK(v->threads[1].exits_top_ev == -1);
 	CHECK(v->threads[2].tid == 103);
 	CHECK(isnan(v->threads[2].exits_rate));
@@ -204,10 +205,87 @@ static void test_pvm(void)
 	host_sample_clear(&b);
 }
 
+#define STAT(s) ((unsigned long long)EXITS_ISA_STAT << 32 | (s))
+
+/* The debugfs source: counts per VM (tid = the VM's PID). VM 400 over 2 s: 3000 exits, 1000 io_exits and 600
+ * halt_exits, so 1400 other; 200 irq_injections. VM 500 has no "exits" file (no counts): unknown, not 0. VM 600's
+ * exits went back (its counters are another VM's: the PID-FD matched a new one): unknown too. */
+static void test_debugfs(void)
+{
+	struct host_sample a, b;
+	host(&a, 10, 3, "kvm_amd");
+	host(&b, 12, 3, "kvm_amd");
+	for (struct host_sample *h = &a; h; h = h == &a ? &b : NULL) {
+		h->exits.per_thread = h->exits.timed = false;
+		memset(h->exits.live, 0, sizeof(h->exits.live));
+		h->exits.live[EXITS_EV_EXIT] = h->exits.live[EXITS_EV_VIRQ] = h->exits.live[EXITS_EV_HCALL] = true;
+		str_copy(h->sources[PART_EXITS].name, "debugfs", sizeof(h->sources[PART_EXITS].name));
+	}
+	struct thread_sample t4[] = { th(401, ROLE_VCPU, 0, 5), th(402, ROLE_VCPU, 1, 5) };
+	struct thread_sample t5[] = { th(501, ROLE_VCPU, 0, 5) }, t6[] = { th(601, ROLE_VCPU, 0, 5) };
+	vm(&a.vms[0], 400, t4, 2);
+	vm(&b.vms[0], 400, t4, 2);
+	vm(&a.vms[1], 500, t5, 1);
+	vm(&b.vms[1], 500, t5, 1);
+	vm(&a.vms[2], 600, t6, 1);
+	vm(&b.vms[2], 600, t6, 1);
+	struct exit_count ca[] = {
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_ALL), 1000, 0 },
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_IO), 500, 0 },
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_HLT), 0, 0 },
+		{ 400, EXITS_EV_VIRQ, EXITS_ARG_ALL, 100, 0 },
+		{ 600, EXITS_EV_EXIT, STAT(EXITS_STAT_ALL), 90000, 0 },
+	};
+	struct exit_count cb[] = {
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_ALL), 4000, 0 },
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_IO), 1500, 0 },
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_HLT), 600, 0 },
+		{ 400, EXITS_EV_VIRQ, EXITS_ARG_ALL, 300, 0 },
+		{ 600, EXITS_EV_EXIT, STAT(EXITS_STAT_ALL), 10, 0 },
+	};
+	a.exits.vm_counts = xcalloc(5, sizeof(*ca));
+	memcpy(a.exits.vm_counts, ca, sizeof(ca));
+	a.exits.nvm_counts = 5;
+	b.exits.vm_counts = xcalloc(5, sizeof(*cb));
+	memcpy(b.exits.vm_counts, cb, sizeof(cb));
+	b.exits.nvm_counts = 5;
+	struct model m;
+	model_init(&m);
+	model_update(&m, &a, &b);
+	const struct vm_stat *v = model_find_vm(&m, 400);
+	CHECK(m.host.exits_observable && !m.host.exits_per_vcpu && !m.host.exits_timed);
+	CHECK(v && v->exits.valid);
+	CHECK_NEAR(v->exits.rate, 1500, 1e-9);
+	CHECK(isnan(v->exits.time_pct) && isnan(v->exits.userspace_rate));
+	const struct exit_row *r = row(v, EXITS_EV_EXIT, STAT(EXITS_STAT_IO));
+	CHECK(r && fabs(r->rate - 500) < 1e-9 && isnan(r->time_pct));
+	r = row(v, EXITS_EV_EXIT, STAT(EXITS_STAT_HLT));
+	CHECK(r && fabs(r->rate - 300) < 1e-9);
+	CHECK(row(v, EXITS_EV_EXIT, STAT(EXITS_STAT_OTHER)) &&
+	      fabs(row(v, EXITS_EV_EXIT, STAT(EXITS_STAT_OTHER))->rate - 700) < 1e-9);
+	CHECK(!row(v, EXITS_EV_EXIT, STAT(EXITS_STAT_ALL)));	/* the total is the rate, not a row */
+	CHECK(row(v, EXITS_EV_VIRQ, EXITS_ARG_ALL) && fabs(row(v, EXITS_EV_VIRQ, EXITS_ARG_ALL)->rate - 100) < 1e-9);
+	CHECK(v->exits.top_ev == EXITS_EV_EXIT && v->exits.top == STAT(EXITS_STAT_OTHER));
+	/* no per-vCPU split from debugfs: unknown, never 0 */
+	CHECK(v->nthreads == 2 && isnan(v->threads[0].exits_rate) && isnan(v->threads[1].exits_rate));
+	const struct vm_stat *w = model_find_vm(&m, 500), *z = model_find_vm(&m, 600);
+	CHECK(w && !w->exits.valid && isnan(w->exits.rate));
+	CHECK(z && !z->exits.valid && isnan(z->exits.rate));
+	CHECK_NEAR(m.host.exits_rate, 1500, 1e-9);
+	char buf[48];
+	CHECK(!strcmp(exit_reason_name(STAT(EXITS_STAT_HLT), buf, sizeof(buf)), "halt_exits"));
+	CHECK(!strcmp(exit_reason_name(STAT(EXITS_STAT_OTHER), buf, sizeof(buf)), "other"));
+	CHECK(!strcmp(exit_reason_name(STAT(99), buf, sizeof(buf)), "STAT_0x63"));
+	model_free(&m);
+	host_sample_clear(&a);
+	host_sample_clear(&b);
+}
+
 int main(void)
 {
 	test_names();
 	test_rates();
 	test_pvm();
+	test_debugfs();
 	return unit_done("test_exits");
 }

@@ -257,7 +257,7 @@ static void fill_host(struct model *m)
 		h->host_components[c] = 5;
 	h->apportioned_components[COMP_BRIDGE] = 3;
 	h->exits_valid = true;
-	h->exits_observable = true;
+	h->exits_observable = h->exits_per_vcpu = h->exits_timed = true;
 	for (int ev = 0; ev < EXITS_EV__COUNT; ev++)
 		h->exits_live[ev] = true;
 	snprintf(h->sources[PART_EXITS].name, sizeof(h->sources[PART_EXITS].name), "bpf");

@@ -190,7 +190,9 @@ static void print_host_exits(FILE *out, const struct host_stat *h)
 				}
 			fputc(']', out);
 		}
-		fprintf(out, ",\"kvm_exit_observable\":%s", h->exits_observable ? "true" : "false");
+		fprintf(out, ",\"kvm_exit_observable\":%s,\"per_vcpu\":%s,\"timed\":%s",
+			h->exits_observable ? "true" : "false", h->exits_per_vcpu ? "true" : "false",
+			h->exits_timed ? "true" : "false");
 		if (h->exits_note[0]) {
 			fputs(",\"note\":", out);
 			json_str(out, h->exits_note);
@@ -244,6 +246,8 @@ static void json_rate_map(FILE *out, const char *key, const struct exits_stat *e
 
 static const char *vector_name(unsigned long long v, char *buf, size_t len)
 {
+	if (v == EXITS_ARG_ALL)
+		return "all";	/* a total over every vector or hypercall (debugfs) */
 	snprintf(buf, len, "%llu", v);
 	return buf;
 }

@@ -82,7 +82,12 @@ static void exits_key_label(int ev, unsigned long long arg, char *buf, size_t le
 			 (arg >> 56) < 3 ? mmio_types[arg >> 56] : "?");
 		break;
 	case EXITS_EV_MSR: snprintf(buf, len, "0x%llx %s", arg & 0xffffffffULL, (arg >> 32) & 1 ? "write" : "read"); break;
-	default: snprintf(buf, len, "%llu", arg); break;
+	default:
+		if (arg == EXITS_ARG_ALL)
+			snprintf(buf, len, "%s", _("all"));
+		else
+			snprintf(buf, len, "%llu", arg);
+		break;
 	}
 }
 
@@ -131,7 +136,9 @@ static void build(const struct tui *t, const struct vm_stat *v, struct lines *ls
 			snprintf(l->what, sizeof(l->what), "%s", _("No interval yet for this VM"));
 		return;
 	}
-	if (h->exits_observable) {
+	if (h->exits_observable && !h->exits_per_vcpu) {
+		section(ls, _("Exits by kind (KVM's debugfs counters: per VM, not timed)"), e, EXITS_EV_EXIT, e->rate, true);
+	} else if (h->exits_observable) {
 		section(ls, _("Exit reasons (kvm_exit)"), e, EXITS_EV_EXIT, e->rate, true);
 	} else {
 		title(ls, _("Exit reasons (kvm_exit)"));
@@ -147,6 +154,12 @@ static void build(const struct tui *t, const struct vm_stat *v, struct lines *ls
 	section(ls, _("Vectors accepted by APICs"), e, EXITS_EV_APIC, NAN, h->exits_live[EXITS_EV_APIC]);
 	section(ls, _("Hypercalls"), e, EXITS_EV_HCALL, NAN, h->exits_live[EXITS_EV_HCALL]);
 	title(ls, _("vCPUs (rate: kvm_exit/s; to the VMM /s and top reason on the right)"));
+	if (!h->exits_per_vcpu) {
+		struct line *l = add(ls);
+		if (l)
+			snprintf(l->what, sizeof(l->what), "  %s", _("not counted per vCPU by debugfs"));
+		return;
+	}
 	for (size_t i = 0; i < v->nthreads; i++) {
 		const struct thread_stat *th = &v->threads[i];
 		if (th->role != ROLE_VCPU)

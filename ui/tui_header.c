@@ -27,7 +27,8 @@ int tui_header_title(struct tui *t, int y)
 	return y + 1;
 }
 
-/* Why exits show as - : no exits source, or kvm_exit not observable (kvm_pvm). 1 with buf set, else 0. */
+/* Why exits show as - : no exits source, or kvm_exit not observable (kvm_pvm); or that they come from debugfs.
+ * 1 with buf set, else 0. */
 static int exits_note(const struct host_stat *h, char *buf, size_t len)
 {
 	if (!h->exits_valid && h->sources[PART_EXITS].why[0]) {
@@ -38,6 +39,11 @@ static int exits_note(const struct host_stat *h, char *buf, size_t len)
 	if (h->exits_valid && h->exits_note[0]) {
 		if (buf)
 			snprintf(buf, len, _("EXITS/s -: %s"), h->exits_note);
+		return 1;
+	}
+	if (h->exits_valid && !h->exits_per_vcpu) {
+		if (buf)
+			snprintf(buf, len, _("Exits from KVM's debugfs, per VM, untimed (%s)"), h->sources[PART_EXITS].why);
 		return 1;
 	}
 	return 0;
