@@ -19,7 +19,7 @@ for _ in $(seq 100); do grep -q ready "$tmp/mini" && break; sleep 0.1; done
 tid=$(grep -lx vcpu0 /proc/$mini/task/*/comm | cut -d/ -f5)
 events=2
 [ -d /sys/module/kvm_amd ] || [ -d /sys/module/kvm_intel ] && events=4
-count() { tail -1 "$tmp/mini" | cut -d' ' -f3; }
+count() { grep '^io ' "$tmp/mini" | tail -1 | cut -d' ' -f3; }
 run_ns() { cut -d' ' -f1 "/proc/$mini/task/$tid/schedstat"; }
 echo "minivmm pio vCPU $tid on CPU $last, vmtop on CPU 0, $events events per exit, ${secs} s per round"
 printf '%-6s %-5s %12s %10s\n' round exits "exits/s" "ns/exit"
