@@ -10,7 +10,7 @@ struct exits_key {
 
 struct exits_val {
 	__u64 count;
-	__u64 ns;		/* EXIT: summed time from exit to next entry, on this CPU's slot */
+	__u64 ns;		/* EXIT: summed time from exit to next entry */
 };
 
 #endif
