@@ -21,6 +21,7 @@ static void free_vms(struct model *m)
 	for (size_t i = 0; i < m->nvms; i++) {
 		free(m->vms[i].threads);
 		free(m->vms[i].taps);
+		free(m->vms[i].funcs);
 	}
 	free(m->vms);
 	m->vms = NULL;

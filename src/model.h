@@ -39,6 +39,18 @@ struct vm_mem_stat {
 	struct balloon_sample balloon;
 };
 
+/* One kernel function's part of a VM's component (perf, when asked): % of one CPU over the VM's threads. */
+struct func_stat {
+	int comp;			/* enum component */
+	double pct;
+	double share;			/* % of the VM's component; NAN when the component is unknown or 0 */
+	char func[KFUNC_NAME_MAX];	/* the leaf */
+	char via[KFUNC_NAME_MAX];	/* the caller whose frame charged comp, "" when the leaf did */
+};
+
+/* Functions kept per component and VM. */
+#define MODEL_FUNCS_PER_COMP 20
+
 struct vm_stat {
 	pid_t pid;
 	char name[VM_NAME_MAX];
@@ -60,6 +72,9 @@ struct vm_stat {
 	struct vm_mem_stat mem;
 	struct tap_sample *taps;	/* copies, with bridge names */
 	size_t ntaps;
+	/* Top kernel functions per component (host_stat.funcs_valid): by component, then pct high first. */
+	struct func_stat *funcs;
+	size_t nfuncs;
 };
 
 struct cpu_pct {
@@ -90,6 +105,9 @@ struct host_stat {
 	unsigned long perf_samples, perf_lost;
 	double host_components[COMP__COUNT];	/* all samples host-wide by component, % of one CPU */
 	double apportioned_components[COMP__COUNT];	/* the part of those given to VMs */
+	/* The split by kernel function: wanted (--functions, the functions view), valid this interval, else why. */
+	bool funcs_wanted, funcs_valid;
+	char funcs_why[160];
 	struct host_mem_sample mem;	/* KSM, THP, pools, swap, PSI as read */
 	long long ksm_saved_kib;	/* pages_sharing (+ ksm_zero_pages) in KiB, -1 unknown */
 	double mem_ratio_after_ksm;	/* (configured guest RAM - ksm_saved_kib) / host RAM, NAN unknown */

@@ -89,6 +89,88 @@ static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, doub
 	}
 }
 
+static int cmp_func_name(const void *x, const void *y)
+{
+	const struct perf_func_count *a = *(const struct perf_func_count *const *)x, *b = *(const struct perf_func_count *const *)y;
+	int r = a->comp - b->comp;
+	if (!r)
+		r = strcmp(a->func, b->func);
+	return r ? r : strcmp(a->via, b->via);
+}
+
+static int cmp_func_top(const void *x, const void *y)
+{
+	const struct func_stat *a = x, *b = y;
+	if (a->comp != b->comp)
+		return a->comp - b->comp;
+	if (a->pct != b->pct)
+		return a->pct < b->pct ? 1 : -1;
+	int r = strcmp(a->func, b->func);
+	return r ? r : strcmp(a->via, b->via);
+}
+
+/* First entry of tid in ps->funcs (sorted by tid), or ps->nfuncs. */
+static size_t first_func(const struct perf_sample *ps, pid_t tid)
+{
+	size_t lo = 0, hi = ps->nfuncs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ps->funcs[mid].tid < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The VM's kernel functions: its threads' counts summed per (component, function, via), the top
+ * MODEL_FUNCS_PER_COMP of each component kept, as % of one CPU and as a share of the component. */
+static void vm_funcs(struct vm_stat *vs, const struct perf_sample *ps, double samples_per_pct)
+{
+	size_t n = 0, cap = 0;
+	const struct perf_func_count **mine = NULL;
+	for (size_t t = 0; t < vs->nthreads; t++)
+		for (size_t i = first_func(ps, vs->threads[t].tid); i < ps->nfuncs && ps->funcs[i].tid == vs->threads[t].tid;
+		     i++) {
+			if (n == cap)
+				mine = xrealloc(mine, (cap = cap ? 2 * cap : 64) * sizeof(*mine));
+			mine[n++] = &ps->funcs[i];
+		}
+	if (!n) {
+		vs->funcs = NULL;
+		vs->nfuncs = 0;
+		return;
+	}
+	qsort(mine, n, sizeof(*mine), cmp_func_name);
+	struct func_stat *all = xcalloc(n, sizeof(*all));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k && !cmp_func_name(&mine[i - 1], &mine[i])) {
+			all[k - 1].pct += mine[i]->count;	/* counts until scaled below */
+			continue;
+		}
+		all[k] = (struct func_stat){ .comp = mine[i]->comp, .pct = (double)mine[i]->count };
+		str_copy(all[k].func, mine[i]->func, sizeof(all[k].func));
+		str_copy(all[k].via, mine[i]->via, sizeof(all[k].via));
+		k++;
+	}
+	free(mine);
+	for (size_t i = 0; i < k; i++) {
+		double comp = vs->components[all[i].comp];
+		all[i].pct /= samples_per_pct;
+		all[i].share = comp > 0 ? 100.0 * all[i].pct / comp : NAN;
+	}
+	qsort(all, k, sizeof(*all), cmp_func_top);
+	size_t kept = 0, in_comp = 0;
+	for (size_t i = 0; i < k; i++) {
+		in_comp = i && all[i].comp == all[i - 1].comp ? in_comp + 1 : 0;
+		if (in_comp < MODEL_FUNCS_PER_COMP)
+			all[kept++] = all[i];
+	}
+	vs->funcs = xrealloc(all, kept * sizeof(*all));
+	vs->nfuncs = kept;
+}
+
 /* Kernel samples could not be classified (hidden addresses): those components are unknown, not 0. */
 static void forget_kernel_split(struct model *m)
 {
@@ -114,6 +196,9 @@ void model_perf_update(struct model *m, const struct host_sample *prev, const st
 	str_copy(h->kernel_split_by, ps->kernel_split ? ps->split_by : "", sizeof(h->kernel_split_by));
 	h->perf_samples = ps->total_samples;
 	h->perf_lost = ps->lost_samples;
+	h->funcs_wanted = ps->funcs_wanted;	/* set by the collector while sampling is off too */
+	h->funcs_valid = false;
+	str_copy(h->funcs_why, !ps->enabled ? h->perf_why_off : ps->funcs_why, sizeof(h->funcs_why));
 	for (int c = 0; c < COMP__COUNT; c++)
 		h->host_components[c] = NAN;
 	if (!ps->enabled || !ps->sample_hz || !(m->interval > 0))
@@ -125,6 +210,9 @@ void model_perf_update(struct model *m, const struct host_sample *prev, const st
 	bool *claimed = xcalloc(ps->nthreads ? ps->nthreads : 1, sizeof(*claimed));
 	for (size_t v = 0; v < m->nvms; v++)
 		vm_components(&m->vms[v], ps, samples_per_pct, claimed, estimate);
+	h->funcs_valid = ps->funcs_valid && ps->kernel_split;
+	for (size_t v = 0; h->funcs_valid && v < m->nvms; v++)
+		vm_funcs(&m->vms[v], ps, samples_per_pct);
 
 	unsigned long host[COMP__COUNT];
 	memcpy(host, ps->host_counts, sizeof(host));

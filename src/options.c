@@ -44,6 +44,7 @@ static void print_help(void)
 		 "                           ready, rss, swap, ksm or balloon (default total)\n"
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
 		 "      --no-qmp             do not ask VMs' QMP sockets for their balloon\n"
+		 "      --functions          batch JSON: each VM's top kernel functions per component\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
@@ -94,7 +95,7 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP };
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_FUNCTIONS };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -105,6 +106,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "sample-hz", required_argument, NULL, OPT_SAMPLE_HZ },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "no-qmp", no_argument, NULL, OPT_NO_QMP },
+		{ "functions", no_argument, NULL, OPT_FUNCTIONS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -172,6 +174,9 @@ int options_parse(struct options *opt, int argc, char **argv)
 			break;
 		case OPT_NO_QMP:
 			opt->no_qmp = true;
+			break;
+		case OPT_FUNCTIONS:
+			opt->functions = true;
 			break;
 		case 'h':
 			print_help();

@@ -22,6 +22,7 @@ void host_sample_clear(struct host_sample *s)
 	free(s->vms);
 	free(s->cpus);
 	free(s->perf.threads);
+	free(s->perf.funcs);
 	memset(s, 0, sizeof(*s));
 }
 
