@@ -19,6 +19,8 @@ struct thread_stat {
 	int vcpu_index;
 	char comm[COMM_MAX];
 	double total, guest, user, kernel, ready;
+	double gtime;			/* the kernel's accounted guest time (gtime), whether guest trusts it or not */
+	bool guest_estimated;		/* guest from perf samples this interval: the backend's gtime disagreed */
 	int last_cpu;
 };
 

@@ -2,7 +2,7 @@
 # The modules view's functions table over tests/tui_fake's model: Enter on a kernel component row opens the VM's
 # top kernel functions for it (FUNCTION, VIA, %CPU, SHARE%), Esc returns to the modules view on the same row,
 # Enter on a row that is not kernel code says so, and with the names unavailable (as under kptr_restrict) the
-# table says why.
+# table says why. The threads view marks ~ only the vCPUs whose guest time was estimated.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
 
@@ -45,6 +45,13 @@ tui_wait 'VM 1001 modules'
 tui_type End Up Enter
 tui_wait '^ other_kernel: '
 tui_wait 'kernel symbol addresses are hidden'
-tui_type Escape Escape q
+tui_type Escape Escape
+tui_wait 'PID NAME'
+# Guest time judged per vCPU: in the threads view only the vCPUs whose guest was estimated are marked ~.
+tui_type Escape / d b Enter Enter 1
+tui_wait '^VM 1002 db-primary'
+tui_wait '^vcpu +0 +1003 +[0-9.]+ +~[0-9.]+ '
+tui_screen | grep -Eq '^vcpu +1 +1004 +[0-9.]+ +[0-9.]+ ' || fail "vCPU 1 marked ~: its gtime was not judged off"
+tui_type Escape q
 [ "$(tui_exit_status)" = 0 ] || fail "q did not exit 0"
 echo "PASS: $TEST_NAME"

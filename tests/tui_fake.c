@@ -72,6 +72,7 @@ static void fill_threads(struct vm_stat *v, const struct fake_vm *f)
 		th->total = th->user + th->kernel;
 		th->ready = f->ready * w;
 		th->last_cpu = i % 2;
+		th->guest_estimated = f->pid == 1002 && i % 2 == 0;	/* judged per vCPU: some estimated */
 	}
 	for (size_t k = 0; k < 4; k++) {
 		struct thread_stat *th = &v->threads[f->vcpus + k];

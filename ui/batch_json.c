@@ -237,6 +237,7 @@ static void print_threads(FILE *out, const struct vm_stat *v)
 		json_key_num(out, "user", split[1], true);
 		json_key_num(out, "kernel", split[2], true);
 		json_key_num(out, "ready", t->ready, true);
+		fprintf(out, ",\"guest_estimated\":%s", t->guest_estimated ? "true" : "false");
 		fprintf(out, ",\"last_cpu\":%d}", t->last_cpu);
 		first = false;
 	}
