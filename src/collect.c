@@ -70,6 +70,12 @@ static int open_part(struct collector *c, enum sample_part p, size_t from, char 
 	return 0;
 }
 
+void collector_want_functions(struct collector *c)
+{
+	if (c)
+		c->args.kernel_functions = true;
+}
+
 struct collector *collector_open(const struct source *const *table, size_t n, const struct source_args *a,
 				 char *why, size_t whylen)
 {
@@ -113,6 +119,7 @@ void collector_sample(struct collector *c, struct host_sample *s)
 	s->mono = clock_mono();
 	s->realtime = clock_real();
 	s->perf.sample_hz = c->args.sample_hz;	/* the rate asked for, shown while sampling is off too */
+	s->perf.funcs_wanted = c->args.kernel_functions;	/* asked for, said while sampling is off too */
 	for (int p = 0; p < PART__COUNT; p++) {
 		struct source_status *st = &s->sources[p];
 		if (c->src[p]) {

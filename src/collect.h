@@ -21,6 +21,9 @@ struct collector *collector_open(const struct source *const *table, size_t n, co
 void collector_sample(struct collector *c, struct host_sample *s);
 /* Between samples: lets every source keep what it would otherwise lose (c may be NULL). */
 void collector_drain(struct collector *c);
+/* Asks the sources for the kernel-function split from the next sample on (sources read the collector's
+ * source_args by pointer). */
+void collector_want_functions(struct collector *c);
 void collector_close(struct collector *c);
 
 #endif

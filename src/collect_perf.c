@@ -18,6 +18,7 @@
 #include <perf/threadmap.h>
 
 #include "collect_perf.h"
+#include "collect_perf_funcs.h"
 #include "nls.h"
 #include "source.h"
 #include "util.h"
@@ -35,6 +36,7 @@ struct perf_agg {
 	size_t nslots;			/* power of two, kept at least twice n */
 	unsigned long total, lost, idle, bytes;
 	unsigned long host_counts[COMP__COUNT];
+	struct func_agg *funcs;		/* the split by function, NULL unless asked (perf_agg_set_names) */
 };
 
 struct perf_collector {
@@ -59,6 +61,7 @@ void perf_agg_free(struct perf_agg *a)
 		return;
 	free(a->entries);
 	free(a->slots);
+	func_agg_free(a->funcs);
 	free(a);
 }
 
@@ -98,9 +101,11 @@ static struct agg_entry *entry_for(struct perf_agg *a, pid_t tid)
 /* A kernel sample's class: the leaf's, unless the leaf is code of no component (a helper such as cr4_set_bits or
  * native_read_msr called by the vendor's world switch): then the innermost caller that belongs to one. Only the
  * leaf tells idle and guest entry: up the chain those are where an interrupt came in, not what it did. */
-static enum ksym_class kernel_class(uint64_t ip, const uint64_t *chain, uint64_t nr, const struct ksyms *ks)
+static enum ksym_class kernel_class(uint64_t ip, const uint64_t *chain, uint64_t nr, const struct ksyms *ks,
+				    uint64_t *via)
 {
 	enum ksym_class leaf = ksyms_classify(ks, ip);
+	*via = 0;
 	if (leaf != KSYM_OTHER)
 		return leaf;
 	for (uint64_t i = 0; i < nr; i++) {
@@ -109,15 +114,17 @@ static enum ksym_class kernel_class(uint64_t ip, const uint64_t *chain, uint64_t
 		if (chain[i] == ip)
 			continue;	/* the chain starts with the sample's own IP */
 		enum ksym_class c = ksyms_classify(ks, chain[i]);
-		if (c != KSYM_OTHER && c != KSYM_IDLE && c != KSYM_GUEST_ENTRY)
+		if (c != KSYM_OTHER && c != KSYM_IDLE && c != KSYM_GUEST_ENTRY) {
+			*via = chain[i];	/* the frame that charged it, for the split by function */
 			return c;
+		}
 	}
 	return KSYM_OTHER;
 }
 
 /* Component of one sample; COMP__COUNT when it is the idle loop (not work). */
 static enum component sample_component(uint16_t misc, uint64_t ip, const uint64_t *chain, uint64_t nr,
-				       const struct ksyms *ks)
+				       const struct ksyms *ks, uint64_t *via)
 {
 	switch (misc & PERF_RECORD_MISC_CPUMODE_MASK) {
 	case PERF_RECORD_MISC_GUEST_KERNEL:
@@ -126,7 +133,7 @@ static enum component sample_component(uint16_t misc, uint64_t ip, const uint64_
 	case PERF_RECORD_MISC_USER:
 		return COMP_VMM_USER;	/* the model makes it host_user outside VMs */
 	case PERF_RECORD_MISC_KERNEL:
-		return ksym_class_component(kernel_class(ip, chain, nr, ks));
+		return ksym_class_component(kernel_class(ip, chain, nr, ks, via));
 	default:
 		return COMP_OTHER_KERNEL;	/* hypervisor below the host, or unknown */
 	}
@@ -165,7 +172,8 @@ void perf_agg_add(struct perf_agg *a, const void *record, const struct ksyms *ks
 	}
 	a->total++;
 	a->bytes += h->size;
-	enum component c = sample_component(h->misc, ip, chain, nr, ks);
+	uint64_t via = 0;
+	enum component c = sample_component(h->misc, ip, chain, nr, ks, &via);
 	if (c == COMP__COUNT) {
 		a->idle++;
 		return;
@@ -176,6 +184,14 @@ void perf_agg_add(struct perf_agg *a, const void *record, const struct ksyms *ks
 		return;
 	}
 	entry_for(a, (pid_t)tid)->counts[c]++;
+	if (a->funcs && (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL && c != COMP_GUEST)
+		func_agg_add(a->funcs, (pid_t)tid, c, ip, via);
+}
+
+void perf_agg_set_names(struct perf_agg *a, const struct ksym_names *names)
+{
+	func_agg_free(a->funcs);
+	a->funcs = names ? func_agg_new(names) : NULL;
 }
 
 static int cmp_tid(const void *x, const void *y)
@@ -190,6 +206,8 @@ void perf_agg_finish(struct perf_agg *a, struct perf_sample *out)
 	out->lost_samples = a->lost;
 	out->sample_bytes = a->bytes;
 	memcpy(out->host_counts, a->host_counts, sizeof(out->host_counts));
+	if (a->funcs)
+		func_agg_finish(a->funcs, out);
 	out->nthreads = a->n;
 	out->threads = xmalloc((a->n ? a->n : 1) * sizeof(*out->threads));
 	for (size_t i = 0; i < a->n; i++) {
@@ -320,11 +338,19 @@ void perf_collector_read(struct perf_collector *pc, const struct ksyms *ks, stru
 {
 	perf_collector_drain(pc, ks);
 	free(out->threads);
+	free(out->funcs);
+	out->funcs = NULL;
+	out->nfuncs = 0;
 	perf_agg_finish(pc->agg, out);
 	out->enabled = true;
 	out->sample_hz = pc->hz;
 	str_copy(out->vendor, ksyms_vendor(ks), sizeof(out->vendor));
 	str_copy(out->split_by, ksyms_split_by(ks), sizeof(out->split_by));
+}
+
+void perf_collector_set_names(struct perf_collector *pc, const struct ksym_names *names)
+{
+	perf_agg_set_names(pc->agg, names);
 }
 
 void perf_collector_close(struct perf_collector *pc)
@@ -348,6 +374,12 @@ struct perf_source {
 	unsigned hz;
 	int ncpus_online;		/* at the last sample: a change reopens sampling on the CPUs online now */
 	char split_why[160];		/* why kernel samples are not split by component, "" when they are */
+	/* The split by function: asked for through args (the collector's copy, read each sample), names loaded
+	 * the first time it is. */
+	const struct source_args *args;
+	struct ksym_names *names;
+	bool names_failed;
+	char names_why[160];
 };
 
 static void perf_source_close(void *state)
@@ -355,6 +387,7 @@ static void perf_source_close(void *state)
 	struct perf_source *ps = state;
 	perf_collector_close(ps->pc);
 	ksyms_free(ps->ks);
+	ksym_names_free(ps->names);
 	free(ps);
 }
 
@@ -366,6 +399,7 @@ static void *perf_source_open(const struct source_args *a, char *why, size_t why
 	}
 	struct perf_source *ps = xcalloc(1, sizeof(*ps));
 	ps->hz = a->sample_hz;
+	ps->args = a;
 	/* perf first: its refusal (a missing capability) says more than hidden symbol addresses do */
 	ps->pc = perf_collector_open(ps->hz, why, whylen);
 	if (ps->pc) {
@@ -383,11 +417,38 @@ static void *perf_source_open(const struct source_args *a, char *why, size_t why
 	return ps;
 }
 
+/* After an interval is read: loads the names the first time functions are wanted (or again when modules moved),
+ * so that the next interval is split by function from its start. Says in s how this interval stands. */
+static void perf_source_functions(struct perf_source *ps, struct host_sample *s, bool modules_moved)
+{
+	struct perf_sample *p = &s->perf;
+	p->funcs_wanted = ps->args->kernel_functions;
+	if (!p->funcs_wanted)
+		return;
+	p->funcs_valid = ps->names && !modules_moved;
+	if (ps->names && !modules_moved)
+		return;
+	if (modules_moved) {
+		ksym_names_free(ps->names);
+		ps->names = NULL;
+		ps->names_failed = false;
+	}
+	if (!ps->names_failed && !ksyms_hidden(ps->ks))
+		ps->names = ksym_names_load(ps->names_why, sizeof(ps->names_why));
+	else if (ksyms_hidden(ps->ks))
+		str_copy(ps->names_why, ps->split_why, sizeof(ps->names_why));
+	ps->names_failed = !ps->names;
+	perf_collector_set_names(ps->pc, ps->names);
+	str_copy(p->funcs_why, ps->names ? _("loading kernel function names: shown from the next refresh") : ps->names_why,
+		 sizeof(p->funcs_why));
+}
+
 static bool perf_source_sample(void *state, struct host_sample *s, char *why, size_t whylen)
 {
 	struct perf_source *ps = state;
-	ksyms_refresh(ps->ks);
+	bool modules_moved = ksyms_refresh(ps->ks) == 1;
 	perf_collector_read(ps->pc, ps->ks, &s->perf);
+	perf_source_functions(ps, s, modules_moved);
 	s->perf.kernel_split = !ksyms_hidden(ps->ks);
 	if (!s->perf.kernel_split)
 		host_sample_warn(s, "%s", ps->split_why);
@@ -400,6 +461,7 @@ static bool perf_source_sample(void *state, struct host_sample *s, char *why, si
 			host_sample_warn(s, _("perf sampling stopped when the online CPUs changed: %s"), why);
 			return false;
 		}
+		perf_collector_set_names(ps->pc, ps->names);
 	}
 	if (s->ncpus_online > 0)
 		ps->ncpus_online = s->ncpus_online;

@@ -5,6 +5,7 @@
 #include <linux/perf_event.h>
 #include <stddef.h>
 
+#include "ksym_names.h"
 #include "ksyms.h"
 #include "sample.h"
 
@@ -27,6 +28,8 @@ void perf_collector_read(struct perf_collector *pc, const struct ksyms *ks, stru
 /* Moves what the rings hold into the interval under way without ending it: rings hold about 10 s, so a longer
  * interval (a long delay, a paused view) drains them now and then or loses its later samples. */
 void perf_collector_drain(struct perf_collector *pc, const struct ksyms *ks);
+/* Splits kernel samples by function too from now on (names NULL: stops); names must outlive pc's use of them. */
+void perf_collector_set_names(struct perf_collector *pc, const struct ksym_names *names);
 void perf_collector_close(struct perf_collector *pc);
 
 /* Per-TID aggregation of decoded records, the part of the collector tests feed directly. */
@@ -37,6 +40,8 @@ struct perf_agg *perf_agg_new(void);
 void perf_agg_add(struct perf_agg *a, const void *record, const struct ksyms *ks);
 /* Moves what was added since the last call into out (threads sorted by tid) and starts over. */
 void perf_agg_finish(struct perf_agg *a, struct perf_sample *out);
+/* Counts kernel samples per (tid, component, leaf function, via function) too, into out->funcs (NULL: stops). */
+void perf_agg_set_names(struct perf_agg *a, const struct ksym_names *names);
 void perf_agg_free(struct perf_agg *a);
 
 #endif

@@ -22,6 +22,7 @@ static void free_vms(struct model *m)
 		free(m->vms[i].threads);
 		free(m->vms[i].taps);
 		model_exits_free(&m->vms[i].exits);
+		free(m->vms[i].funcs);
 	}
 	free(m->vms);
 	m->vms = NULL;
@@ -118,6 +119,7 @@ static void thread_split(struct thread_stat *ts, const struct thread_sample *a, 
 	if (dg > du)
 		dg = du;	/* utime and gtime are scaled separately; keep the rule guest <= user */
 	ts->total = (du + ds) / ticks_per_pct;
+	ts->gtime = dg / ticks_per_pct;
 	if (guest_unknown) {
 		/* the backend charges most guest execution as system time: keep what it did call guest there */
 		ts->guest = NAN;
@@ -152,7 +154,7 @@ static void vm_split(struct vm_stat *vs, const struct vm_sample *cur, const stru
 		ts->vcpu_index = b->vcpu_index;
 		ts->last_cpu = b->last_cpu;
 		str_copy(ts->comm, b->comm, sizeof(ts->comm));
-		ts->total = ts->guest = ts->user = ts->kernel = ts->ready = NAN;
+		ts->total = ts->guest = ts->user = ts->kernel = ts->ready = ts->gtime = NAN;
 		if (!prev)
 			continue;
 		const struct thread_sample *a = find_thread(prev, b->tid);

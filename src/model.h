@@ -19,6 +19,8 @@ struct thread_stat {
 	int vcpu_index;
 	char comm[COMM_MAX];
 	double total, guest, user, kernel, ready;
+	double gtime;			/* the kernel's accounted guest time (gtime), whether guest trusts it or not */
+	bool guest_estimated;		/* guest from perf samples this interval: the backend's gtime disagreed */
 	int last_cpu;
 	/* exits (model_exits.c): per second, NAN unknown (no source, a new thread, kvm_exit not observable) */
 	double exits_rate, exits_userspace;
@@ -63,6 +65,18 @@ struct vm_mem_stat {
 	struct balloon_sample balloon;
 };
 
+/* One kernel function's part of a VM's component (perf, when asked): % of one CPU over the VM's threads. */
+struct func_stat {
+	int comp;			/* enum component */
+	double pct;
+	double share;			/* % of the VM's component; NAN when the component is unknown or 0 */
+	char func[KFUNC_NAME_MAX];	/* the leaf */
+	char via[KFUNC_NAME_MAX];	/* the caller whose frame charged comp, "" when the leaf did */
+};
+
+/* Functions kept per component and VM. */
+#define MODEL_FUNCS_PER_COMP 20
+
 struct vm_stat {
 	pid_t pid;
 	char name[VM_NAME_MAX];
@@ -85,6 +99,9 @@ struct vm_stat {
 	struct tap_sample *taps;	/* copies, with bridge names */
 	size_t ntaps;
 	struct exits_stat exits;
+	/* Top kernel functions per component (host_stat.funcs_valid): by component, then pct high first. */
+	struct func_stat *funcs;
+	size_t nfuncs;
 };
 
 struct cpu_pct {
@@ -115,6 +132,9 @@ struct host_stat {
 	unsigned long perf_samples, perf_lost;
 	double host_components[COMP__COUNT];	/* all samples host-wide by component, % of one CPU */
 	double apportioned_components[COMP__COUNT];	/* the part of those given to VMs */
+	/* The split by kernel function: wanted (--functions, the functions view), valid this interval, else why. */
+	bool funcs_wanted, funcs_valid;
+	char funcs_why[160];
 	struct host_mem_sample mem;	/* KSM, THP, pools, swap, PSI as read */
 	long long ksm_saved_kib;	/* pages_sharing (+ ksm_zero_pages) in KiB, -1 unknown */
 	double mem_ratio_after_ksm;	/* (configured guest RAM - ksm_saved_kib) / host RAM, NAN unknown */

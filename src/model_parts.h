@@ -8,6 +8,11 @@
 /* model.c: per-VM and per-thread CPU split from /proc counters, host summary. */
 /* model_perf.c: perf samples -> per-VM components, guest estimate, host-wide components. */
 void model_perf_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
+/* model_perf.c: where the backend may not account guest time (no VMX/SVM), whether one thread's gtime over one
+ * interval (% of one CPU, of its total) agrees with its perf samples (guest-flagged of all), within their
+ * sampling error, a tick and 5 points: 1 agrees, 0 does not, -1 too few samples to tell. */
+int model_gtime_agrees(double gtime, double total, unsigned long guest_samples, unsigned long samples,
+		       double tick_pct);
 /* model_net.c: per-VM network rates, and bridge/nic/tun host time apportioned by bytes. */
 void model_net_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 /* model_mem.c: per-VM memory figures and major-fault rates, host KSM savings and overcommit after KSM. */

@@ -51,11 +51,42 @@ static double estimate_guest(double total, double *kernel, unsigned long guest_s
 	return guest;
 }
 
+/* Samples below this tell too little to judge a thread's gtime by. */
+#define GTIME_JUDGE_MIN_SAMPLES 10
+
+int model_gtime_agrees(double gtime, double total, unsigned long guest_samples, unsigned long samples,
+		       double tick_pct)
+{
+	if (samples < GTIME_JUDGE_MIN_SAMPLES || isnan(gtime) || isnan(total) || !(total > 0))
+		return -1;
+	double p = (double)guest_samples / samples, kernel_share = gtime / total;
+	/* three standard errors of the sampled share, one tick of the thread's time, and 5 points */
+	double tol = 3 * sqrt((p * (1 - p) + 1.0 / samples) / samples) + tick_pct / total + 0.05;
+	return fabs(kernel_share - p) <= tol;
+}
+
+/* One non-vhost thread's guest where the backend may not account it (thread_split put its gtime in kernel), for
+ * this interval: its gtime where its samples agree with it, else the samples' share. NAN: nothing to go by. */
+static double judge_guest(struct thread_stat *ts, const struct perf_thread_counts *pc, double tick_pct)
+{
+	unsigned long guest = pc ? pc->counts[COMP_GUEST] : 0, n = pc ? sum_counts(pc->counts) : 0;
+	ts->guest_estimated = false;
+	if (model_gtime_agrees(ts->gtime, ts->total, guest, n, tick_pct) == 1 && !isnan(ts->kernel)) {
+		double g = ts->gtime < ts->kernel ? ts->gtime : ts->kernel;
+		ts->kernel -= g;
+		return ts->guest = g;
+	}
+	ts->guest = estimate_guest(ts->total, &ts->kernel, guest, n);
+	ts->guest_estimated = !isnan(ts->guest) && n > 0;
+	return ts->guest;
+}
+
 static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, double samples_per_pct,
-			  bool *claimed, bool estimate)
+			  bool *claimed, bool estimate, double tick_pct)
 {
 	unsigned long vm_counts[COMP__COUNT] = { 0 };
-	unsigned long est_guest = 0, est_samples = 0;	/* of the threads whose time is not in vs->vhost */
+	double guest = NAN, moved = 0;	/* judged per thread: what the threads' guest took out of kernel */
+	bool estimated = false;
 	for (size_t t = 0; t < vs->nthreads; t++) {
 		struct thread_stat *ts = &vs->threads[t];
 		size_t idx;
@@ -64,29 +95,111 @@ static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, doub
 			claimed[idx] = true;
 			for (int c = 0; c < COMP__COUNT; c++)
 				vm_counts[c] += pc->counts[c];
-			if (ts->role != ROLE_VHOST) {
-				est_guest += pc->counts[COMP_GUEST];
-				est_samples += sum_counts(pc->counts);
-			}
 		}
-		if (estimate && ts->role == ROLE_VCPU)
-			ts->guest = estimate_guest(ts->total, &ts->kernel, pc ? pc->counts[COMP_GUEST] : 0,
-						   pc ? sum_counts(pc->counts) : 0);
+		/* vhost threads' time is in vs->vhost, not kernel, and never the guest's */
+		if (!estimate || ts->role == ROLE_VHOST || isnan(ts->total))
+			continue;
+		double g = judge_guest(ts, pc, tick_pct);
+		if (isnan(g))
+			continue;	/* ran without a sample: its guest is unknown, its time stays where it is */
+		guest = isnan(guest) ? g : guest + g;
+		moved += g;
+		estimated |= ts->guest_estimated;
 	}
 	for (int c = 0; c < COMP__COUNT; c++)
 		vs->components[c] = vm_counts[c] / samples_per_pct;
 	vs->components_valid = true;
-	if (estimate) {
-		/* vhost threads' time is in vs->vhost, not kernel: the share is of the other threads' samples
-		 * (all of them, whatever code they were in) */
+	if (estimate && !isnan(vs->kernel)) {
 		double rest = vs->total - (isnan(vs->vhost) ? 0 : vs->vhost);
-		double kernel = vs->kernel;
-		vs->guest = estimate_guest(rest, &kernel, est_guest, est_samples);
-		if (!isnan(vs->guest)) {
-			vs->kernel = kernel;
-			vs->guest_estimated = true;
-		}
+		if (isnan(guest) && !(rest > 0))
+			guest = 0;	/* did nothing */
+		vs->guest = guest;
+		if (!isnan(guest))
+			vs->kernel = vs->kernel > moved ? vs->kernel - moved : 0;
+		vs->guest_estimated = estimated;
 	}
+}
+
+static int cmp_func_name(const void *x, const void *y)
+{
+	const struct perf_func_count *a = *(const struct perf_func_count *const *)x, *b = *(const struct perf_func_count *const *)y;
+	int r = a->comp - b->comp;
+	if (!r)
+		r = strcmp(a->func, b->func);
+	return r ? r : strcmp(a->via, b->via);
+}
+
+static int cmp_func_top(const void *x, const void *y)
+{
+	const struct func_stat *a = x, *b = y;
+	if (a->comp != b->comp)
+		return a->comp - b->comp;
+	if (a->pct != b->pct)
+		return a->pct < b->pct ? 1 : -1;
+	int r = strcmp(a->func, b->func);
+	return r ? r : strcmp(a->via, b->via);
+}
+
+/* First entry of tid in ps->funcs (sorted by tid), or ps->nfuncs. */
+static size_t first_func(const struct perf_sample *ps, pid_t tid)
+{
+	size_t lo = 0, hi = ps->nfuncs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ps->funcs[mid].tid < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The VM's kernel functions: its threads' counts summed per (component, function, via), the top
+ * MODEL_FUNCS_PER_COMP of each component kept, as % of one CPU and as a share of the component. */
+static void vm_funcs(struct vm_stat *vs, const struct perf_sample *ps, double samples_per_pct)
+{
+	size_t n = 0, cap = 0;
+	const struct perf_func_count **mine = NULL;
+	for (size_t t = 0; t < vs->nthreads; t++)
+		for (size_t i = first_func(ps, vs->threads[t].tid); i < ps->nfuncs && ps->funcs[i].tid == vs->threads[t].tid;
+		     i++) {
+			if (n == cap)
+				mine = xrealloc(mine, (cap = cap ? 2 * cap : 64) * sizeof(*mine));
+			mine[n++] = &ps->funcs[i];
+		}
+	if (!n) {
+		vs->funcs = NULL;
+		vs->nfuncs = 0;
+		return;
+	}
+	qsort(mine, n, sizeof(*mine), cmp_func_name);
+	struct func_stat *all = xcalloc(n, sizeof(*all));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k && !cmp_func_name(&mine[i - 1], &mine[i])) {
+			all[k - 1].pct += mine[i]->count;	/* counts until scaled below */
+			continue;
+		}
+		all[k] = (struct func_stat){ .comp = mine[i]->comp, .pct = (double)mine[i]->count };
+		str_copy(all[k].func, mine[i]->func, sizeof(all[k].func));
+		str_copy(all[k].via, mine[i]->via, sizeof(all[k].via));
+		k++;
+	}
+	free(mine);
+	for (size_t i = 0; i < k; i++) {
+		double comp = vs->components[all[i].comp];
+		all[i].pct /= samples_per_pct;
+		all[i].share = comp > 0 ? 100.0 * all[i].pct / comp : NAN;
+	}
+	qsort(all, k, sizeof(*all), cmp_func_top);
+	size_t kept = 0, in_comp = 0;
+	for (size_t i = 0; i < k; i++) {
+		in_comp = i && all[i].comp == all[i - 1].comp ? in_comp + 1 : 0;
+		if (in_comp < MODEL_FUNCS_PER_COMP)
+			all[kept++] = all[i];
+	}
+	vs->funcs = xrealloc(all, kept * sizeof(*all));
+	vs->nfuncs = kept;
 }
 
 /* Kernel samples could not be classified (hidden addresses): those components are unknown, not 0. */
@@ -114,6 +227,9 @@ void model_perf_update(struct model *m, const struct host_sample *prev, const st
 	str_copy(h->kernel_split_by, ps->kernel_split ? ps->split_by : "", sizeof(h->kernel_split_by));
 	h->perf_samples = ps->total_samples;
 	h->perf_lost = ps->lost_samples;
+	h->funcs_wanted = ps->funcs_wanted;	/* set by the collector while sampling is off too */
+	h->funcs_valid = false;
+	str_copy(h->funcs_why, !ps->enabled ? h->perf_why_off : ps->funcs_why, sizeof(h->funcs_why));
 	for (int c = 0; c < COMP__COUNT; c++)
 		h->host_components[c] = NAN;
 	if (!ps->enabled || !ps->sample_hz || !(m->interval > 0))
@@ -123,8 +239,15 @@ void model_perf_update(struct model *m, const struct host_sample *prev, const st
 	/* without symbol addresses the VM-entry routine cannot be told from other kernel code */
 	bool estimate = h->guest_unknown && ps->kernel_split;
 	bool *claimed = xcalloc(ps->nthreads ? ps->nthreads : 1, sizeof(*claimed));
-	for (size_t v = 0; v < m->nvms; v++)
-		vm_components(&m->vms[v], ps, samples_per_pct, claimed, estimate);
+	double tick_pct = 100.0 / (clk_tck() * m->interval);	/* one USER_HZ tick, % of one CPU */
+	bool any_estimated = false;
+	for (size_t v = 0; v < m->nvms; v++) {
+		vm_components(&m->vms[v], ps, samples_per_pct, claimed, estimate, tick_pct);
+		any_estimated |= m->vms[v].guest_estimated;
+	}
+	h->funcs_valid = ps->funcs_valid && ps->kernel_split;
+	for (size_t v = 0; h->funcs_valid && v < m->nvms; v++)
+		vm_funcs(&m->vms[v], ps, samples_per_pct);
 
 	unsigned long host[COMP__COUNT];
 	memcpy(host, ps->host_counts, sizeof(host));
@@ -142,7 +265,8 @@ void model_perf_update(struct model *m, const struct host_sample *prev, const st
 	if (!ps->kernel_split)
 		forget_kernel_split(m);
 	if (estimate) {
-		h->guest_unknown = false;	/* the samples give an estimate now */
-		h->guest_estimated = true;
+		/* judged per thread: estimated where some thread's gtime disagreed with its samples, else accounted */
+		h->guest_unknown = false;
+		h->guest_estimated = any_estimated;
 	}
 }

@@ -46,6 +46,7 @@ static void print_help(void)
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
 		 "      --no-qmp             do not ask VMs' QMP sockets for their balloon\n"
 		 "      --exits=on|off       count KVM exits by reason, port, MMIO page, MSR (default on)\n"
+		 "      --functions          batch JSON: each VM's top kernel functions per component\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
@@ -96,7 +97,7 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_EXITS };
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_EXITS, OPT_FUNCTIONS };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -108,6 +109,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "no-qmp", no_argument, NULL, OPT_NO_QMP },
 		{ "exits", required_argument, NULL, OPT_EXITS },
+		{ "functions", no_argument, NULL, OPT_FUNCTIONS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -180,6 +182,9 @@ int options_parse(struct options *opt, int argc, char **argv)
 			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
 				return usage_error(N_("invalid --exits '%s': expected on or off"), optarg);
 			opt->exits_off = !strcmp(optarg, "off");
+			break;
+		case OPT_FUNCTIONS:
+			opt->functions = true;
 			break;
 		case 'h':
 			print_help();

@@ -19,6 +19,7 @@ struct options {
 	unsigned sample_hz;		/* perf sampling frequency, 0 = off */
 	bool no_qmp;			/* --no-qmp: never connect to a VMM's QMP socket (balloon unknown) */
 	bool exits_off;			/* --exits=off: no exit counting */
+	bool functions;			/* --functions: split kernel samples by function from the start */
 	bool color;			/* false with NO_COLOR or --no-color */
 };
 

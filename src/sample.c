@@ -24,6 +24,7 @@ void host_sample_clear(struct host_sample *s)
 	free(s->perf.threads);
 	free(s->exits.counts);
 	free(s->exits.vm_counts);
+	free(s->perf.funcs);
 	memset(s, 0, sizeof(*s));
 }
 

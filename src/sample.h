@@ -118,6 +118,19 @@ struct perf_thread_counts {
 	unsigned long counts[COMP__COUNT];
 };
 
+#define KFUNC_NAME_MAX 64
+
+/* Kernel samples of one thread in one component by function (collected only when asked, names copied so that
+ * a recording holds them): the leaf function, and the caller whose frame charged the component when the leaf is
+ * code of none (via, "" when the leaf itself belongs to the component). */
+struct perf_func_count {
+	pid_t tid;
+	int comp;			/* enum component */
+	unsigned long count;
+	char func[KFUNC_NAME_MAX];
+	char via[KFUNC_NAME_MAX];
+};
+
 /* What system-wide sampling saw in the interval ending at this sample. */
 struct perf_sample {
 	bool enabled;			/* sampling is running (when not, sources[PART_PERF].why says why) */
@@ -131,6 +144,12 @@ struct perf_sample {
 	unsigned long host_counts[COMP__COUNT];	/* samples in no VM's thread (swapper, softirq on others) */
 	struct perf_thread_counts *threads;	/* sorted by tid */
 	size_t nthreads;
+	/* Kernel functions (source_args.kernel_functions): wanted; valid when this whole interval was split by
+	 * function; why says what stops or delays it ("" when valid). */
+	bool funcs_wanted, funcs_valid;
+	char funcs_why[160];
+	struct perf_func_count *funcs;	/* sorted by tid */
+	size_t nfuncs;
 };
 
 /* The exits part (collect_exits.c: source "bpf"; collect_exits_debugfs.c: "debugfs"). Counts are cumulative since

@@ -21,6 +21,7 @@ static void apply_pid_filter(struct model *m, const struct options *opt)
 		} else {
 			free(m->vms[i].threads);
 			free(m->vms[i].taps);
+			free(m->vms[i].funcs);
 		}
 	}
 	m->nvms = k;
@@ -32,7 +33,8 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 	memset(s, 0, sizeof(*s));
 	s->opt = opt;
 	model_init(&s->model);
-	struct source_args args = { .sample_hz = opt->sample_hz, .no_qmp = opt->no_qmp, .exits_off = opt->exits_off };
+	struct source_args args = { .sample_hz = opt->sample_hz, .no_qmp = opt->no_qmp, .exits_off = opt->exits_off,
+				     .kernel_functions = opt->functions };
 	s->collector = collector_open(collect_sources, collect_nsources, &args, why, sizeof(why));
 	if (!s->collector) {
 		fprintf(stderr, "vmtop: %s\n", why);
@@ -62,6 +64,11 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 		}
 	}
 	return 0;
+}
+
+void session_want_functions(struct session *s)
+{
+	collector_want_functions(s->collector);
 }
 
 void session_drain(struct session *s)

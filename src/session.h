@@ -26,6 +26,9 @@ void session_refresh(struct session *s);
 #define SESSION_DRAIN_SECONDS 3.0
 /* Keeps what perf sampled so far in the interval under way (its rings hold about 10 s). */
 void session_drain(struct session *s);
+/* The functions view was opened: the perf source splits kernel samples by function from the next refresh on
+ * (loading the names once); the model's host.funcs_valid says when they are there. */
+void session_want_functions(struct session *s);
 void session_close(struct session *s);
 
 #endif

@@ -13,6 +13,9 @@ struct source_args {
 	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
 	bool no_qmp;			/* qmp: --no-qmp, never connect to a VMM's QMP socket */
 	bool exits_off;			/* exits: --exits=off */
+	/* perf: split kernel samples by function too (--functions, or the functions view opened). Sources keep
+	 * a pointer to the collector's copy, so collector_want_functions() reaches them while they run. */
+	bool kernel_functions;
 };
 
 struct source {

@@ -20,10 +20,10 @@ tests_test_model_LDADD = libvmtop.a $(VMTOP_LIBS)
 TESTS += tests/test_cmdline tests/test_model tests/test_fmt tests/test_threads tests/test_guest_accounting \
 	tests/test_sources tests/test_mem tests/test_exits
 TESTS += tests/t_potfiles.sh tests/t_options.sh tests/t_batch_formats.sh tests/t_batch_noperm.sh tests/t_batch_signals.sh \
-	tests/t_names_safe.sh tests/t_kvm_split.sh tests/t_kvm_svm.sh tests/t_kvm_ready.sh tests/t_kvm_vanish.sh tests/t_kvm_filter.sh \
+	tests/t_names_safe.sh tests/t_kvm_split.sh tests/t_kvm_svm.sh tests/t_kvm_ready.sh tests/t_kvm_vanish.sh tests/t_kvm_filter.sh tests/t_kvm_funcs.sh tests/t_kvm_guest_judge.sh \
 	tests/t_qmp_balloon.sh tests/t_ksm_guests.sh tests/t_balloon_guest.sh
 EXTRA_DIST += tests/t_potfiles.sh tests/t_options.sh tests/t_batch_formats.sh tests/t_batch_noperm.sh tests/t_batch_signals.sh \
-	tests/t_names_safe.sh tests/t_kvm_split.sh tests/t_kvm_svm.sh tests/t_kvm_ready.sh tests/t_kvm_vanish.sh tests/t_kvm_filter.sh \
+	tests/t_names_safe.sh tests/t_kvm_split.sh tests/t_kvm_svm.sh tests/t_kvm_ready.sh tests/t_kvm_vanish.sh tests/t_kvm_filter.sh tests/t_kvm_funcs.sh tests/t_kvm_guest_judge.sh \
 	tests/t_qmp_balloon.sh tests/t_ksm_guests.sh tests/t_balloon_guest.sh tests/qmp_server.py
 TESTS += tests/t_exits_minivmm.sh tests/t_exits_noperm.sh tests/t_exits_debugfs.sh tests/t_exits_many.sh tests/t_exits_guests.sh
 EXTRA_DIST += tests/t_exits_minivmm.sh tests/t_exits_noperm.sh tests/t_exits_debugfs.sh tests/t_exits_many.sh \

@@ -16,8 +16,8 @@ s="$top_srcdir/src"
 targets="proc_stat:$s/proc_stat.c
 cmdline:$s/vm_cmdline.c $s/util.c
 fdinfo:$s/vm_discovery.c $s/proc_stat.c $s/vm_cmdline.c $s/util.c
-kallsyms:$s/ksyms.c $s/util.c
-perf_record:$s/collect_perf.c $s/ksyms.c $s/sample.c $s/util.c
+kallsyms:$s/ksyms.c $s/ksym_names.c $s/util.c
+perf_record:$s/collect_perf.c $s/collect_perf_funcs.c $s/ksym_names.c $s/ksyms.c $s/sample.c $s/util.c
 mem:$s/mem_parse.c $s/util.c
 qmp:$s/qmp.c $s/util.c"
 failed=0

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The acceptance over real KVM guests from the rig (SKIP without KVM): both guests listed by name, a sort
 # reorders them, a pinned VM stays on top after a re-sort, / filters, Enter shows the vCPU rows and Esc returns,
+# in the pio guest's modules Enter on kvm lists kernel functions kallsyms has and Esc returns,
 # ? shows help, 80x24 and 200x50 redraw cleanly, a guest killed while drilled into returns to the list with a
 # message, and q exits 0 leaving the terminal usable.
 . "$top_srcdir/tests/lib.sh"
@@ -70,6 +71,22 @@ tui_type / s p i n Enter Enter
 tui_wait "^VM $PA $A "
 tui_wait '^vcpu +0 +[0-9]+ .* CPU 0/KVM'
 tui_type Escape
+tui_wait 'PID NAME'
+
+# The pio guest's modules, Enter on kvm (rows by component: guest, vmm_user, kvm): its top kernel functions once
+# the names are loaded (a refresh or two), real kallsyms names; Esc back to the modules, then to the threads view.
+tui_type Escape / p i o Enter Enter
+tui_wait "^VM $PB $B "
+tui_type 2
+tui_wait '^COMPONENT +VM%'
+tui_type Home Down Down Enter
+tui_wait '^ kvm: .*top kernel functions'
+tui_wait '^FUNCTION +VIA +%CPU +SHARE%' 10
+f=$(tui_screen | sed -n '/^FUNCTION /{n;p}' | awk '{print $1}')
+awk '$2 ~ /^[tT]$/ { print $3 }' /proc/kallsyms | grep -qxF -- "$f" || fail "top kvm function '$f' is not in /proc/kallsyms"
+tui_type Escape
+tui_wait '^COMPONENT +VM%'
+tui_type 1 Escape
 tui_wait 'PID NAME'
 tui_type '?'
 tui_wait 'help \(any key returns\)'

@@ -106,18 +106,21 @@ int main(void)
 	CHECK_NEAR(m.host.host_components[COMP_OTHER_KERNEL], 27, 1e-9);
 	CHECK_NEAR(m.host.host_components[COMP_GUEST], 80, 1e-9);
 
-	/* guest estimate: the sampled guest share of the non-vhost threads' time (their samples: 260), taken out
-	 * of kernel */
+	/* guest judged per thread and interval: the vCPUs' gtime (0) disagrees with their guest samples, so each
+	 * takes its sampled share out of kernel; the VM's guest is their sum */
 	CHECK(m.host.guest_estimated && !m.host.guest_unknown);
 	CHECK(a->guest_estimated);
-	CHECK_NEAR(a->guest, 140.0 * 150 / 260, 1e-9);
-	CHECK_NEAR(a->kernel, 120 - 140.0 * 150 / 260, 1e-9);
+	CHECK(a_threads[0].guest_estimated && a_threads[1].guest_estimated);
+	CHECK_NEAR(a->guest, 50 + 25, 1e-9);
+	CHECK_NEAR(a->kernel, 120 - 75, 1e-9);
 	CHECK_NEAR(a->guest + a->vmm_user + a->kernel + a->vhost, a->total, 1e-9);
 	CHECK_NEAR(a_threads[0].guest, 50, 1e-9);
 	CHECK_NEAR(a_threads[0].kernel, 10, 1e-9);
 	CHECK_NEAR(a_threads[1].guest, 25, 1e-9);
 	CHECK_NEAR(a_threads[1].kernel, 25, 1e-9);
-	CHECK(isnan(a_threads[3].guest));	/* not a vCPU: left alone */
+	/* not a vCPU, no gtime and no guest sample in 30: they agree, guest 0 as accounted */
+	CHECK_NEAR(a_threads[3].guest, 0, 1e-9);
+	CHECK(!a_threads[3].guest_estimated);
 	CHECK_NEAR(vms[1].guest, 0, 1e-9);	/* samples, none in guest */
 	CHECK_NEAR(vms[2].guest, 2, 1e-9);	/* capped at what kernel held */
 	CHECK_NEAR(vms[2].kernel, 0, 1e-9);
@@ -125,6 +128,46 @@ int main(void)
 	CHECK_NEAR(vms[3].kernel, 5, 1e-9);
 	CHECK(isnan(d_threads[0].guest));
 	CHECK_NEAR(vms[4].guest, 0, 1e-9);
+
+	/* a vCPU whose gtime agrees with its samples this interval keeps its gtime, unmarked; one beside it
+	 * whose gtime says 0 while its samples are all guest (a tick-based backend) is estimated */
+	struct thread_stat f_threads[] = { thread(70, ROLE_VCPU, 50, 0, 50), thread(71, ROLE_VCPU, 40, 0, 40) };
+	f_threads[0].gtime = 22;	/* 44%, samples 40%: within the error of 100 samples */
+	f_threads[1].gtime = 0;
+	vm(&vms[0], 7, f_threads, 2);
+	struct perf_thread_counts ft[] = { counts(70, 40, 0, 60, 0, 0), counts(71, 50, 0, 0, 0, 0) };
+	struct perf_sample saved = cur.perf;
+	cur.perf.threads = ft;
+	cur.perf.nthreads = 2;
+	m.nvms = 1;
+	m.host.guest_unknown = true;
+	m.host.guest_estimated = false;
+	model_perf_update(&m, &cur, &cur);
+	CHECK(!f_threads[0].guest_estimated && f_threads[1].guest_estimated);
+	CHECK_NEAR(f_threads[0].guest, 22, 1e-9);
+	CHECK_NEAR(f_threads[0].kernel, 28, 1e-9);
+	CHECK_NEAR(f_threads[1].guest, 40, 1e-9);
+	CHECK_NEAR(vms[0].guest, 62, 1e-9);
+	CHECK(vms[0].guest_estimated && m.host.guest_estimated);
+	/* the next interval both agree: accounted, no mark on the VM or the host (nothing sticky) */
+	f_threads[0] = thread(70, ROLE_VCPU, 50, 0, 50);
+	f_threads[1] = thread(71, ROLE_VCPU, 40, 0, 40);
+	f_threads[0].gtime = 20;
+	f_threads[1].gtime = 40;
+	vm(&vms[0], 7, f_threads, 2);
+	m.host.guest_unknown = true;	/* as model.c sets it from the backend each refresh */
+	model_perf_update(&m, &cur, &cur);
+	CHECK(!f_threads[0].guest_estimated && !f_threads[1].guest_estimated);
+	CHECK_NEAR(vms[0].guest, 60, 1e-9);
+	CHECK_NEAR(vms[0].kernel, 30, 1e-9);
+	CHECK(!vms[0].guest_estimated && !m.host.guest_estimated && !m.host.guest_unknown);
+	cur.perf = saved;
+	/* the judgement itself: too few samples, within the error, outside it */
+	CHECK(model_gtime_agrees(10, 20, 5, 9, 0.5) == -1);
+	CHECK(model_gtime_agrees(10, 20, 50, 100, 0.5) == 1);
+	CHECK(model_gtime_agrees(0, 100, 100, 100, 0.5) == 0);	/* spinning, gtime missed: not accounted */
+	CHECK(model_gtime_agrees(0, 100, 0, 100, 0.5) == 1);	/* all emulated in the host kernel: agrees */
+	CHECK(model_gtime_agrees(NAN, 100, 0, 100, 0.5) == -1);
 
 	/* accounting works (VMX/SVM): components only, /proc's guest stays */
 	vm(&vms[0], 1, a_threads, 4);

@@ -3,6 +3,7 @@
  * It replaces session_refresh and session_drain (the linker takes these, so libvmtop's collectors are never
  * opened): session_refresh builds a model of fixed VMs whose numbers differ per column, so every sort gives its
  * own order, and there is no perf ring to drain.
+ * session_want_functions (the modules view's Enter) gives the perf VMs kernel functions from the next refresh on.
  * TUI_FAKE_VMS=N adds N more VMs (scrolling); SIGUSR1 makes "build-runner" (pid 1003) exit at the next refresh.
  */
 #include "config.h"
@@ -71,6 +72,7 @@ static void fill_threads(struct vm_stat *v, const struct fake_vm *f)
 		th->total = th->user + th->kernel;
 		th->ready = f->ready * w;
 		th->last_cpu = i % 2;
+		th->guest_estimated = f->pid == 1002 && i % 2 == 0;	/* judged per vCPU: some estimated */
 	}
 	for (size_t k = 0; k < 4; k++) {
 		struct thread_stat *th = &v->threads[f->vcpus + k];
@@ -265,6 +267,40 @@ static void fill_host(struct model *m)
 	h->nwarnings = 1;
 }
 
+static bool funcs_wanted;
+
+/* A few functions per kernel component, as the perf stage would have them (sorted, shares of the component). */
+static void fill_funcs(struct vm_stat *v)
+{
+	static const struct { int comp; const char *func, *via; double part; } rows[] = {
+		{ COMP_KVM, "native_read_msr", "kvm_arch_vcpu_load", 0.5 },
+		{ COMP_KVM, "kvm_arch_vcpu_ioctl_run", "", 0.3 },
+		{ COMP_KVM, "x86_emulate_insn", "", 0.2 },
+		{ COMP_KVM_VENDOR, "cr4_set_bits", "svm_vcpu_run", 0.7 },
+		{ COMP_KVM_VENDOR, "svm_handle_exit", "", 0.3 },
+		{ COMP_OTHER_KERNEL, "finish_task_switch.isra.0", "", 1.0 },
+	};
+	size_t n = sizeof(rows) / sizeof(rows[0]);
+	v->funcs = calloc(n, sizeof(*v->funcs));
+	if (!v->funcs)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct func_stat *f = &v->funcs[i];
+		f->comp = rows[i].comp;
+		f->pct = v->components[f->comp] * rows[i].part;
+		f->share = 100 * rows[i].part;
+		snprintf(f->func, sizeof(f->func), "%s", rows[i].func);
+		snprintf(f->via, sizeof(f->via), "%s", rows[i].via);
+	}
+	v->nfuncs = n;
+}
+
+void session_want_functions(struct session *s)
+{
+	(void)s;
+	funcs_wanted = true;
+}
+
 static void fake_model_free(struct model *m)
 {
 	for (size_t i = 0; i < m->nvms; i++) {
@@ -272,6 +308,7 @@ static void fake_model_free(struct model *m)
 		free(m->vms[i].taps);
 		for (int ev = 0; ev < EXITS_EV__COUNT; ev++)
 			free(m->vms[i].exits.rows[ev]);
+		free(m->vms[i].funcs);
 	}
 	free(m->vms);
 	memset(m, 0, sizeof(*m));
@@ -311,6 +348,16 @@ void session_refresh(struct session *s)
 	m->time = (double)time(NULL);
 	m->interval = s->opt->delay;
 	fill_host(m);
+	if (funcs_wanted) {
+		/* TUI_FAKE_FUNCS_HIDDEN: as under kptr_restrict, the view says why instead */
+		m->host.funcs_wanted = true;
+		m->host.funcs_valid = !getenv("TUI_FAKE_FUNCS_HIDDEN");
+		snprintf(m->host.funcs_why, sizeof(m->host.funcs_why), "%s", m->host.funcs_valid ? "" :
+			 "kernel symbol addresses are hidden (kernel.kptr_restrict, or no CAP_SYSLOG): no function names");
+		for (size_t i = 0; m->host.funcs_valid && i < m->nvms; i++)
+			if (m->vms[i].components_valid)
+				fill_funcs(&m->vms[i]);
+	}
 	s->have_prev = true;
 	s->refreshes++;
 }

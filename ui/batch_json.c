@@ -372,6 +372,14 @@ static void print_host(FILE *out, const struct model *m, const char *hostname)
 		fputs(",\"reason\":", out);
 		json_str(out, h->perf_why_off);
 	}
+	if (h->funcs_wanted) {
+		fprintf(out, ",\"functions\":{\"valid\":%s,\"reason\":", h->funcs_valid ? "true" : "false");
+		if (h->funcs_valid || !h->funcs_why[0])
+			fputs("null", out);
+		else
+			json_str(out, h->funcs_why);
+		fputc('}', out);
+	}
 	fputc('}', out);
 	json_components(out, "components", h->host_components, h->perf_enabled, host_components, N(host_components));
 	json_components(out, "apportioned", h->apportioned_components, h->perf_enabled, shared_components,
@@ -403,6 +411,7 @@ static void print_threads(FILE *out, const struct vm_stat *v, const struct host_
 		json_key_num(out, "user", split[1], true);
 		json_key_num(out, "kernel", split[2], true);
 		json_key_num(out, "ready", t->ready, true);
+		fprintf(out, ",\"guest_estimated\":%s", t->guest_estimated ? "true" : "false");
 		fprintf(out, ",\"last_cpu\":%d", t->last_cpu);
 		fputs(",\"exits\":{", out);
 		json_key_num(out, "rate", t->exits_rate, false);
@@ -496,6 +505,40 @@ static void print_mem(FILE *out, const struct vm_stat *v)
 	fputs("}}", out);
 }
 
+/* "functions": per kernel component, its top functions (--functions only); null while not known. */
+static void print_funcs(FILE *out, const struct host_stat *h, const struct vm_stat *v)
+{
+	if (!h->funcs_wanted)
+		return;
+	fputs(",\"functions\":", out);
+	if (!h->funcs_valid) {
+		fputs("null", out);
+		return;
+	}
+	fputc('{', out);
+	int comp = -1;
+	for (size_t i = 0; i < v->nfuncs; i++) {
+		const struct func_stat *f = &v->funcs[i];
+		if (f->comp != comp) {
+			fprintf(out, "%s\"%s\":[", comp >= 0 ? "]," : "", component_name((enum component)f->comp));
+			comp = f->comp;
+		} else {
+			fputc(',', out);
+		}
+		fputs("{\"function\":", out);
+		json_str(out, f->func);
+		fputs(",\"via\":", out);
+		if (f->via[0])
+			json_str(out, f->via);
+		else
+			fputs("null", out);
+		json_key_num(out, "cpu", f->pct, true);
+		json_key_num(out, "share", f->share, true);
+		fputc('}', out);
+	}
+	fputs(comp >= 0 ? "]}" : "}", out);
+}
+
 static void print_vm(FILE *out, const struct vm_stat *v, const struct host_stat *h)
 {
 	fprintf(out, "{\"pid\":%d,\"name\":", (int)v->pid);
@@ -526,6 +569,7 @@ static void print_vm(FILE *out, const struct vm_stat *v, const struct host_stat 
 	print_net(out, v);
 	print_mem(out, v);
 	print_vm_exits(out, v, h);
+	print_funcs(out, h, v);
 	fputc('}', out);
 }
 

@@ -26,6 +26,7 @@ void tui_drill_enter(struct tui *t, const struct vm_stat *v)
 	snprintf(t->drill_name, sizeof(t->drill_name), "%s", v->name);
 	t->mode = TUI_DRILL;
 	t->views[t->view].sel = t->views[t->view].top = 0;
+	t->funcs_open = false;
 }
 
 void tui_drill_leave(struct tui *t)
@@ -135,6 +136,8 @@ bool tui_drill_key(struct tui *t, int key)
 	const struct vm_stat *v = tui_drill_vm(t);
 	size_t nrows = v ? view->rows(t, v) : 0;
 	int page = vs->page > 0 ? vs->page : 1;
+	if (view->key && v && view->key(t, v, key))
+		return true;
 	switch (key) {
 	case KEY_ESC:
 	case KEY_BACKSPACE:

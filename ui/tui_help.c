@@ -32,6 +32,7 @@ static const struct help_key drill_keys[] = {
 	{ "Tab S-Tab", N_("next / previous view") },
 	{ "1-9", N_("view by number (4 memory: bar, host KSM, NUMA nodes)") },
 	{ "< > R", N_("sort the view's rows, reverse") },
+	{ "Enter", N_("modules view: the component's top kernel functions in this VM (Esc: back to modules)") },
 	{ "Esc Bksp", N_("back to the list, selection kept") },
 };
 

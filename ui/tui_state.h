@@ -59,6 +59,10 @@ struct tui {
 	char drill_name[VM_NAME_MAX];
 	int view;
 	struct tui_view_state views[TUI_DRILL_VIEWS_MAX];
+	/* The modules view's functions table: open on one component; the modules row kept to go back to. */
+	bool funcs_open;
+	int funcs_comp;
+	size_t funcs_back_sel, funcs_back_top;
 	/* A one-off line in the status bar, e.g. "VM 1234 (web) exited". */
 	char message[TUI_MESSAGE_MAX];
 	double message_until;
@@ -73,6 +77,8 @@ struct tui_view {
 	/* Rows the view has for this VM (for scrolling), then draws them from screen line y, h lines high. */
 	size_t (*rows)(const struct tui *t, const struct vm_stat *v);
 	void (*draw)(struct tui *t, const struct vm_stat *v, int y, int h);
+	/* Keys of its own, before the drill-down's (NULL: none); true when taken. */
+	bool (*key)(struct tui *t, const struct vm_stat *v, int key);
 };
 
 /* tui.c */

@@ -63,7 +63,7 @@ static size_t rows(const struct tui *t, const struct vm_stat *v)
 	return v->nthreads;
 }
 
-static void draw_row(int y, const struct thread_stat *th, bool estimated, bool selected)
+static void draw_row(int y, const struct thread_stat *th, bool selected)
 {
 	char idx[12], tid[16], p[5][16], cpu[12], guest[18], exits[16];
 	if (th->role == ROLE_VCPU && th->vcpu_index >= 0)
@@ -78,8 +78,9 @@ static void draw_row(int y, const struct thread_stat *th, bool estimated, bool s
 	/* rounded together so that GUEST + KERNEL + USER shown add up to the TOTAL shown */
 	double split[3] = { th->guest, th->kernel, th->user };
 	double total = fmt_round_split(th->total, split, 3, 0.1);
-	/* a vCPU's guest share estimated from perf samples is marked as on the VM's row */
-	snprintf(guest, sizeof(guest), "%s%s", estimated && th->role == ROLE_VCPU && !isnan(split[0]) ? "~" : "",
+	/* a thread's guest share estimated from perf samples (its gtime disagreed with them) is marked as on the
+	 * VM's row */
+	snprintf(guest, sizeof(guest), "%s%s", th->guest_estimated && !isnan(split[0]) ? "~" : "",
 		 fmt_pct(p[1], 16, split[0]));
 	if (isnan(th->exits_rate))
 		snprintf(exits, sizeof(exits), "-");
@@ -111,7 +112,7 @@ static void draw(struct tui *t, const struct vm_stat *v, int y, int h)
 	tui_drill_order(order, v->nthreads, compare, &ctx);
 	size_t first = tui_drill_scroll(t, v->nthreads, h);
 	for (size_t i = first; i < v->nthreads && i < first + (size_t)h; i++)
-		draw_row(y++, &v->threads[order[i]], v->guest_estimated, i == t->views[t->view].sel);
+		draw_row(y++, &v->threads[order[i]], i == t->views[t->view].sel);
 	free(order);
 }
 

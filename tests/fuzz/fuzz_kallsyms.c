@@ -1,10 +1,11 @@
 /* fuzz_kallsyms.c - libFuzzer target: /proc/kallsyms and /proc/modules text (the input split at its first NUL),
- * parsed by ksyms_parse, then an address looked up. */
+ * parsed by ksyms_parse and by ksym_names_parse (the functions view's names), then an address looked up in each. */
 #include "config.h"
 
 #include <stdio.h>
 
 #include "fuzz.h"
+#include "ksym_names.h"
 #include "ksyms.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -19,6 +20,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ks) {
 			(void)ksyms_classify(ks, 0xffffffffc0000000ULL);
 			ksyms_free(ks);
+		}
+		rewind(kallsyms);
+		struct ksym_names *kn = ksym_names_parse(kallsyms, why, sizeof(why));
+		if (kn) {
+			(void)ksym_names_name(kn, ksym_names_find(kn, 0xffffffffc0000000ULL));
+			ksym_names_free(kn);
 		}
 	}
 	if (kallsyms)
