@@ -44,6 +44,7 @@ static int open_part(struct collector *c, enum sample_part p, size_t from, char 
 {
 	char last[160] = "";
 	int refused = 0;
+	bool same = true;	/* every candidate refused for the same reason (an option that turns the part off) */
 	size_t had = strlen(c->why[p]);
 	for (size_t i = from; i < c->n; i++) {
 		const struct source *src = c->table[i];
@@ -60,12 +61,14 @@ static int open_part(struct collector *c, enum sample_part p, size_t from, char 
 			snprintf(why, whylen, "%s", err);
 			return -1;
 		}
+		same = same && (!refused || !strcmp(last, err));
 		str_copy(last, err, sizeof(last));
 		add_reason(c->why[p], sizeof(c->why[p]), src->name, err);
 		refused++;
 	}
-	/* a part's only candidate says its reason alone: "perf sampling off (--sample-hz 0)" */
-	if (refused == 1 && !had)
+	/* a part's only candidate says its reason alone: "perf sampling off (--sample-hz 0)"; so do candidates that
+	 * all said the same: "exit counting off (--exits=off)" */
+	if (refused >= 1 && same && !had)
 		str_copy(c->why[p], last, sizeof(c->why[p]));
 	return 0;
 }

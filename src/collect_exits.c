@@ -170,7 +170,8 @@ static void vm_tids(struct exits_bpf *e, const struct host_sample *s)
 			}
 			e->tids[e->ntids++] = s->vms[i].threads[t].tid;
 		}
-	qsort(e->tids, e->ntids, sizeof(*e->tids), cmp_pid);
+	if (e->ntids)	/* no VM: tids may be NULL, which qsort must not get even for 0 elements */
+		qsort(e->tids, e->ntids, sizeof(*e->tids), cmp_pid);
 }
 
 static bool exits_sample(void *state, struct host_sample *s, char *why, size_t whylen)
@@ -210,7 +211,7 @@ static bool exits_sample(void *state, struct host_sample *s, char *why, size_t w
 	x->ncounts = 0;
 	for (size_t i = 0; i < n; i++) {
 		pid_t tid = (pid_t)e->keys[i].tid;
-		if (!bsearch(&tid, e->tids, e->ntids, sizeof(*e->tids), cmp_pid)) {
+		if (!e->ntids || !bsearch(&tid, e->tids, e->ntids, sizeof(*e->tids), cmp_pid)) {
 			/* no VM holds it (gone, or a TID not VM's): its counts would fill the map */
 			bpf_map_delete_elem(e->counts_fd, &e->keys[i]);
 			continue;

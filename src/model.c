@@ -16,14 +16,22 @@ void model_init(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+void model_vm_free(struct vm_stat *v)
+{
+	free(v->threads);
+	free(v->taps);
+	model_exits_free(&v->exits);
+	free(v->funcs);
+	v->threads = NULL;
+	v->taps = NULL;
+	v->funcs = NULL;
+	v->nfuncs = 0;
+}
+
 static void free_vms(struct model *m)
 {
-	for (size_t i = 0; i < m->nvms; i++) {
-		free(m->vms[i].threads);
-		free(m->vms[i].taps);
-		model_exits_free(&m->vms[i].exits);
-		free(m->vms[i].funcs);
-	}
+	for (size_t i = 0; i < m->nvms; i++)
+		model_vm_free(&m->vms[i]);
 	free(m->vms);
 	m->vms = NULL;
 	m->nvms = 0;

@@ -163,6 +163,8 @@ struct model {
 
 void model_init(struct model *m);
 void model_free(struct model *m);
+/* What one VM of the model holds (threads, taps, exit rows): for a view that drops VMs from it (-p). */
+void model_vm_free(struct vm_stat *v);
 /* Turns two samples of the same host into rates; prev may be NULL (first refresh: no rates). */
 void model_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 const struct vm_stat *model_find_vm(const struct model *m, pid_t pid);

@@ -101,7 +101,8 @@ static int cmp_rate(const void *x, const void *y)
 /* The VM's rows from all its threads' deltas (sorted here by event and key); timed: EXIT rows have their time. */
 static void vm_rows(struct exits_stat *e, struct exit_count *d, size_t n, double interval, bool timed)
 {
-	qsort(d, n, sizeof(*d), cmp_delta);
+	if (n)	/* d is NULL until a VM had a delta */
+		qsort(d, n, sizeof(*d), cmp_delta);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		unsigned long long count = 0, ns = 0;
@@ -121,7 +122,8 @@ static void vm_rows(struct exits_stat *e, struct exit_count *d, size_t n, double
 		i = j;
 	}
 	for (int ev = 0; ev < EXITS_EV__COUNT; ev++) {
-		qsort(e->rows[ev], e->nrows[ev], sizeof(*e->rows[ev]), cmp_rate);
+		if (e->nrows[ev])
+			qsort(e->rows[ev], e->nrows[ev], sizeof(*e->rows[ev]), cmp_rate);
 		if (ev != EXITS_EV_EXIT && ev != EXITS_EV_USER && e->nrows[ev] > EXITS_TOP)
 			e->nrows[ev] = EXITS_TOP;
 	}

@@ -19,9 +19,7 @@ static void apply_pid_filter(struct model *m, const struct options *opt)
 		if (options_wants_pid(opt, m->vms[i].pid)) {
 			m->vms[k++] = m->vms[i];
 		} else {
-			free(m->vms[i].threads);
-			free(m->vms[i].taps);
-			free(m->vms[i].funcs);
+			model_vm_free(&m->vms[i]);
 		}
 	}
 	m->nvms = k;

@@ -40,7 +40,7 @@ awk -v M="$m" -v T="$t" '
 		}
 		if ($1 == "true" && $6 < 0.95 * $3 - 2 / $10) { print "  fewer npf exits than MMIO exits to the VMM"; bad = 1 }
 	} else {
-		if ($1 == "true" && $7 < 50) { print "  the halting guest shows no hlt"; bad = 1 }
+		if ($1 == "true" && $7 < 20) { print "  the halting guest shows no hlt"; bad = 1 }
 		if ($3 > 0) { print "  MMIO exits to the VMM from the halting guest"; bad = 1 }
 	}
 	if ($1 != "true" && $6 != -1) { print "  kvm_exit not observable but reasons shown"; bad = 1 }

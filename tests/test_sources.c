@@ -114,6 +114,30 @@ static const struct source bpf_once = { PART_THREADS, "bpf", false, open_threads
 static const struct source stat_refused = { PART_STAT, "proc", true, refuse, sample, NULL, close_fake };
 static const struct source threads_refused = { PART_THREADS, "proc", true, refuse, sample, NULL, close_fake };
 
+static const struct source net_too = { PART_NET, "other", false, refuse_net, sample, NULL, close_fake };
+static const struct source net_bpf = { PART_NET, "bpf", false, refuse, sample, NULL, close_fake };
+
+/* Candidates that all refuse for one reason (an option that turns the part off) say it once; different reasons
+ * are each said with their source's name. */
+static void all_refused(void)
+{
+	const struct source *same[] = { &stat_src, &threads_src, &net_src, &net_too };
+	const struct source *differ[] = { &stat_src, &threads_src, &net_bpf, &net_src };
+	struct source_args a = { 0 };
+	char why[160] = "";
+	for (int k = 0; k < 2; k++) {
+		struct collector *c = collector_open(k ? differ : same, 4, &a, why, sizeof(why));
+		CHECK(c != NULL);
+		struct host_sample s;
+		host_sample_init(&s);
+		collector_sample(c, &s);
+		CHECK_STR(s.sources[PART_NET].name, "");
+		CHECK_STR(s.sources[PART_NET].why, k ? "bpf: needs CAP_BPF; netlink: no namespace" : "no namespace");
+		host_sample_clear(&s);
+		collector_close(c);
+	}
+}
+
 static void fallback_and_stop(void)
 {
 	/* listed out of the parts' order on purpose: parts are still opened and sampled stat, threads, perf, net */
@@ -227,6 +251,7 @@ int main(void)
 	fallback_and_stop();
 	stop_falls_back();
 	required_refused();
+	all_refused();
 	real_table();
 	return unit_done("test_sources");
 }

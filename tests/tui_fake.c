@@ -303,13 +303,8 @@ void session_want_functions(struct session *s)
 
 static void fake_model_free(struct model *m)
 {
-	for (size_t i = 0; i < m->nvms; i++) {
-		free(m->vms[i].threads);
-		free(m->vms[i].taps);
-		for (int ev = 0; ev < EXITS_EV__COUNT; ev++)
-			free(m->vms[i].exits.rows[ev]);
-		free(m->vms[i].funcs);
-	}
+	for (size_t i = 0; i < m->nvms; i++)
+		model_vm_free(&m->vms[i]);
 	free(m->vms);
 	memset(m, 0, sizeof(*m));
 }
