@@ -91,6 +91,7 @@ struct host_stat {
 	double host_components[COMP__COUNT];	/* all samples host-wide by component, % of one CPU */
 	double apportioned_components[COMP__COUNT];	/* the part of those given to VMs */
 	struct host_mem_sample mem;	/* KSM, THP, pools, swap, PSI as read */
+	long long page_kib;		/* the sampled host's page size: KSM counts pages */
 	long long ksm_saved_kib;	/* pages_sharing (+ ksm_zero_pages) in KiB, -1 unknown */
 	double mem_ratio_after_ksm;	/* (configured guest RAM - ksm_saved_kib) / host RAM, NAN unknown */
 	struct source_status sources[PART__COUNT];	/* which source filled each part, and why not */

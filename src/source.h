@@ -8,16 +8,20 @@
 
 #include "sample.h"
 
+struct rec_cursor;
+
 /* What the session asks of the sources; each takes what applies to it. */
 struct source_args {
 	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
 	bool no_qmp;			/* qmp: --no-qmp, never connect to a VMM's QMP socket */
+	struct rec_cursor *replay;	/* replay: the recording and where in it (record.h) */
 };
 
 struct source {
 	enum sample_part part;		/* what it fills, and so the model stage that reads it (model.c) */
 	const char *name;		/* how it reads, for the header and host.sources: "proc", "perf", "netlink" */
 	bool required;			/* vmtop cannot run without it: its open's reason ends the session */
+	bool fills_all;			/* fills every part and says itself which source did (a recording) */
 	/* Its state, or NULL with why set when it cannot work here (a capability, an option that turns it off). */
 	void *(*open)(const struct source_args *a, char *why, size_t whylen);
 	/* Fills its part of s; a failure this time is a warning in s. false: it stopped for good (why set), is
@@ -30,6 +34,7 @@ struct source {
 
 /* Each collector's source (defined beside the collector it wraps). */
 extern const struct source stat_source, vms_source, perf_source, net_source, mem_source, qmp_source;
+extern const struct source replay_source;	/* -r: the table of one source that replays a recording */
 #ifdef HAVE_BPF
 extern const struct source vms_bpf_source;	/* threads by the eBPF task iterator */
 #endif

@@ -184,6 +184,7 @@ static void fill_host(struct model *m)
 	h->mem.valid = true;
 	for (int f = 0; f < KSM__COUNT; f++)
 		h->mem.ksm[f] = 0;
+	h->page_kib = 4;
 	h->mem.ksm[KSM_RUN] = getenv("TUI_FAKE_KSM_OFF") ? 0 : 1;
 	h->mem.ksm[KSM_PAGES_SHARING] = 314573;
 	h->mem.ksm[KSM_PAGES_SHARED] = 76800;
