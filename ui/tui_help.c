@@ -24,7 +24,9 @@ static const struct help_key list_keys[] = {
 	{ "Esc", N_("clear the filter (list) / back to the list (details)") },
 	{ "Enter", N_("details of the selected VM") },
 	{ "d s", N_("change the delay between updates (seconds, Enter)") },
-	{ "space", N_("pause / resume; resuming updates at once") },
+	{ "space", N_("pause / resume; resuming updates at once (a replay: play / pause)") },
+	{ "t T", N_("a replay (-r): next / previous record, also Right / Left") },
+	{ "g", N_("a replay: go to a time (HH:MM[:SS] or YYYY-MM-DD HH:MM[:SS])") },
 	{ "Ctrl-L", N_("redraw the screen") },
 };
 
