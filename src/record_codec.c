@@ -559,8 +559,10 @@ bool rec_decode_sample(const unsigned char *data, size_t len, struct host_sample
 		char name[32];
 		get_s(&in, name, sizeof(name));
 		uint64_t n = get_u(&in);
-		if (in.bad || n > (uint64_t)(in.end - in.p))
+		if (in.bad || n > (uint64_t)(in.end - in.p)) {
+			in.bad = true;
 			break;
+		}
 		struct rec_in sec = { in.p, in.p + n, false };
 		in.p += n;
 		for (size_t i = next; i < NCODECS; i++)

@@ -21,7 +21,6 @@ struct source {
 	enum sample_part part;		/* what it fills, and so the model stage that reads it (model.c) */
 	const char *name;		/* how it reads, for the header and host.sources: "proc", "perf", "netlink" */
 	bool required;			/* vmtop cannot run without it: its open's reason ends the session */
-	bool fills_all;			/* fills every part and says itself which source did (a recording) */
 	/* Its state, or NULL with why set when it cannot work here (a capability, an option that turns it off). */
 	void *(*open)(const struct source_args *a, char *why, size_t whylen);
 	/* Fills its part of s; a failure this time is a warning in s. false: it stopped for good (why set), is
@@ -30,6 +29,7 @@ struct source {
 	/* Between samples: keeps what would be lost before the next one (perf rings); NULL when nothing would be. */
 	void (*drain)(void *state);
 	void (*close)(void *state);
+	bool fills_all;			/* fills every part and says itself which source did (a recording) */
 };
 
 /* Each collector's source (defined beside the collector it wraps). */
