@@ -65,7 +65,8 @@ static void expand(const struct rec_writer *w, double when, char *out, size_t le
 /* Opens path for appending; refuses a file that is something else than a recording. -1 with why set. */
 static int open_recording(const char *path, off_t *size, char *why, size_t whylen)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	/* O_NONBLOCK: a FIFO without a reader fails here instead of blocking the start (refused below anyway) */
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
 	if (fd < 0) {
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -88,6 +89,7 @@ static int open_recording(const char *path, off_t *size, char *why, size_t whyle
 			return -1;
 		}
 	}
+	fcntl(fd, F_SETFL, O_WRONLY | O_APPEND);
 	*size = st.st_size;
 	return fd;
 }
