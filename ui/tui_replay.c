@@ -8,12 +8,17 @@
 #include "nls.h"
 #include "tui_state.h"
 
-/* The model of record i, and what depends on the VMs shown (list, a drilled VM that is not in it). */
+/* The model of record i, and what depends on the VMs shown (list, a drilled VM that is not in it: going back,
+ * it had not started yet, rather than exited). */
 static void show_record(struct tui *t, size_t i)
 {
+	bool back = i < session_replay_at(t->s), drilled = t->mode == TUI_DRILL;
 	session_seek(t->s, i);
 	tui_list_rebuild(t);
 	tui_drill_check(t);
+	if (back && drilled && t->mode != TUI_DRILL)
+		tui_set_message(t, _("VM %d (%s) is not in this record: it started later"), (int)t->drill_pid,
+				t->drill_name);
 }
 
 void tui_replay_step(struct tui *t, long by)
