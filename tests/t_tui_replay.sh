@@ -13,12 +13,12 @@ T=$TEST_TMP
 A="rpl-spin-$$"
 rig_start_guest "$A" spin 1 || fail "guest $A did not start"
 PA=$(rig_pid "$A")
-"$RIG_MINIVMM" --seconds 3 pio >"$T/mini.out" 2>"$T/mini.err" &
+"$RIG_MINIVMM" --seconds $((3 * TEST_SLOW)) pio >"$T/mini.out" 2>"$T/mini.err" &
 M=$!
 rig_track $M
 for _ in $(seq 100); do grep -q ready "$T/mini.out" && break; sleep 0.1; done
 grep -qx ready "$T/mini.out" || fail "minivmm not ready: $(cat "$T/mini.err")"
-limit 120 "$VMTOP" -b -o none -n 10 -d 0.5 -w "$T/rec" 2>"$T/err" || fail "recorder exit $?: $(cat "$T/err")"
+limit $((120 * TEST_SLOW)) "$VMTOP" -b -o none -n 10 -d "$(awk -v s="$TEST_SLOW" 'BEGIN { print 0.5 * s }')" -w "$T/rec" 2>"$T/err" || fail "recorder exit $?: $(cat "$T/err")"
 rig_stop "$A"	# the replay needs no guest: what it shows is the file's
 
 # which records have minivmm (JSON line i is record i + 1; record 1 has it: it was ready before)
