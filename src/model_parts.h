@@ -15,4 +15,8 @@ void model_mem_update(struct model *m, const struct host_sample *prev, const str
 /* model_mem.c: per-VM balloon as its source read it. */
 void model_balloon_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 
+/* model_exits.c: per-VM and per-vCPU exit rates by reason, exits to the VMM, ports, MMIO, MSRs, vectors. */
+void model_exits_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
+void model_exits_free(struct exits_stat *e);
+
 #endif

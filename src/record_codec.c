@@ -520,6 +520,71 @@ static void balloon_get(struct rec_in *in, struct host_sample *s)
 	}
 }
 
+static void exit_counts_put(struct rec_buf *b, const struct exit_count *c, size_t n)
+{
+	put_u(b, n);
+	for (size_t i = 0; i < n; i++) {
+		put_i(b, c[i].tid);
+		put_u(b, c[i].ev);
+		put_u(b, c[i].arg);
+		put_u(b, c[i].count);
+		put_u(b, c[i].ns);
+	}
+}
+
+/* An event number this vmtop does not know is damage: the model indexes by it. */
+static struct exit_count *exit_counts_get(struct rec_in *in, size_t *n)
+{
+	struct exit_count *c = get_array(in, n, 5, sizeof(*c));
+	for (size_t i = 0; i < *n && !in->bad; i++) {
+		c[i].tid = (pid_t)get_i(in);
+		uint64_t ev = get_u(in);
+		if (ev >= EXITS_EV__COUNT)
+			in->bad = true;
+		c[i].ev = in->bad ? 0 : (unsigned)ev;
+		c[i].arg = get_u(in);
+		c[i].count = get_u(in);
+		c[i].ns = get_u(in);
+	}
+	return c;
+}
+
+static void exits_put(struct rec_buf *b, const struct host_sample *s)
+{
+	const struct exits_sample *e = &s->exits;
+	put_u(b, e->valid);
+	put_d(b, e->mono);
+	put_d(b, e->realtime);
+	put_u(b, EXITS_EV__COUNT);
+	for (int k = 0; k < EXITS_EV__COUNT; k++)
+		put_u(b, e->live[k]);
+	put_u(b, e->per_thread);
+	put_u(b, e->timed);
+	put_u(b, e->drops);
+	exit_counts_put(b, e->counts, e->ncounts);
+	exit_counts_put(b, e->vm_counts, e->nvm_counts);
+}
+
+static void exits_get(struct rec_in *in, struct host_sample *s)
+{
+	struct exits_sample *e = &s->exits;
+	e->valid = get_u(in) != 0;
+	e->mono = get_d(in);
+	e->realtime = get_d(in);
+	size_t nl = get_count(in, 1);
+	for (size_t k = 0; k < nl; k++) {
+		bool live = get_u(in) != 0;
+		if (k < EXITS_EV__COUNT)
+			e->live[k] = live;
+	}
+	e->per_thread = get_u(in) != 0;
+	e->timed = get_u(in) != 0;
+	e->drops = get_u(in);
+	e->counts = exit_counts_get(in, &e->ncounts);
+	if (!in->bad)
+		e->vm_counts = exit_counts_get(in, &e->nvm_counts);
+}
+
 /* One entry per part, named as sample_part_name() says (the name is what the file holds, not the enum's
  * number); core first. A part added later adds one entry here; an older file without it leaves it empty. */
 static const struct part_codec {
@@ -534,6 +599,7 @@ static const struct part_codec {
 	{ "net", net_put, net_get },
 	{ "mem", mem_put, mem_get },
 	{ "balloon", balloon_put, balloon_get },
+	{ "exits", exits_put, exits_get },
 };
 #define NCODECS (sizeof(codecs) / sizeof(codecs[0]))
 

@@ -14,6 +14,7 @@ struct rec_cursor;
 struct source_args {
 	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
 	bool no_qmp;			/* qmp: --no-qmp, never connect to a VMM's QMP socket */
+	bool exits_off;			/* exits: --exits=off */
 	struct rec_cursor *replay;	/* replay: the recording and where in it (record.h) */
 };
 
@@ -38,5 +39,8 @@ extern const struct source replay_source;	/* -r: the table of one source that re
 #ifdef HAVE_BPF
 extern const struct source vms_bpf_source;	/* threads by the eBPF task iterator */
 #endif
+extern const struct source exits_bpf_source;	/* KVM tracepoints counted in the kernel (says why not when
+						 * built without eBPF) */
+extern const struct source exits_debugfs_source;	/* KVM's per-VM counters in debugfs, where eBPF cannot */
 
 #endif

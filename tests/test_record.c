@@ -1,6 +1,6 @@
-/* test_record.c - the recording format: a sample with every part filled encodes, decodes and encodes again to the
- * same bytes; written by the recorder and read back it gives the same model; an older reader's view of a part it
- * does not know (skipped), a damaged section and a header of a newer format. With --seeds DIR it writes the
+/* test_record.c - the recording format: a sample with every part (exits too) filled encodes, decodes and encodes
+ * again to the same bytes; written by the recorder and read back it gives the same model; an older reader's view of
+ * a part it does not know (skipped), a damaged section and a header of a newer format. With --seeds DIR it writes the
  * fuzz target's seed corpus (tests/fuzz/corpus/recording). */
 #include "config.h"
 
@@ -109,6 +109,20 @@ static void fill(struct host_sample *s, int k)
 		if (p == PART_PERF)
 			snprintf(s->sources[p].why, sizeof(s->sources[p].why), "fell back");
 	}
+	s->exits.valid = true;
+	s->exits.mono = s->mono + 0.001;
+	s->exits.realtime = s->realtime + 0.001;
+	s->exits.live[EXITS_EV_EXIT] = true;
+	s->exits.per_thread = true;
+	s->exits.timed = true;
+	s->exits.drops = 3;
+	s->exits.ncounts = 2;
+	s->exits.counts = xcalloc(2, sizeof(*s->exits.counts));
+	s->exits.counts[0] = (struct exit_count){ 4100, EXITS_EV_EXIT, 0x7b, 1000 + k * 500, 9000000 };
+	s->exits.counts[1] = (struct exit_count){ 4100, EXITS_EV__COUNT - 1, 0x3f8, 20 + k, 0 };
+	s->exits.nvm_counts = 1;
+	s->exits.vm_counts = xcalloc(1, sizeof(*s->exits.vm_counts));
+	s->exits.vm_counts[0] = (struct exit_count){ 4000, EXITS_EV_EXIT, 1, 5 + k, 0 };
 	host_sample_warn(s, "warning %d", k);
 }
 
@@ -156,6 +170,8 @@ int main(int argc, char **argv)
 	CHECK_STR(b.sources[PART_PERF].why, "fell back");
 	CHECK(b.nwarnings == 1 && !strcmp(b.warnings[0], "warning 1"));
 	CHECK(b.clk_tck == 100 && b.page_size == 4096 && b.realtime == a.realtime);
+	CHECK(b.exits.valid && b.exits.ncounts == 2 && b.exits.counts[1].arg == 0x3f8 && b.exits.live[EXITS_EV_EXIT]);
+	CHECK(b.exits.nvm_counts == 1 && b.exits.vm_counts[0].count == 6 && b.exits.drops == 3);
 	if (seeds) {
 		unsigned char *raw = xmalloc(enc.len + 1);
 		raw[0] = 1;	/* the target's odd first byte: straight to the decoder */
