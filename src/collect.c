@@ -20,6 +20,9 @@ const struct source *const collect_sources[] = {
 	&exits_debugfs_source,	/* else KVM's per-VM debugfs counters (root, debugfs mounted, no lockdown) */
 };
 const size_t collect_nsources = sizeof(collect_sources) / sizeof(collect_sources[0]);
+/* -r: the recording is the host; nothing else is read. */
+const struct source *const replay_sources[] = { &replay_source };
+const size_t replay_nsources = 1;
 
 struct collector {
 	struct source_args args;
@@ -133,6 +136,8 @@ void collector_sample(struct collector *c, struct host_sample *s)
 				source_stopped(c, p, err);
 				continue;
 			}
+			if (c->src[p]->fills_all)
+				return;	/* the sources it names are the recording's */
 		}
 		str_copy(st->why, c->why[p], sizeof(st->why));
 	}

@@ -10,6 +10,9 @@
 /* vmtop's sources, in the order a part's candidates are tried: the first that opens fills the part. */
 extern const struct source *const collect_sources[];
 extern const size_t collect_nsources;
+/* What -r reads instead: one source, the recording. */
+extern const struct source *const replay_sources[];
+extern const size_t replay_nsources;
 
 struct collector;
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libproc2/meminfo.h>
 #include <libproc2/misc.h>
@@ -57,6 +58,8 @@ int stat_collect(struct stat_collector *sc, struct host_sample *s)
 {
 	/* first: the model needs uptime to tell threads born in the interval, even if /proc/stat fails */
 	double idle;
+	s->clk_tck = clk_tck();
+	s->page_size = sysconf(_SC_PAGESIZE);
 	if (procps_uptime(&s->uptime, &idle) < 0)
 		s->uptime = -1;
 	if (procps_loadavg(&s->loadavg[0], &s->loadavg[1], &s->loadavg[2]) < 0)

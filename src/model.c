@@ -143,9 +143,8 @@ static void thread_split(struct thread_stat *ts, const struct thread_sample *a, 
 }
 
 static void vm_split(struct vm_stat *vs, const struct vm_sample *cur, const struct vm_sample *prev,
-		     double interval, double prev_uptime, bool guest_unknown)
+		     double interval, double prev_uptime, bool guest_unknown, long hz)
 {
-	long hz = clk_tck();
 	double ticks_per_pct = hz * interval / 100.0, ns_per_pct = 1e9 * interval / 100.0;
 	vs->total = vs->guest = vs->vmm_user = vs->kernel = vs->vhost = vs->ready = NAN;
 	vs->threads = xcalloc(cur->nthreads, sizeof(*vs->threads));
@@ -223,7 +222,8 @@ static void threads_stage(struct model *m, const struct host_sample *prev, const
 		vs->nr_vcpus = b->nr_vcpus;
 		vs->mem_config_kib = b->mem_config_kib;
 		vs->rss_kib = b->rss_kib;
-		vm_split(vs, b, a, m->interval, prev ? prev->uptime : 0, h->guest_unknown);
+		vm_split(vs, b, a, m->interval, prev ? prev->uptime : 0, h->guest_unknown,
+			 cur->clk_tck > 0 ? cur->clk_tck : clk_tck());
 		for (int c = 0; c < COMP__COUNT; c++)
 			vs->components[c] = vs->apportioned[c] = NAN;
 		vs->net = (struct net_stat){ false, NAN, NAN, NAN, NAN };

@@ -136,6 +136,7 @@ struct host_stat {
 	bool funcs_wanted, funcs_valid;
 	char funcs_why[160];
 	struct host_mem_sample mem;	/* KSM, THP, pools, swap, PSI as read */
+	long long page_kib;		/* the sampled host's page size: KSM counts pages */
 	long long ksm_saved_kib;	/* pages_sharing (+ ksm_zero_pages) in KiB, -1 unknown */
 	double mem_ratio_after_ksm;	/* (configured guest RAM - ksm_saved_kib) / host RAM, NAN unknown */
 	struct source_status sources[PART__COUNT];	/* which source filled each part, and why not */

@@ -25,7 +25,8 @@ void model_mem_update(struct model *m, const struct host_sample *prev, const str
 {
 	(void)prev;
 	struct host_stat *h = &m->host;
-	long long page_kib = sysconf(_SC_PAGESIZE) / 1024;
+	long long page_kib = (cur->page_size > 0 ? cur->page_size : sysconf(_SC_PAGESIZE)) / 1024;
+	h->page_kib = page_kib;
 	h->mem = cur->mem;
 	h->ksm_saved_kib = -1;
 	h->mem_ratio_after_ksm = NAN;

@@ -39,7 +39,7 @@ static void print_help(void)
 		 "  -b, --batch              batch mode: print refreshes to standard output\n"
 		 "  -n, --iterations COUNT   stop after COUNT refreshes\n"
 		 "  -d, --delay SECONDS      time between refreshes (default 2; fractions allowed)\n"
-		 "  -o, --output FORMAT      batch output: text, csv or json (implies -b)\n"
+		 "  -o, --output FORMAT      batch output: text, csv, json or none (implies -b)\n"
 		 "  -p, --pid PID[,PID...]   show only these VM processes\n"
 		 "  -s, --sort COLUMN        sort by pid, name, vcpus, total, guest, vmm, kernel, vhost,\n"
 		 "                           ready, rss, swap, ksm, balloon or exits (default total)\n"
@@ -48,6 +48,11 @@ static void print_help(void)
 		 "      --exits=on|off       count KVM exits by reason, port, MMIO page, MSR (default on)\n"
 		 "      --functions          batch JSON: each VM's top kernel functions per component\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
+		 "  -w, --write FILE         record each refresh's raw sample to FILE (strftime patterns: %%Y%%m%%d)\n"
+		 "  -W, --w-interval SECONDS record at most every SECONDS (default: every refresh)\n"
+		 "      --w-max-mb MB        start a new FILE past MB MiB, keeping FILE.1 ... FILE.9\n"
+		 "  -r, --read FILE          replay a recording instead of reading the host\n"
+		 "      --begin TIME, --end TIME   replay from / to TIME (HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], @EPOCH)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
 		 "\n"
@@ -97,7 +102,7 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_EXITS, OPT_FUNCTIONS };
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_EXITS, OPT_FUNCTIONS, OPT_W_MAX_MB, OPT_BEGIN, OPT_END };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -110,6 +115,12 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "no-qmp", no_argument, NULL, OPT_NO_QMP },
 		{ "exits", required_argument, NULL, OPT_EXITS },
 		{ "functions", no_argument, NULL, OPT_FUNCTIONS },
+		{ "write", required_argument, NULL, 'w' },
+		{ "w-interval", required_argument, NULL, 'W' },
+		{ "w-max-mb", required_argument, NULL, OPT_W_MAX_MB },
+		{ "read", required_argument, NULL, 'r' },
+		{ "begin", required_argument, NULL, OPT_BEGIN },
+		{ "end", required_argument, NULL, OPT_END },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -124,7 +135,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 	opterr = 0;	/* our own one-line messages */
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, ":bn:d:o:p:s:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bn:d:o:p:s:w:W:r:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			opt->batch = true;
@@ -144,8 +155,10 @@ int options_parse(struct options *opt, int argc, char **argv)
 				opt->format = OUT_CSV;
 			else if (!strcmp(optarg, "json"))
 				opt->format = OUT_JSON;
+			else if (!strcmp(optarg, "none"))
+				opt->format = OUT_NONE;
 			else
-				return usage_error(N_("invalid output format '%s': expected text, csv or json"), optarg);
+				return usage_error(N_("invalid output format '%s': expected text, csv, json or none"), optarg);
 			opt->batch = true;
 			break;
 		case 'p':
@@ -186,6 +199,36 @@ int options_parse(struct options *opt, int argc, char **argv)
 		case OPT_FUNCTIONS:
 			opt->functions = true;
 			break;
+		case 'w':
+			if (!*optarg)
+				return usage_error(N_("invalid recording file '%s'"), optarg);
+			opt->record = optarg;
+			break;
+		case 'W':
+			if (!parse_delay(optarg, &opt->record_interval))
+				return usage_error(N_("invalid recording interval '%s': expected seconds from 0.05 to 86400"),
+						   optarg);
+			break;
+		case OPT_W_MAX_MB: {
+			char *end;
+			errno = 0;
+			long mb = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || mb < 1 || mb > 1048576)
+				return usage_error(N_("invalid size '%s': expected MiB from 1 to 1048576"), optarg);
+			opt->record_max_mb = mb;
+			break;
+		}
+		case 'r':
+			if (!*optarg)
+				return usage_error(N_("invalid recording file '%s'"), optarg);
+			opt->replay = optarg;
+			break;
+		case OPT_BEGIN:
+			opt->begin = optarg;
+			break;
+		case OPT_END:
+			opt->end = optarg;
+			break;
 		case 'h':
 			print_help();
 			return 0;
@@ -200,6 +243,14 @@ int options_parse(struct options *opt, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error(N_("unexpected argument '%s'"), argv[optind]);
+	if (opt->replay && opt->record)
+		return usage_error(N_("%s: record (-w) and replay (-r) cannot go together"), "-w");
+	if ((opt->record_interval > 0 || opt->record_max_mb) && !opt->record)
+		return usage_error(N_("%s: -W and --w-max-mb go with -w FILE"), opt->record_interval > 0 ? "-W" : "--w-max-mb");
+	if ((opt->begin || opt->end) && !opt->replay)
+		return usage_error(N_("%s: --begin and --end go with -r FILE"), opt->begin ? "--begin" : "--end");
+	if (opt->format == OUT_NONE && !opt->record)
+		return usage_error(N_("%s: output none only makes sense while recording (-w FILE)"), "-o none");
 	return -1;
 }
 

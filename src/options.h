@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-enum output_format { OUT_TEXT, OUT_CSV, OUT_JSON };
+enum output_format { OUT_TEXT, OUT_CSV, OUT_JSON, OUT_NONE };
 
 struct options {
 	bool batch;
@@ -21,6 +21,12 @@ struct options {
 	bool exits_off;			/* --exits=off: no exit counting */
 	bool functions;			/* --functions: split kernel samples by function from the start */
 	bool color;			/* false with NO_COLOR or --no-color */
+	/* Record (-w) and replay (-r): see record.h. */
+	const char *record;		/* -w FILE (strftime patterns allowed), NULL: not recording */
+	double record_interval;		/* -W SECONDS, 0: every refresh */
+	long record_max_mb;		/* --w-max-mb, 0: no rotation */
+	const char *replay;		/* -r FILE, NULL: the live host */
+	const char *begin, *end;	/* --begin/--end TIME of a replay, NULL: open */
 };
 
 /* Parses argv into opt. Returns -1 to go on, or an exit status (0 for --help/--version, 2 for bad usage,

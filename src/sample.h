@@ -227,6 +227,7 @@ struct host_sample {
 	double uptime;
 	int ncpus;			/* highest CPU id + 1 */
 	int ncpus_online;		/* CPUs in /proc/stat: fewer than ncpus when some are offline; 0 unknown */
+	long clk_tck, page_size;	/* the host's USER_HZ and page size (the stat source's; a recording's) */
 	struct cpu_ticks cpu_total;
 	struct cpu_ticks *cpus;		/* ncpus entries, indexed by CPU id (zero for offline CPUs) */
 	unsigned long long mem_total_kib, mem_avail_kib;

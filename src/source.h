@@ -8,6 +8,8 @@
 
 #include "sample.h"
 
+struct rec_cursor;
+
 /* What the session asks of the sources; each takes what applies to it. */
 struct source_args {
 	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
@@ -16,6 +18,7 @@ struct source_args {
 	/* perf: split kernel samples by function too (--functions, or the functions view opened). Sources keep
 	 * a pointer to the collector's copy, so collector_want_functions() reaches them while they run. */
 	bool kernel_functions;
+	struct rec_cursor *replay;	/* replay: the recording and where in it (record.h) */
 };
 
 struct source {
@@ -30,10 +33,12 @@ struct source {
 	/* Between samples: keeps what would be lost before the next one (perf rings); NULL when nothing would be. */
 	void (*drain)(void *state);
 	void (*close)(void *state);
+	bool fills_all;			/* fills every part and says itself which source did (a recording) */
 };
 
 /* Each collector's source (defined beside the collector it wraps). */
 extern const struct source stat_source, vms_source, perf_source, net_source, mem_source, qmp_source;
+extern const struct source replay_source;	/* -r: the table of one source that replays a recording */
 #ifdef HAVE_BPF
 extern const struct source vms_bpf_source;	/* threads by the eBPF task iterator */
 #endif

@@ -19,14 +19,15 @@ fdinfo:$s/vm_discovery.c $s/proc_stat.c $s/vm_cmdline.c $s/util.c
 kallsyms:$s/ksyms.c $s/ksym_names.c $s/util.c
 perf_record:$s/collect_perf.c $s/collect_perf_funcs.c $s/ksym_names.c $s/ksyms.c $s/sample.c $s/util.c
 mem:$s/mem_parse.c $s/util.c
-qmp:$s/qmp.c $s/util.c"
+qmp:$s/qmp.c $s/util.c
+recording:$s/record_read.c $s/record_codec.c $s/sample.c $s/util.c"
 failed=0
 echo "$targets" | while IFS=: read -r name srcs; do
 	bin="$out/fuzz_$name"
 	# shellcheck disable=SC2086
 	"$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$top_builddir" -I"$s" \
 		-I"$top_srcdir/tests/fuzz" ${PERF_CFLAGS:-} "$top_srcdir/tests/fuzz/fuzz_$name.c" $srcs -o "$bin" \
-		${PERF_LIBS:-} -lm 2>"$TEST_TMP/$name.build" || { cat "$TEST_TMP/$name.build" >&2; echo "FAIL: cannot build fuzz_$name" >&2; exit 1; }
+		${PERF_LIBS:-} -lzstd -lm 2>"$TEST_TMP/$name.build" || { cat "$TEST_TMP/$name.build" >&2; echo "FAIL: cannot build fuzz_$name" >&2; exit 1; }
 	# new inputs go to a scratch corpus (the first directory), never into the repository's seeds
 	mkdir -p "$TEST_TMP/corpus-$name"
 	timeout -k 10 $((FUZZ_SECONDS + 120)) "$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=1024 \

@@ -35,7 +35,7 @@ check_bad --sample-hz fast
 check_bad -b stray-argument
 grep -q "invalid delay 'abc'" "$TEST_TMP/err" 2>/dev/null || true
 timeout -k 5 20 "$VMTOP" -d abc 2>&1 | grep -q "invalid delay 'abc'" || fail "-d abc does not name the bad value"
-timeout -k 5 20 "$VMTOP" -o xml 2>&1 | grep -q "text, csv or json" || fail "-o xml does not say what is accepted"
+timeout -k 5 20 "$VMTOP" -o xml 2>&1 | grep -q "text, csv, json or none" || fail "-o xml does not say what is accepted"
 
 limit 20 "$VMTOP" --help >"$TEST_TMP/help" || fail "--help exit status $?"
 grep -q '^Usage: vmtop' "$TEST_TMP/help" || fail "--help has no usage line"

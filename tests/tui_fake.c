@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "options.h"
 #include "session.h"
@@ -235,6 +236,7 @@ static void fill_host(struct model *m)
 	h->mem.valid = true;
 	for (int f = 0; f < KSM__COUNT; f++)
 		h->mem.ksm[f] = 0;
+	h->page_kib = 4;
 	h->mem.ksm[KSM_RUN] = getenv("TUI_FAKE_KSM_OFF") ? 0 : 1;
 	h->mem.ksm[KSM_PAGES_SHARING] = 314573;
 	h->mem.ksm[KSM_PAGES_SHARED] = 76800;
@@ -314,7 +316,26 @@ void session_drain(struct session *s)
 	(void)s;
 }
 
-void session_refresh(struct session *s)
+/* The fake has no recording (s->recording stays NULL): the replay keys never reach these. */
+void session_seek(struct session *s, size_t i)
+{
+	(void)s;
+	(void)i;
+}
+
+size_t session_replay_at(const struct session *s)
+{
+	(void)s;
+	return 0;
+}
+
+size_t session_replay_count(const struct session *s)
+{
+	(void)s;
+	return 0;
+}
+
+bool session_refresh(struct session *s)
 {
 	static bool runner_gone;
 	struct model *m = &s->model;
@@ -355,6 +376,7 @@ void session_refresh(struct session *s)
 	}
 	s->have_prev = true;
 	s->refreshes++;
+	return true;
 }
 
 int main(int argc, char **argv)
@@ -371,6 +393,8 @@ int main(int argc, char **argv)
 	struct session s;
 	memset(&s, 0, sizeof(s));
 	s.opt = &opt;
+	if (gethostname(s.hostname, sizeof(s.hostname) - 1) < 0)
+		snprintf(s.hostname, sizeof(s.hostname), "?");
 	session_refresh(&s);
 	status = tui_run(&s);
 	fake_model_free(&s.model);

@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,30 +67,30 @@ int batch_run(struct session *s)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	struct utsname u;
-	const char *hostname = uname(&u) == 0 ? u.nodename : "?";
 	int key = sort_key_from_name(opt->sort);
 	double deadline = clock_mono();
 	for (long n = 0; (opt->count < 0 || n < opt->count) && !stop_requested; n++) {
 		deadline += opt->delay;
-		wait_until(s, deadline);
-		if (stop_requested)
+		if (!s->recording)
+			wait_until(s, deadline);	/* a replay prints its records as fast as it reads them */
+		if (stop_requested || !session_refresh(s))
 			break;
-		session_refresh(s);
 		const struct model *m = &s->model;
 		size_t *order = xcalloc(m->nvms, sizeof(size_t));
 		vm_sort(m, key < 0 ? SORT_TOTAL : (enum sort_key)key, false, NULL, NULL, order);
 		writing_begins();
 		switch (opt->format) {
 		case OUT_TEXT:
-			batch_text_print(stdout, m, order, hostname);
+			batch_text_print(stdout, m, order, s->hostname);
 			break;
 		case OUT_CSV:
 			batch_csv_print(stdout, m, order, n == 0);
 			break;
 		case OUT_JSON:
-			batch_json_print(stdout, m, order, hostname);
+			batch_json_print(stdout, m, order, s->hostname);
 			break;
+		case OUT_NONE:
+			break;	/* a recorder: -w is the output */
 		}
 		free(order);
 		/* flushed every refresh so that `vmtop -b | tee log` shows each one as it happens */

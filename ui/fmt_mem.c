@@ -14,7 +14,7 @@ const char *fmt_ksm_line(char *buf, size_t len, const struct host_stat *h)
 	buf[0] = '\0';
 	if (!h->mem.valid || k[KSM_RUN] == MEM_UNKNOWN_SIGNED)
 		return buf;
-	long long page_kib = sysconf(_SC_PAGESIZE) / 1024;
+	long long page_kib = h->page_kib;
 	char sharing[16], shared[16];
 	bool counted = k[KSM_PAGES_SHARING] != MEM_UNKNOWN_SIGNED && k[KSM_PAGES_SHARED] != MEM_UNKNOWN_SIGNED;
 	if (counted) {

@@ -154,6 +154,8 @@ static void handle_key(struct tui *t, int key, double *next_refresh)
 	}
 	if (t->mode == TUI_DRILL && tui_drill_key(t, key))
 		return;
+	if (t->s->recording && tui_replay_key(t, key))
+		return;
 	if (common_key(t, key, next_refresh))
 		return;
 	if (t->mode == TUI_LIST)
@@ -183,8 +185,7 @@ static void tui_init(struct tui *t, struct session *s)
 	t->delay = s->opt->delay;
 	int key = sort_key_from_name(s->opt->sort);
 	t->sort = key < 0 ? SORT_TOTAL : (enum sort_key)key;
-	if (gethostname(t->hostname, sizeof(t->hostname) - 1) < 0)
-		strcpy(t->hostname, "?");
+	t->paused = s->recording != NULL;	/* a replay starts on its first record and waits */
 }
 
 static void tui_free(struct tui *t)
@@ -218,7 +219,12 @@ int tui_run(struct session *s)
 			next_drain = now + SESSION_DRAIN_SECONDS;
 		}
 		if (!t.paused && now >= next_refresh) {
-			session_refresh(s);
+			if (!session_refresh(s)) {
+				tui_set_message(&t, "%s", _("End of the recording"));
+				t.paused = true;
+				draw(&t);
+				continue;
+			}
 			next_drain = tui_now() + SESSION_DRAIN_SECONDS;
 			tui_list_rebuild(&t);
 			tui_drill_check(&t);

@@ -21,10 +21,10 @@ int tui_header_title(struct tui *t, int y)
 	if (!now || !localtime_r(&now, &tm) || !strftime(clock, sizeof(clock), "%H:%M:%S", &tm))
 		snprintf(clock, sizeof(clock), "--:--:--");
 	attrset(tui_attr(t, PAIR_TITLE, A_BOLD));
-	tui_putf(y, 0, COLS, "vmtop - %s %s %s %s, %s: %.2f, %.2f, %.2f", t->hostname, clock, _("up"),
+	tui_putf(y, 0, COLS, "vmtop - %s %s %s %s, %s: %.2f, %.2f, %.2f", t->s->hostname, clock, _("up"),
 		 fmt_uptime(up, sizeof(up), h->uptime), _("load average"), h->loadavg[0], h->loadavg[1], h->loadavg[2]);
 	attrset(A_NORMAL);
-	return y + 1;
+	return tui_replay_line(t, y + 1);
 }
 
 /* Why exits show as - : no exits source, or kvm_exit not observable (kvm_pvm); or that they come from debugfs.

@@ -24,8 +24,13 @@ static const struct help_key list_keys[] = {
 	{ "Esc", N_("clear the filter (list) / back to the list (details)") },
 	{ "Enter", N_("details of the selected VM") },
 	{ "d s", N_("change the delay between updates (seconds, Enter)") },
-	{ "space", N_("pause / resume; resuming updates at once") },
+	{ "space", N_("pause / resume; resuming updates at once (a replay: play / pause)") },
 	{ "Ctrl-L", N_("redraw the screen") },
+};
+
+/* Shown only while replaying (-r). */
+static const struct help_key replay_keys[] = {
+	{ "t T  g", N_("next / previous record (also Right / Left); go to a time (HH:MM[:SS], date)") },
 };
 
 static const struct help_key drill_keys[] = {
@@ -58,6 +63,8 @@ void tui_help_draw(struct tui *t)
 	tui_put(y++, 0, COLS, _("MEM resident, SWAP swapped, KSM merged, BALLOON balloon size (wide terminals)"));
 	tui_put(y++, 0, COLS, _("EXITS/s KVM exits/s (-: not seen); exits view: reasons, their time, ports, MMIO"));
 	y = draw_keys(y, max_y, list_keys, sizeof(list_keys) / sizeof(list_keys[0]));
+	if (t->s->recording)
+		y = draw_keys(y, max_y, replay_keys, sizeof(replay_keys) / sizeof(replay_keys[0]));
 	if (y < max_y) {
 		attrset(A_UNDERLINE);
 		tui_put(y++, 0, COLS, _("In the details of a VM:"));

@@ -111,11 +111,11 @@ static int draw_vm(struct tui *t, const struct vm_stat *v, int y)
 }
 
 /* A page count of the host's KSM as a size, or "-" when the kernel lacks it. */
-static const char *pages(char *buf, size_t len, long long v)
+static const char *pages(char *buf, size_t len, long long v, long long page_kib)
 {
 	if (v == MEM_UNKNOWN_SIGNED)
 		return snprintf(buf, len, "-"), buf;
-	return fmt_kib(buf, len, v * (sysconf(_SC_PAGESIZE) / 1024));
+	return fmt_kib(buf, len, v * page_kib);
 }
 
 static const char *count(char *buf, size_t len, long long v)
@@ -142,9 +142,9 @@ static int draw_host(const struct tui *t, int y)
 	tui_putf(y++, 0, COLS, _("Host KSM: run %s, %s pages every %s ms, shared %s, sharing %s, unshared %s, volatile %s, "
 				 "%s full scans, profit %s, zero pages %s, across nodes %s"),
 		 count(c[0], 24, k[KSM_RUN]), count(c[1], 24, k[KSM_PAGES_TO_SCAN]), count(c[2], 24, k[KSM_SLEEP_MS]),
-		 pages(c[3], 24, k[KSM_PAGES_SHARED]), pages(c[4], 24, k[KSM_PAGES_SHARING]),
-		 pages(c[5], 24, k[KSM_PAGES_UNSHARED]), pages(c[6], 24, k[KSM_PAGES_VOLATILE]),
-		 count(c[7], 24, k[KSM_FULL_SCANS]), profit, pages(c[8], 24, k[KSM_ZERO_PAGES]),
+		 pages(c[3], 24, k[KSM_PAGES_SHARED], h->page_kib), pages(c[4], 24, k[KSM_PAGES_SHARING], h->page_kib),
+		 pages(c[5], 24, k[KSM_PAGES_UNSHARED], h->page_kib), pages(c[6], 24, k[KSM_PAGES_VOLATILE], h->page_kib),
+		 count(c[7], 24, k[KSM_FULL_SCANS]), profit, pages(c[8], 24, k[KSM_ZERO_PAGES], h->page_kib),
 		 count(c[9], 24, k[KSM_MERGE_ACROSS_NODES]));
 	char line[512];
 	int n = snprintf(line, sizeof(line), _("THP %s  Hugepages"), hm->thp_enabled[0] ? hm->thp_enabled : "-");

@@ -1,4 +1,5 @@
-/* tui_prompt.c - the one-line prompt on the status line: the live name filter (/) and a new delay (d, s). */
+/* tui_prompt.c - the one-line prompt on the status line: the live name filter (/), a new delay (d, s), and the
+ * time a replay goes to (g). */
 #include "config.h"
 
 #include <curses.h>
@@ -79,11 +80,15 @@ bool tui_prompt_key(struct tui *t, int key)
 	switch (key) {
 	case '\n':
 	case '\r':
-	case KEY_ENTER:
-		if (t->prompt == PROMPT_DELAY)
-			finish_delay(t);
+	case KEY_ENTER: {
+		enum tui_prompt_kind was = t->prompt;
 		t->prompt = PROMPT_NONE;
+		if (was == PROMPT_DELAY)
+			finish_delay(t);
+		else if (was == PROMPT_TIME)
+			tui_replay_goto(t, t->input);
 		return true;
+	}
 	case KEY_ESC:
 		if (t->prompt == PROMPT_FILTER) {
 			t->input[0] = '\0';
@@ -109,6 +114,8 @@ bool tui_prompt_key(struct tui *t, int key)
 		return true;
 	if (t->prompt == PROMPT_DELAY && !strchr("0123456789.,", key))
 		return true;
+	if (t->prompt == PROMPT_TIME && !strchr("0123456789:-T @.", key))
+		return true;
 	if (n + 1 < sizeof(t->input)) {
 		t->input[n] = (char)key;
 		t->input[n + 1] = '\0';
@@ -123,6 +130,8 @@ void tui_prompt_draw(struct tui *t)
 	char label[96];
 	if (t->prompt == PROMPT_FILTER)
 		snprintf(label, sizeof(label), "%s ", _("Filter by name (Enter keeps, Esc clears):"));
+	else if (t->prompt == PROMPT_TIME)
+		snprintf(label, sizeof(label), "%s ", _("Go to (HH:MM[:SS] or YYYY-MM-DD HH:MM[:SS]):"));
 	else
 		snprintf(label, sizeof(label), _("Change delay from %.2g to (seconds): "), t->delay);
 	tui_fill_line(y, A_NORMAL);

@@ -10,7 +10,7 @@
 #include "vm_sort.h"
 
 enum tui_mode { TUI_LIST, TUI_DRILL, TUI_HELP };
-enum tui_prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY };
+enum tui_prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY, PROMPT_TIME };
 
 /* Colour pairs (used only when colours are on; attributes alone otherwise). */
 enum tui_pair {
@@ -34,10 +34,9 @@ struct tui {
 	struct session *s;
 	const struct options *opt;
 	double delay;
-	bool paused;
+	bool paused;			/* a replay: not playing */
 	bool color;
 	bool utf8;
-	char hostname[64];
 	enum tui_mode mode;
 	enum tui_mode help_from;	/* where h/? came from; the help screen returns there */
 	/* The VM list: sort, pins, filter, selection (followed by pid) and scroll. */
@@ -142,6 +141,12 @@ void tui_status_draw(struct tui *t);
 
 /* tui_help.c */
 void tui_help_draw(struct tui *t);
+
+/* tui_replay.c: over a recording (-r); the position line under the title (returns the next line). */
+bool tui_replay_key(struct tui *t, int key);
+void tui_replay_step(struct tui *t, long by);
+void tui_replay_goto(struct tui *t, const char *text);
+int tui_replay_line(struct tui *t, int y);
 
 /* tui_prompt.c: returns true when the key was taken by the prompt. */
 void tui_prompt_start(struct tui *t, enum tui_prompt_kind kind);
