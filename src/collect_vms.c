@@ -311,7 +311,10 @@ void vms_collector_free(struct vms_collector *vc)
 
 static void *vms_open(const struct source_args *a, char *why, size_t whylen)
 {
-	(void)a;
+	if (a->threads_bpf_only) {
+		snprintf(why, whylen, "%s", _("--threads-source bpf: no /proc fallback"));
+		return NULL;
+	}
 	return vms_collector_new(why, whylen);
 }
 
@@ -359,7 +362,10 @@ static const struct thread_ops bpf_ops = { bpf_begin, bpf_read, bpf_end, bpf_fre
 
 static void *vms_open_bpf(const struct source_args *a, char *why, size_t whylen)
 {
-	(void)a;
+	if (a->threads_proc_only) {
+		snprintf(why, whylen, "%s", _("not tried (--threads-source proc)"));
+		return NULL;
+	}
 	struct thread_bpf *tb = thread_bpf_new(why, whylen);
 	return tb ? vms_collector_with(&bpf_ops, tb) : NULL;
 }

@@ -44,6 +44,8 @@ static void print_help(void)
 		 "                           ready, rss, swap, ksm or balloon (default total)\n"
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
 		 "      --no-qmp             do not ask VMs' QMP sockets for their balloon\n"
+		 "      --threads-source SRC how VM threads are read: auto (default: eBPF where it loads,\n"
+		 "                           else /proc), bpf or proc\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
@@ -94,7 +96,7 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP };
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_THREADS_SOURCE };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -105,6 +107,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "sample-hz", required_argument, NULL, OPT_SAMPLE_HZ },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "no-qmp", no_argument, NULL, OPT_NO_QMP },
+		{ "threads-source", required_argument, NULL, OPT_THREADS_SOURCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -172,6 +175,16 @@ int options_parse(struct options *opt, int argc, char **argv)
 			break;
 		case OPT_NO_QMP:
 			opt->no_qmp = true;
+			break;
+		case OPT_THREADS_SOURCE:
+			if (!strcmp(optarg, "auto"))
+				opt->threads_source = THREADS_AUTO;
+			else if (!strcmp(optarg, "bpf"))
+				opt->threads_source = THREADS_BPF;
+			else if (!strcmp(optarg, "proc"))
+				opt->threads_source = THREADS_PROC;
+			else
+				return usage_error(N_("invalid threads source '%s': expected auto, bpf or proc"), optarg);
 			break;
 		case 'h':
 			print_help();

@@ -7,6 +7,8 @@
 #include <sys/types.h>
 
 enum output_format { OUT_TEXT, OUT_CSV, OUT_JSON };
+/* --threads-source: how VM threads are read (auto: the eBPF task iterator where it loads, else /proc) */
+enum threads_source { THREADS_AUTO, THREADS_BPF, THREADS_PROC };
 
 struct options {
 	bool batch;
@@ -18,6 +20,7 @@ struct options {
 	char sort[16];			/* sort column key, see sort_keys in vm_sort.h */
 	unsigned sample_hz;		/* perf sampling frequency, 0 = off */
 	bool no_qmp;			/* --no-qmp: never connect to a VMM's QMP socket (balloon unknown) */
+	enum threads_source threads_source;
 	bool color;			/* false with NO_COLOR or --no-color */
 };
 

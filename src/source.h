@@ -12,6 +12,8 @@
 struct source_args {
 	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
 	bool no_qmp;			/* qmp: --no-qmp, never connect to a VMM's QMP socket */
+	bool threads_proc_only;		/* threads: --threads-source proc, the eBPF source is not tried */
+	bool threads_bpf_only;		/* threads: --threads-source bpf, no /proc fallback */
 };
 
 struct source {

@@ -27,6 +27,10 @@
 /* VMs are rescanned now and then for hot-plugged taps (a real VMM holds dozens of descriptors), and at once
  * when a reader sees more vCPU threads than descriptors (vm_discovery_rescan). */
 #define VM_RESCAN_PERIOD 32
+/* A due rescan first asks whether the process holds as many descriptors as at its last scan (the size of
+ * /proc/PID/fd, Linux >= 6.2: one fstat instead of a readlink per descriptor) and reads them only if not; one that
+ * closed a descriptor and opened another in between is read anyway at every FULL_EVERY-th due rescan. */
+#define FULL_EVERY 4
 
 struct proc_entry {
 	pid_t pid;
@@ -37,6 +41,8 @@ struct proc_entry {
 	bool denied;		/* its descriptors could not be read at its last scan */
 	bool stale;		/* a reader saw another process under this PID */
 	bool rescan;		/* a reader saw a sign of new descriptors */
+	long nfds;		/* descriptors at its last scan, -1 unknown */
+	unsigned due;		/* rescans due since the last full one */
 	pid_t vhost_of;		/* kernel thread "vhost-PID": the VM it serves */
 	struct vm_info vm;
 };
@@ -160,11 +166,13 @@ static void scan_fds(struct proc_entry *e)
 	}
 	struct vm_info vm = { .pid = e->pid };
 	bool is_vm = false;
+	long nfds = 0;
 	size_t cap_vcpu = 0, cap_tap = 0;
 	struct dirent *de;
 	while ((de = readdir(dir))) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
+		nfds++;
 		char link[128];
 		ssize_t n = readlinkat(fddir, de->d_name, link, sizeof(link) - 1);
 		if (n < 0)
@@ -201,6 +209,8 @@ static void scan_fds(struct proc_entry *e)
 		}
 	}
 	closedir(dir);
+	e->nfds = nfds;
+	e->due = 0;
 	if (is_vm) {
 		if (e->is_vm) {	/* rescan: identity stays, descriptors are new */
 			memcpy(vm.name, e->vm.name, sizeof(vm.name));
@@ -220,6 +230,23 @@ static void scan_fds(struct proc_entry *e)
 	}
 	e->is_vm = is_vm;
 	close(piddir);
+}
+
+/* False when /proc/PID/fd says the process holds as many descriptors as at its last scan (0: the kernel does not
+ * say, before 6.2). */
+static bool fds_may_differ(const struct proc_entry *e)
+{
+	char path[48];
+	struct stat st;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)e->pid);
+	return e->nfds < 0 || stat(path, &st) != 0 || st.st_size <= 0 || st.st_size != e->nfds;
+}
+
+/* A rescan is due: the descriptors are read when their count changed, and at every FULL_EVERY-th anyway. */
+static void rescan_due(struct proc_entry *e)
+{
+	if (e->rescan || ++e->due >= FULL_EVERY || fds_may_differ(e))
+		scan_fds(e);
 }
 
 /* Reads /proc/PID/stat; *born is its start time in seconds since boot. */
@@ -324,6 +351,7 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			 * need the PID space to wrap. */
 			e->pid = pids[i];
 			e->born = -1;
+			e->nfds = -1;
 			classify_new(e);
 			continue;
 		}
@@ -341,6 +369,7 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			memset(e, 0, sizeof(*e));
 			e->pid = pids[i];
 			e->born = -1;
+			e->nfds = -1;
 			classify_new(e);
 			continue;
 		}
@@ -350,7 +379,7 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 		/* a young VM is still creating its vCPUs (found between KVM_CREATE_VM and KVM_CREATE_VCPU: 0) */
 		if (young || e->rescan || (e->is_vm ? slot % VM_RESCAN_PERIOD == 0 || e->vm.nr_vcpus == 0
 				       : slot % ROLLING_PERIOD == 0))
-			scan_fds(e);
+			rescan_due(e);
 	}
 	for (size_t i = 0; i < d->nentries; i++)
 		if (!d->entries[i].moved)
