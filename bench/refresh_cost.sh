@@ -2,11 +2,12 @@
 # refresh_cost.sh - vmtop's own cost beside top's, in one run, on the host simulator's VMs (10, 150 and 500 VMs of
 # 4 vCPUs): CPU per refresh with each threads source (bpf: the eBPF task iterator, proc: thread_reader.c) beside
 # top -b and top -H -b, the time to the first frame (vmtop's interactive view and top's, in a pseudo-terminal, with
-# perf sampling on as started by hand) and vmtop's peak RSS. Prints figures; it asserts nothing.
-#   usage: bench/refresh_cost.sh [BUILDDIR]     (as root; VMS="10 150 500" DELAY=0.2 WAKE_MS=200 SETTLE=11)
+# perf sampling on as started by hand) and vmtop's RSS (now and peak: VmRSS/VmHWM). Prints figures; it asserts nothing.
+#   usage: bench/refresh_cost.sh [BUILDDIR]     (as root; VMS="10 150 500" DELAY=2 LONG=10 WAKE_MS=200 SETTLE=11)
 # Per-refresh cost is the difference between a long and a short run divided by the extra refreshes, so start-up
 # is not counted in it (it is what "first frame" shows). vmtop runs with --sample-hz 0 there: what perf sampling
-# costs is bench/sampling_cost.sh's. Ratios are against top -b measured in the same run, so a loaded host moves
+# costs is bench/sampling_cost.sh's. The delay is vmtop's and top's default (2 s, as both run by hand): some of
+# vmtop's reads are paced in seconds (memory every 2 s), so a shorter delay would flatter it. Ratios are against top -b measured in the same run, so a loaded host moves
 # both; the load average is printed before and after.
 # The simulated vCPUs idle (--duty 0), each waking every WAKE_MS ms for ~20 us: every refresh sees each vCPU run
 # (vmtop's /proc reader re-reads only threads that ran, so never-running vCPUs would flatter it) at almost no load.
@@ -16,7 +17,7 @@ set -u
 build=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 vmtop=$build/vmtop
 fakehost=$build/tests/fakehost
-short=2 long=${LONG:-32} delay=${DELAY:-0.2} wake=${WAKE_MS:-200}
+short=2 long=${LONG:-10} delay=${DELAY:-2} wake=${WAKE_MS:-200}
 [ "$(id -u)" = 0 ] || { echo "refresh_cost.sh: run it as root (vmtop reads other users' VMs, loads eBPF)"; exit 77; }
 [ -x "$fakehost" ] || { echo "refresh_cost.sh: no $fakehost: run make check (or make tests/fakehost) first"; exit 77; }
 standin= mode=
@@ -76,17 +77,23 @@ first_frame_ms() {
 	EOF
 }
 
-peak_rss_mb() {	# VmHWM of a command, MiB
-	/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1 | awk '{printf "%.1f", $1 / 1024}'
+rss_mb() {	# "VmRSS/VmHWM" in MiB of a command, 3 s (about 10 refreshes) after its start (it is stopped there)
+	local p
+	"$@" -d 0.3 -n 1000 >/dev/null 2>&1 &
+	p=$!
+	sleep 3
+	awk '/^VmRSS/ {r = $2} /^VmHWM/ {h = $2} END {printf "%.1f/%.1f", r / 1024, h / 1024}' /proc/$p/status
+	kill $p 2>/dev/null
+	wait $p 2>/dev/null
 }
 
 vm=(env ${standin:+LD_PRELOAD=$standin} "$vmtop")
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; kernel $(uname -r)"
 echo "simulated vCPUs: 4 per VM, idle, each waking every $wake ms${mode:+ (no /dev/kvm: stand-in)}; $((long - short)) extra refreshes, -d $delay"
-printf '%-5s %6s %7s | %8s %8s %8s %8s | %7s %7s | %9s %9s %9s | %7s %7s\n' VMs procs threads \
+printf '%-5s %6s %7s | %8s %8s %8s %8s | %7s %7s | %9s %9s %9s | %9s %9s\n' VMs procs threads \
 	"bpf" "proc" "top -b" "top -H" "bpf/top" "proc/top" "1st bpf" "1st proc" "1st top" "RSS bpf" "RSS proc"
-printf '%-5s %6s %7s | %35s | %15s | %29s | %15s\n' "" "" "" "CPU ms per refresh" "ratio to top -b" \
-	"first frame, wall ms" "peak RSS, MiB"
+printf '%-5s %6s %7s | %35s | %15s | %29s | %19s\n' "" "" "" "CPU ms per refresh" "ratio to top -b" \
+	"first frame, wall ms" "RSS now/peak MiB"
 for n in ${VMS:-10 150 500}; do
 	"$fakehost" $mode --vms "$n" --vcpus 4 --duty 0 --wake-ms "$wake" >"$out" 2>&1 &
 	fh=$!
@@ -107,12 +114,12 @@ for n in ${VMS:-10 150 500}; do
 	fb=$(first_frame_ms "${vm[@]}" --threads-source bpf)
 	fp=$(first_frame_ms "${vm[@]}" --threads-source proc)
 	ft=$(first_frame_ms top)
-	rb=$(peak_rss_mb "${vm[@]}" -b --threads-source bpf -d "$delay" -n 5)
-	rp=$(peak_rss_mb "${vm[@]}" -b --threads-source proc -d "$delay" -n 5)
+	rb=$(rss_mb "${vm[@]}" -b --threads-source bpf)
+	rp=$(rss_mb "${vm[@]}" -b --threads-source proc)
 	awk -v n="$n" -v pr="$procs" -v th="$threads" -v b="$b" -v p="$p" -v t="$t" -v h="$th" -v fb="$fb" \
 		-v fp="$fp" -v ft="$ft" -v rb="$rb" -v rp="$rp" 'BEGIN {
 		rb_ = t > 0 ? sprintf("%.2f", b / t) : "-"; rp_ = t > 0 ? sprintf("%.2f", p / t) : "-"
-		printf "%-5s %6s %7s | %8.2f %8.2f %8.2f %8.2f | %7s %7s | %9s %9s %9s | %7s %7s\n",
+		printf "%-5s %6s %7s | %8.2f %8.2f %8.2f %8.2f | %7s %7s | %9s %9s %9s | %9s %9s\n",
 			n, pr, th, b, p, t, h, rb_, rp_, fb, fp, ft, rb, rp }'
 	kill $fh 2>/dev/null; wait $fh 2>/dev/null; fh=
 done

@@ -19,7 +19,7 @@ TESTS += tests/test_cmdline tests/test_model tests/test_fmt tests/test_threads t
 	tests/test_sources tests/test_mem
 TESTS += tests/t_potfiles.sh tests/t_options.sh tests/t_batch_formats.sh tests/t_batch_noperm.sh tests/t_batch_signals.sh \
 	tests/t_names_safe.sh tests/t_kvm_split.sh tests/t_kvm_svm.sh tests/t_kvm_ready.sh tests/t_kvm_vanish.sh tests/t_kvm_filter.sh \
-	tests/t_qmp_balloon.sh tests/t_ksm_guests.sh tests/t_balloon_guest.sh
+	tests/t_qmp_balloon.sh tests/t_ksm_guests.sh tests/t_balloon_guest.sh tests/t_discovery_late.sh
 EXTRA_DIST += tests/t_potfiles.sh tests/t_options.sh tests/t_batch_formats.sh tests/t_batch_noperm.sh tests/t_batch_signals.sh \
 	tests/t_names_safe.sh tests/t_kvm_split.sh tests/t_kvm_svm.sh tests/t_kvm_ready.sh tests/t_kvm_vanish.sh tests/t_kvm_filter.sh \
-	tests/t_qmp_balloon.sh tests/t_ksm_guests.sh tests/t_balloon_guest.sh tests/qmp_server.py
+	tests/t_qmp_balloon.sh tests/t_ksm_guests.sh tests/t_balloon_guest.sh tests/t_discovery_late.sh tests/qmp_server.py
