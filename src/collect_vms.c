@@ -36,6 +36,8 @@ struct thread_ops {
 	size_t (*read)(void *r, pid_t pid, const struct thread_info **out, bool *replaced);
 	void (*end)(void *r);
 	void (*free)(void *r);
+	/* The processes that created KVM descriptors since the last call: 0, or -1 when it cannot say (NULL: never) */
+	int (*news)(void *r, const pid_t **pids, size_t *n);
 };
 
 struct vms_collector {
@@ -62,7 +64,7 @@ static void proc_free(void *r)
 	thread_reader_free(r);
 }
 
-static const struct thread_ops proc_ops = { NULL, proc_read, proc_end, proc_free };
+static const struct thread_ops proc_ops = { NULL, proc_read, proc_end, proc_free, NULL };
 
 static struct vms_collector *vms_collector_with(const struct thread_ops *ops, void *threads)
 {
@@ -221,6 +223,12 @@ static void prune_found(struct vms_collector *vc, const struct host_sample *s)
 int vms_collect(struct vms_collector *vc, struct host_sample *s)
 {
 	size_t nvms;
+	if (vc->ops->news) {
+		const pid_t *news = NULL;
+		size_t nnews = 0;
+		int got = vc->ops->news(vc->threads, &news, &nnews);
+		vm_discovery_news(vc->disc, got == 0, news, nnews);
+	}
 	struct vm_info *vms = vm_discovery_scan(vc->disc, &nvms);
 	/* every refresh, so the views keep showing it; the session prints the first sample's warnings once */
 	if (vm_discovery_denied(vc->disc))
@@ -358,7 +366,12 @@ static void bpf_free(void *r)
 	thread_bpf_free(r);
 }
 
-static const struct thread_ops bpf_ops = { bpf_begin, bpf_read, bpf_end, bpf_free };
+static int bpf_news(void *r, const pid_t **pids, size_t *n)
+{
+	return thread_bpf_news(r, pids, n);
+}
+
+static const struct thread_ops bpf_ops = { bpf_begin, bpf_read, bpf_end, bpf_free, bpf_news };
 
 static void *vms_open_bpf(const struct source_args *a, char *why, size_t whylen)
 {

@@ -31,6 +31,10 @@
  * /proc/PID/fd, Linux >= 6.2: one fstat instead of a readlink per descriptor) and reads them only if not; one that
  * closed a descriptor and opened another in between is read anyway at every FULL_EVERY-th due rescan. */
 #define FULL_EVERY 4
+/* With news of KVM vCPU creation (vm_discovery_news), young processes are not rescanned: a process that created a
+ * vCPU is read then, and for a few refreshes after (its descriptor is installed a moment after the news), and a
+ * new process only once, at first sight. A VM is then found once it has a vCPU. */
+#define NEWS_REFRESHES 3
 
 struct proc_entry {
 	pid_t pid;
@@ -43,6 +47,7 @@ struct proc_entry {
 	bool rescan;		/* a reader saw a sign of new descriptors */
 	long nfds;		/* descriptors at its last scan, -1 unknown */
 	unsigned due;		/* rescans due since the last full one */
+	unsigned hot;		/* refreshes it stays due after news of a KVM descriptor */
 	pid_t vhost_of;		/* kernel thread "vhost-PID": the VM it serves */
 	struct vm_info vm;
 };
@@ -54,6 +59,9 @@ struct vm_discovery {
 	bool denied;
 	struct vm_info *out;
 	size_t nout;
+	bool news;		/* this scan has complete news: no young rescans */
+	pid_t *newpids;		/* processes the news names, sorted */
+	size_t nnew;
 };
 
 struct vm_discovery *vm_discovery_new(void)
@@ -273,8 +281,10 @@ static pid_t tgid_of(pid_t tid)
 	return line && sscanf(line + 6, "%d", &tgid) == 1 && tgid > 0 ? tgid : tid;
 }
 
-/* Reads comm and flags of a new process: kernel threads have no descriptors to scan. */
-static void classify_new(struct proc_entry *e)
+/* Reads comm and flags of a new process: kernel threads have no descriptors to scan, nor (with complete news) a
+ * process the news does not name: it created no vCPU (one that got its descriptors otherwise, inherited or passed,
+ * is found by the rolling window). */
+static void classify_new(struct proc_entry *e, bool scan)
 {
 	struct proc_stat ps;
 	if (!read_stat(e->pid, &ps, &e->born))
@@ -287,7 +297,8 @@ static void classify_new(struct proc_entry *e)
 			e->vhost_of = tgid_of(owner);
 		return;
 	}
-	scan_fds(e);
+	if (scan)
+		scan_fds(e);
 }
 
 /* A PID taken by another process between two listings (a long delay, a paused view): its start time differs
@@ -335,6 +346,26 @@ static pid_t *list_pids(size_t *n)
 	return pids;
 }
 
+static int cmp_pid_t(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+void vm_discovery_news(struct vm_discovery *d, bool complete, const pid_t *pids, size_t n)
+{
+	d->news = complete;
+	d->newpids = xrealloc(d->newpids, (n ? n : 1) * sizeof(*pids));
+	memcpy(d->newpids, pids, n * sizeof(*pids));
+	qsort(d->newpids, n, sizeof(*pids), cmp_pid_t);
+	d->nnew = n;
+}
+
+static bool in_news(const struct vm_discovery *d, pid_t pid)
+{
+	return d->nnew && bsearch(&pid, d->newpids, d->nnew, sizeof(pid), cmp_pid_t);
+}
+
 struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 {
 	size_t npids;
@@ -352,7 +383,8 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			e->pid = pids[i];
 			e->born = -1;
 			e->nfds = -1;
-			classify_new(e);
+			e->hot = in_news(d, e->pid) ? NEWS_REFRESHES : 0;
+			classify_new(e, !d->news || e->hot || d->gen == 1);
 			continue;
 		}
 		*e = *old;
@@ -370,17 +402,25 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			e->pid = pids[i];
 			e->born = -1;
 			e->nfds = -1;
-			classify_new(e);
+			classify_new(e, true);
 			continue;
 		}
 		if (e->kthread)
 			continue;
-		bool young = e->born >= 0 && now - e->born < YOUNG_SECONDS;
+		if (in_news(d, e->pid)) {
+			e->hot = NEWS_REFRESHES;
+			e->rescan = true;
+		}
+		bool young = e->hot || (!d->news && e->born >= 0 && now - e->born < YOUNG_SECONDS);
+		if (e->hot)
+			e->hot--;
 		/* a young VM is still creating its vCPUs (found between KVM_CREATE_VM and KVM_CREATE_VCPU: 0) */
 		if (young || e->rescan || (e->is_vm ? slot % VM_RESCAN_PERIOD == 0 || e->vm.nr_vcpus == 0
 				       : slot % ROLLING_PERIOD == 0))
 			rescan_due(e);
 	}
+	d->nnew = 0;
+	d->news = false;
 	for (size_t i = 0; i < d->nentries; i++)
 		if (!d->entries[i].moved)
 			vm_info_free(&d->entries[i].vm);
@@ -455,5 +495,6 @@ void vm_discovery_free(struct vm_discovery *d)
 		vm_info_free(&d->entries[i].vm);
 	free(d->entries);
 	free(d->out);
+	free(d->newpids);
 	free(d);
 }

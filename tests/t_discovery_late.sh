@@ -1,6 +1,8 @@
 # t_discovery_late.sh - VMs started after vmtop (tests/fakehost: real KVM descriptors) are listed, with their vCPUs,
 # by the first refresh that begins after they exist, and VMs that exit leave by the first refresh after, without a
-# complaint; with the /proc threads source and, as root with the eBPF source built, with the eBPF one.
+# complaint; with the /proc threads source (young processes rescanned) and, as root with the eBPF source built, the
+# eBPF one (news of KVM descriptor creation). The fake VMs are processes for 1.5 s (3 refreshes) before they
+# create their VMs: seen first as no VM, they must still be found at once.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/rig.sh"
 need jq
@@ -19,10 +21,10 @@ for src in $sources; do
 		2>"$TEST_TMP/err" &
 	top=$!
 	wait_lines 2
-	"$top_builddir/tests/fakehost" --vms 3 --vcpus 2 --duty 0 --seconds 120 >"$TEST_TMP/fh.out" 2>"$TEST_TMP/fh.err" &
+	"$top_builddir/tests/fakehost" --vms 3 --vcpus 2 --duty 0 --seconds 120 --kvm-after-ms 1500 >"$TEST_TMP/fh.out" 2>"$TEST_TMP/fh.err" &
 	sim=$!
 	rig_track $sim
-	for _ in $(seq 200); do grep -q '^ready' "$TEST_TMP/fh.out" && break; kill -0 $sim 2>/dev/null || break; sleep 0.05; done
+	for _ in $(seq 400); do grep -q '^ready' "$TEST_TMP/fh.out" && break; kill -0 $sim 2>/dev/null || break; sleep 0.05; done
 	if ! grep -qx 'ready 3' "$TEST_TMP/fh.out"; then
 		kill $top
 		wait $sim
