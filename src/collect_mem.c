@@ -199,8 +199,9 @@ static struct mem_vm *vm_state(struct mem_source *ms, const struct vm_sample *vm
 	for (int f = 0; f < FD__COUNT; f++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/%s", (int)vm->pid, fd_names[f]);
-		/* past the budget: opened and closed at each read instead */
-		e->fd[f] = ms->fds_held < ms->fd_budget ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+		/* past the budget: opened and closed at each read instead; not at all when the threads source
+		 * reads the same counters (then they are opened only if it stops) */
+		e->fd[f] = ms->fds_held < ms->fd_budget && !vm->mm.valid ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 		ms->fds_held += e->fd[f] >= 0;
 	}
 	unknown_mem(&e->m);
@@ -242,6 +243,25 @@ static void read_fast(struct mem_vm *e)
 	}
 }
 
+/* What status, stat and ksm_stat would say, as the eBPF threads source read it from the kernel. */
+static void take_mm(struct mem_vm *e, const struct vm_mm_counters *mm)
+{
+	e->m.anon_kib = mm->anon_kib;
+	e->m.file_kib = mm->file_kib;
+	e->m.shmem_kib = mm->shmem_kib;
+	e->m.swap_kib = mm->swap_kib;
+	if (mm->hugetlb_kib >= 0)
+		e->m.hugetlb_kib = mm->hugetlb_kib;
+	e->m.majflt_prev = e->m.majflt;
+	e->m.majflt_prev_mono = e->m.majflt_mono;
+	e->m.majflt = mm->majflt;
+	e->m.majflt_mono = clock_mono();
+	e->m.ksm_merging_pages = mm->ksm_merging_pages;
+	e->m.ksm_rmap_items = mm->ksm_rmap_items;
+	e->m.ksm_zero_pages = mm->ksm_zero_pages;
+	e->m.ksm_profit_bytes = mm->ksm_profit_bytes;
+}
+
 static void read_slow(struct mem_source *ms, struct mem_vm *e)
 {
 	char path[64];
@@ -269,7 +289,9 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 		struct vm_sample *vm = &s->vms[i];
 		struct mem_vm *e = vm_state(ms, vm, now);
 		e->seen = true;
-		if (now >= e->next_fast) {
+		if (vm->mm.valid) {
+			take_mm(e, &vm->mm);	/* no file to read: every refresh */
+		} else if (now >= e->next_fast) {
 			read_fast(e);
 			e->next_fast = now + MEM_FAST_S - 0.05;	/* a refresh of exactly 2 s reads every time */
 		}

@@ -188,8 +188,10 @@ static bool add_threads_of(struct vms_collector *vc, struct vm_sample *vm, size_
 	bool rss_read = false;
 	for (size_t i = 0; i < n; i++) {
 		/* the leader's start time names the VM even while it is a zombie (main thread did pthread_exit) */
-		if (ti[i].tid == pid && !vhost)
+		if (ti[i].tid == pid && !vhost) {
 			vm->start_ticks = ti[i].stat.start_ticks;
+			vm->mm = ti[i].mm;
+		}
 		/* a zombie does no more work: a VMM that exited but was not reaped yet leaves the list */
 		if (ti[i].stat.state == 'Z')
 			continue;

@@ -292,6 +292,26 @@ static int cmp_by_tgid(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
+/* The process's memory counters from its leader's record, in /proc's units. */
+static void leader_mm(const struct vmtop_thread_rec *r, struct vm_mm_counters *m)
+{
+	long long kib = sysconf(_SC_PAGESIZE) / 1024;
+	*m = (struct vm_mm_counters){ .valid = r->mm_anon >= 0, .ksm_profit_bytes = MEM_UNKNOWN_SIGNED };
+	m->anon_kib = r->mm_anon >= 0 ? r->mm_anon * kib : -1;
+	m->file_kib = r->mm_file >= 0 ? r->mm_file * kib : -1;
+	m->shmem_kib = r->mm_shmem >= 0 ? r->mm_shmem * kib : -1;
+	m->swap_kib = r->mm_swap >= 0 ? r->mm_swap * kib : -1;
+	m->hugetlb_kib = r->hugetlb_pages >= 0 ? r->hugetlb_pages * kib : -1;
+	m->majflt = (long long)r->sig_maj_flt;	/* the threads' come in convert() */
+	m->ksm_merging_pages = r->ksm_merging_pages;
+	m->ksm_rmap_items = r->ksm_rmap_items;
+	m->ksm_zero_pages = r->ksm_zero_pages;
+	/* ksm_process_profit(): what merging saves less what the rmap items cost */
+	if (r->ksm_merging_pages >= 0 && r->ksm_rmap_items >= 0 && r->ksm_rmap_item_size)
+		m->ksm_profit_bytes = (r->ksm_merging_pages + (r->ksm_zero_pages > 0 ? r->ksm_zero_pages : 0)) * kib *
+					      1024 - r->ksm_rmap_items * (long long)r->ksm_rmap_item_size;
+}
+
 static void convert(struct thread_bpf *tb)
 {
 	size_t n = tb->nrecs;
@@ -322,14 +342,24 @@ static void convert(struct thread_bpf *tb)
 		ti->stat.processor = (int)r->cpu;
 		ti->run_delay_valid = r->has_sched_info != 0;
 		ti->run_delay_ns = r->run_delay;
+		if (r->is_leader)
+			leader_mm(r, &ti->mm);
 		tb->info_tgid[k] = (pid_t)r->tgid;
 	}
 	for (size_t k = 0; k < n;) {
 		size_t e = k;
-		while (e < n && tb->info_tgid[e] == tb->info_tgid[k])
+		unsigned long long majflt = 0;
+		struct thread_info *lead = NULL;
+		while (e < n && tb->info_tgid[e] == tb->info_tgid[k]) {
+			majflt += tb->recs[order[e]].maj_flt;
+			if (tb->info[e].mm.valid)
+				lead = &tb->info[e];
 			e++;
+		}
 		for (size_t i = k; i < e; i++)
 			tb->info[i].stat.num_threads = (long)(e - k);
+		if (lead)	/* as /proc/PID/stat adds them: the exited threads' and each live thread's */
+			lead->mm.majflt += (long long)majflt;
 		k = e;
 	}
 	free(order);
