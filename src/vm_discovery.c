@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "proc_stat.h"
@@ -48,6 +49,7 @@ struct proc_entry {
 	long nfds;		/* descriptors at its last scan, -1 unknown */
 	unsigned due;		/* rescans due since the last full one */
 	unsigned hot;		/* refreshes it stays due after news of a KVM descriptor */
+	bool unread;		/* new while the news was complete: not even its stat read yet */
 	pid_t vhost_of;		/* kernel thread "vhost-PID": the VM it serves */
 	struct vm_info vm;
 };
@@ -60,13 +62,19 @@ struct vm_discovery {
 	struct vm_info *out;
 	size_t nout;
 	bool news;		/* this scan has complete news: no young rescans */
+	bool vhost_kthreads;	/* kernel before 6.4: vhost workers are kernel threads, found by their stat */
 	pid_t *newpids;		/* processes the news names, sorted */
 	size_t nnew;
 };
 
 struct vm_discovery *vm_discovery_new(void)
 {
-	return xcalloc(1, sizeof(struct vm_discovery));
+	struct vm_discovery *d = xcalloc(1, sizeof(struct vm_discovery));
+	struct utsname u;
+	int major = 0, minor = 0;
+	d->vhost_kthreads = uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2 || major < 6 ||
+			    (major == 6 && minor < 4);
+	return d;
 }
 
 enum fd_kind vm_discovery_fd_kind(const char *link, int *vcpu_index)
@@ -384,6 +392,13 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			e->born = -1;
 			e->nfds = -1;
 			e->hot = in_news(d, e->pid) ? NEWS_REFRESHES : 0;
+			/* with complete news a new process that created no vCPU is left for the rolling window: on a
+			 * busy host (builds, cron) that is most new processes; not where vhost kernel threads are
+			 * found by their names */
+			if (d->news && !e->hot && d->gen != 1 && !d->vhost_kthreads) {
+				e->unread = true;
+				continue;
+			}
 			classify_new(e, !d->news || e->hot || d->gen == 1);
 			continue;
 		}
@@ -393,6 +408,15 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 		free(old->vm.vhost_kthreads);
 		e->vm.nvhost_kthreads = 0;
 		unsigned long slot = (unsigned long)e->pid + d->gen;
+		if (e->unread) {
+			bool named = in_news(d, e->pid);
+			if (!named && d->news && slot % ROLLING_PERIOD != 0)
+				continue;
+			e->unread = false;
+			e->hot = named ? NEWS_REFRESHES : 0;
+			classify_new(e, true);
+			continue;
+		}
 		/* in the rolling window, so a VMM that reuses the PID of a kernel thread (never scanned) or of an
 		 * old process (not young by its start time) is still found; a VM's own PID is checked every
 		 * refresh by the thread reader, which reads its leader's start time anyway (vm_discovery_forget) */
