@@ -36,6 +36,10 @@
  * vCPU is read then, and for a few refreshes after (its descriptor is installed a moment after the news), and a
  * new process only once, at first sight. A VM is then found once it has a vCPU. */
 #define NEWS_REFRESHES 3
+/* With complete news /proc is listed only every LIST_PERIOD refreshes (a listing of a busy host's /proc costs more
+ * than the rest of discovery): in between the processes are the known ones and those the news names; one that
+ * exited is dropped at the next listing (a VM's threads are gone at once: the threads source leaves it out). */
+#define LIST_PERIOD 8
 
 struct proc_entry {
 	pid_t pid;
@@ -374,10 +378,31 @@ static bool in_news(const struct vm_discovery *d, pid_t pid)
 	return d->nnew && bsearch(&pid, d->newpids, d->nnew, sizeof(pid), cmp_pid_t);
 }
 
+/* The processes known from the last scan and those the news names, sorted, without duplicates. */
+static pid_t *known_pids(const struct vm_discovery *d, size_t *n)
+{
+	pid_t *pids = xmalloc((d->nentries + d->nnew + 1) * sizeof(*pids));
+	size_t i = 0, j = 0, k = 0;
+	pid_t self = getpid();
+	while (i < d->nentries || j < d->nnew) {
+		pid_t p;
+		if (j == d->nnew || (i < d->nentries && d->entries[i].pid <= d->newpids[j])) {
+			p = d->entries[i++].pid;
+		} else {
+			p = d->newpids[j++];
+		}
+		if (p != self && (!k || pids[k - 1] != p))
+			pids[k++] = p;
+	}
+	*n = k;
+	return pids;
+}
+
 struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 {
 	size_t npids;
-	pid_t *pids = list_pids(&npids);
+	bool list = !d->news || d->vhost_kthreads || d->gen % LIST_PERIOD == 0;
+	pid_t *pids = list ? list_pids(&npids) : known_pids(d, &npids);
 	/* young by the process's own start time, so vmtop's start does not make every process look new */
 	double now = clock_boot();
 	struct proc_entry *next = xcalloc(npids, sizeof(*next));
