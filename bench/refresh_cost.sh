@@ -3,9 +3,9 @@
 # 4 vCPUs): CPU per refresh with each threads source (bpf: the eBPF task iterator, proc: thread_reader.c) beside
 # top -b and top -H -b, the time to the first frame (vmtop's interactive view and top's, in a pseudo-terminal, with
 # perf sampling on as started by hand) and vmtop's RSS (now and peak: VmRSS/VmHWM). Prints figures; it asserts nothing.
-#   usage: bench/refresh_cost.sh [BUILDDIR]     (as root; VMS="10 150 500" DELAY=2 LONG=10 WAKE_MS=200 SETTLE=11)
-# Per-refresh cost is the difference between a long and a short run divided by the extra refreshes, so start-up
-# is not counted in it (it is what "first frame" shows). vmtop runs with --sample-hz 0 there: what perf sampling
+#   usage: bench/refresh_cost.sh [BUILDDIR]     (as root; VMS="10 150 500" DELAY=2 ROUNDS=8 WAKE_MS=200 SETTLE=11)
+# Per-refresh cost is the growth of the tool's own sum_exec_runtime (/proc/PID/schedstat, exact ns) over ROUNDS
+# intervals, from half-way after its first refresh: start-up is not counted in it (it is what "first frame" shows). vmtop runs with --sample-hz 0 there: what perf sampling
 # costs is bench/sampling_cost.sh's. The delay is vmtop's and top's default (2 s, as both run by hand): some of
 # vmtop's reads are paced in seconds (memory every 2 s), so a shorter delay would flatter it. Ratios are against top -b measured in the same run, so a loaded host moves
 # both; the load average is printed before and after.
@@ -17,7 +17,7 @@ set -u
 build=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 vmtop=$build/vmtop
 fakehost=$build/tests/fakehost
-short=2 long=${LONG:-10} delay=${DELAY:-2} wake=${WAKE_MS:-200}
+rounds=${ROUNDS:-8} delay=${DELAY:-2} wake=${WAKE_MS:-200}
 [ "$(id -u)" = 0 ] || { echo "refresh_cost.sh: run it as root (vmtop reads other users' VMs, loads eBPF)"; exit 77; }
 [ -x "$fakehost" ] || { echo "refresh_cost.sh: no $fakehost: run make check (or make tests/fakehost) first"; exit 77; }
 standin= mode=
@@ -30,23 +30,24 @@ out=$(mktemp)
 fh=
 cleanup() {
 	[ -n "$fh" ] && kill "$fh" 2>/dev/null && wait "$fh" 2>/dev/null
-	rm -f "$out"
+	rm -f "$out" "$out.frames"
 	[ -n "$standin" ] && rm -rf "$(dirname "$standin")"
 }
 trap cleanup EXIT
 
-cpu_ms() {	# user+system ms of a command, its output discarded
-	local t
-	TIMEFORMAT='%U %S'
-	t=$({ time "$@" >/dev/null 2>&1; } 2>&1)
-	awk '{printf "%.1f", ($1 + $2) * 1000}' <<<"$t"
-}
-
-per_refresh() {	# marginal CPU ms per refresh of a command whose refresh count is the word COUNT
-	local a b
-	a=$(cpu_ms "${@//COUNT/$short}")
-	b=$(cpu_ms "${@//COUNT/$long}")
-	awk -v a="$a" -v b="$b" -v n=$((long - short)) 'BEGIN {printf "%.2f", (b - a) / n}'
+per_refresh() {	# CPU ms per refresh of a command (its -n is COUNT) over ROUNDS intervals after its first frame
+	local p a b
+	: >"$out.frames"
+	"${@//COUNT/100000}" >"$out.frames" 2>/dev/null &
+	p=$!
+	for _ in $(seq 600); do [ -s "$out.frames" ] && break; sleep 0.05; done
+	sleep "$(awk -v d="$delay" 'BEGIN {print d / 2}')"	# half-way between two refreshes
+	a=$(cut -d' ' -f1 "/proc/$p/schedstat")
+	sleep "$(awk -v d="$delay" -v n="$rounds" 'BEGIN {print d * n}')"
+	b=$(cut -d' ' -f1 "/proc/$p/schedstat")
+	kill $p
+	wait $p 2>/dev/null
+	awk -v a="$a" -v b="$b" -v n="$rounds" 'BEGIN {printf "%.2f", (b - a) / n / 1e6}'
 }
 
 # Wall ms from exec until a frame showing the word PID (vmtop's VM table, top's task table) is on the terminal.
@@ -89,7 +90,7 @@ rss_mb() {	# "VmRSS/VmHWM" in MiB of a command, 3 s (about 10 refreshes) after i
 
 vm=(env ${standin:+LD_PRELOAD=$standin} "$vmtop")
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; kernel $(uname -r)"
-echo "simulated vCPUs: 4 per VM, idle, each waking every $wake ms${mode:+ (no /dev/kvm: stand-in)}; $((long - short)) extra refreshes, -d $delay"
+echo "simulated vCPUs: 4 per VM, idle, each waking every $wake ms${mode:+ (no /dev/kvm: stand-in)}; CPU of $rounds refreshes, -d $delay"
 printf '%-5s %6s %7s | %8s %8s %8s %8s | %7s %7s | %9s %9s %9s | %9s %9s\n' VMs procs threads \
 	"bpf" "proc" "top -b" "top -H" "bpf/top" "proc/top" "1st bpf" "1st proc" "1st top" "RSS bpf" "RSS proc"
 printf '%-5s %6s %7s | %35s | %15s | %29s | %19s\n' "" "" "" "CPU ms per refresh" "ratio to top -b" \
@@ -105,7 +106,7 @@ for n in ${VMS:-10 150 500}; do
 	fi
 	# the steady state of a host whose VMs run: past discovery's young window (src/vm_discovery.c)
 	sleep "${SETTLE:-11}"
-	procs=$(ls -d /proc/[0-9]* | wc -l)
+	procs=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
 	threads=$(ls -d /proc/[0-9]*/task/* 2>/dev/null | wc -l)
 	b=$(per_refresh "${vm[@]}" -b --sample-hz 0 --threads-source bpf -d "$delay" -n COUNT)
 	p=$(per_refresh "${vm[@]}" -b --sample-hz 0 --threads-source proc -d "$delay" -n COUNT)
