@@ -199,9 +199,10 @@ static struct mem_vm *vm_state(struct mem_source *ms, const struct vm_sample *vm
 	for (int f = 0; f < FD__COUNT; f++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/%s", (int)vm->pid, fd_names[f]);
-		/* past the budget: opened and closed at each read instead; not at all when the threads source
-		 * reads the same counters (then they are opened only if it stops) */
-		e->fd[f] = ms->fds_held < ms->fd_budget && !vm->mm.valid ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+		/* past the budget: opened and closed at each read instead; stat and ksm_stat not at all when the
+		 * threads source reads the same counters (then they are opened only if it stops) */
+		bool needed = f == FD_STATUS || !vm->mm.valid;
+		e->fd[f] = ms->fds_held < ms->fd_budget && needed ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 		ms->fds_held += e->fd[f] >= 0;
 	}
 	unknown_mem(&e->m);
@@ -243,15 +244,14 @@ static void read_fast(struct mem_vm *e)
 	}
 }
 
-/* What status, stat and ksm_stat would say, as the eBPF threads source read it from the kernel. */
+/* What stat and ksm_stat would say, as the eBPF threads source read it from the kernel; status is still read: since
+ * 6.15 it sums the per-CPU parts of the mm counters, which the iterator cannot (their shared count, what stat and
+ * statm use, reads 0 kB for a small process whose pages sit in per-CPU deltas). */
 static void take_mm(struct mem_vm *e, const struct vm_mm_counters *mm)
 {
-	e->m.anon_kib = mm->anon_kib;
-	e->m.file_kib = mm->file_kib;
-	e->m.shmem_kib = mm->shmem_kib;
-	e->m.swap_kib = mm->swap_kib;
-	if (mm->hugetlb_kib >= 0)
-		e->m.hugetlb_kib = mm->hugetlb_kib;
+	char buf[4096];
+	if (read_vm_file(e, FD_STATUS, buf, sizeof(buf)) > 0)
+		mem_parse_status(buf, &e->m);
 	e->m.majflt_prev = e->m.majflt;
 	e->m.majflt_prev_mono = e->m.majflt_mono;
 	e->m.majflt = mm->majflt;
@@ -289,10 +289,11 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 		struct vm_sample *vm = &s->vms[i];
 		struct mem_vm *e = vm_state(ms, vm, now);
 		e->seen = true;
-		if (vm->mm.valid) {
-			take_mm(e, &vm->mm);	/* no file to read: every refresh */
-		} else if (now >= e->next_fast) {
-			read_fast(e);
+		if (now >= e->next_fast) {
+			if (vm->mm.valid)
+				take_mm(e, &vm->mm);
+			else
+				read_fast(e);
 			e->next_fast = now + MEM_FAST_S - 0.05;	/* a refresh of exactly 2 s reads every time */
 		}
 		if (now >= e->next_slow && clock_mono() < slow_until) {

@@ -35,9 +35,9 @@ if "$top_builddir/tests/minivmm" --probe >/dev/null 2>&1; then
 	kill $mv
 fi
 
-# the memory counters the eBPF pass reads for the memory source agree with /proc/PID/status, stat and ksm_stat: the
-# mm counters within the kernel's per-CPU slack (status sums the per-CPU parts since 6.15; the iterator, as stat
-# and statm, reads the shared count: at most max(32, 2 x CPUs) pages per CPU), swap and KSM pages exactly
+# the memory figures with the eBPF pass (status still read: it sums the per-CPU parts of the mm counters since 6.15;
+# the KSM pages from the pass) agree with /proc/PID/status and ksm_stat read just after: within the per-CPU slack
+# (max(32, 2 x CPUs) pages per CPU), swap and KSM pages exactly
 if [ -e /dev/kvm ]; then
 	"$top_builddir/tests/fakehost" --vms 2 --vcpus 1 --duty 0 --touch-mb 8 --seconds 60 >"$TEST_TMP/fm.out" \
 		2>"$TEST_TMP/fm.err" &
