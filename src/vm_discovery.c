@@ -367,10 +367,12 @@ static int cmp_pid_t(const void *a, const void *b)
 void vm_discovery_news(struct vm_discovery *d, bool complete, const pid_t *pids, size_t n)
 {
 	d->news = complete;
-	d->newpids = xrealloc(d->newpids, (n ? n : 1) * sizeof(*pids));
+	d->newpids = xrealloc(d->newpids, (n ? n : 1) * sizeof(*d->newpids));
+	d->nnew = n;
+	if (!n)
+		return;	/* pids may be NULL then */
 	memcpy(d->newpids, pids, n * sizeof(*pids));
 	qsort(d->newpids, n, sizeof(*pids), cmp_pid_t);
-	d->nnew = n;
 }
 
 static bool in_news(const struct vm_discovery *d, pid_t pid)
