@@ -60,8 +60,8 @@ static int open_part(struct collector *c, enum sample_part p, size_t from, char 
 			c->at[p] = i;
 			return 0;
 		}
-		if (src->required) {
-			snprintf(why, whylen, "%s", err);
+		if (src->required) {	/* with what the candidates before it said: why none of them would do */
+			snprintf(why, whylen, "%s%s%s", c->why[p], c->why[p][0] ? "; " : "", err);
 			return -1;
 		}
 		same = same && (!refused || !strcmp(last, err));

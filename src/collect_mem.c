@@ -199,8 +199,10 @@ static struct mem_vm *vm_state(struct mem_source *ms, const struct vm_sample *vm
 	for (int f = 0; f < FD__COUNT; f++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/%s", (int)vm->pid, fd_names[f]);
-		/* past the budget: opened and closed at each read instead */
-		e->fd[f] = ms->fds_held < ms->fd_budget ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+		/* past the budget: opened and closed at each read instead; stat and ksm_stat not at all when the
+		 * threads source reads the same counters (then they are opened only if it stops) */
+		bool needed = f == FD_STATUS || !vm->mm.valid;
+		e->fd[f] = ms->fds_held < ms->fd_budget && needed ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 		ms->fds_held += e->fd[f] >= 0;
 	}
 	unknown_mem(&e->m);
@@ -242,6 +244,24 @@ static void read_fast(struct mem_vm *e)
 	}
 }
 
+/* What stat and ksm_stat would say, as the eBPF threads source read it from the kernel; status is still read: since
+ * 6.15 it sums the per-CPU parts of the mm counters, which the iterator cannot (their shared count, what stat and
+ * statm use, reads 0 kB for a small process whose pages sit in per-CPU deltas). */
+static void take_mm(struct mem_vm *e, const struct vm_mm_counters *mm)
+{
+	char buf[4096];
+	if (read_vm_file(e, FD_STATUS, buf, sizeof(buf)) > 0)
+		mem_parse_status(buf, &e->m);
+	e->m.majflt_prev = e->m.majflt;
+	e->m.majflt_prev_mono = e->m.majflt_mono;
+	e->m.majflt = mm->majflt;
+	e->m.majflt_mono = clock_mono();
+	e->m.ksm_merging_pages = mm->ksm_merging_pages;
+	e->m.ksm_rmap_items = mm->ksm_rmap_items;
+	e->m.ksm_zero_pages = mm->ksm_zero_pages;
+	e->m.ksm_profit_bytes = mm->ksm_profit_bytes;
+}
+
 static void read_slow(struct mem_source *ms, struct mem_vm *e)
 {
 	char path[64];
@@ -270,7 +290,10 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 		struct mem_vm *e = vm_state(ms, vm, now);
 		e->seen = true;
 		if (now >= e->next_fast) {
-			read_fast(e);
+			if (vm->mm.valid)
+				take_mm(e, &vm->mm);
+			else
+				read_fast(e);
 			e->next_fast = now + MEM_FAST_S - 0.05;	/* a refresh of exactly 2 s reads every time */
 		}
 		if (now >= e->next_slow && clock_mono() < slow_until) {

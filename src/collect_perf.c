@@ -15,6 +15,8 @@
 #include <perf/evlist.h>
 #include <perf/evsel.h>
 #include <perf/mmap.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <perf/threadmap.h>
 
 #include "collect_perf.h"
@@ -367,10 +369,17 @@ void perf_collector_close(struct perf_collector *pc)
 	free(pc);
 }
 
-/* The perf source: sampling, and the kernel symbols its samples are classified by. */
+/* The perf source: sampling, and the kernel symbols its samples are classified by. kallsyms (~100,000 lines,
+ * 100-200 ms of CPU) is read by a thread of its own so that the first view does not wait for it: that first sample
+ * is the baseline of the first interval and shows no rates; samples stay in the rings until the symbols are there. */
 struct perf_source {
 	struct perf_collector *pc;
 	struct ksyms *ks;
+	pthread_t loader;
+	bool loading;			/* the loader runs or has not been joined */
+	atomic_bool loaded;		/* the loader is done: ks_loaded and load_why are its */
+	struct ksyms *ks_loaded;
+	char load_why[160];
 	unsigned hz;
 	int ncpus_online;		/* at the last sample: a change reopens sampling on the CPUs online now */
 	char split_why[160];		/* why kernel samples are not split by component, "" when they are */
@@ -380,11 +389,39 @@ struct perf_source {
 	struct ksym_names *names;
 	bool names_failed;
 	char names_why[160];
+	bool first_done;
 };
+
+static void *load_ksyms(void *arg)
+{
+	struct perf_source *ps = arg;
+	ps->ks_loaded = ksyms_load(ps->load_why, sizeof(ps->load_why));
+	atomic_store(&ps->loaded, true);
+	return NULL;
+}
+
+/* Waits for the loader (when wait, else only when it is done): false when kallsyms could not be read (why set). */
+static bool join_loader(struct perf_source *ps, bool wait, char *why, size_t whylen)
+{
+	if (!ps->loading || (!wait && !atomic_load(&ps->loaded)))
+		return true;
+	pthread_join(ps->loader, NULL);
+	ps->loading = false;
+	ps->ks = ps->ks_loaded;
+	if (ps->ks && ksyms_hidden(ps->ks))
+		str_copy(ps->split_why, ps->load_why, sizeof(ps->split_why));
+	else if (!ps->ks) {
+		str_copy(why, ps->load_why, whylen);
+		return false;
+	}
+	return true;
+}
 
 static void perf_source_close(void *state)
 {
 	struct perf_source *ps = state;
+	char why[160];
+	join_loader(ps, true, why, sizeof(why));
 	perf_collector_close(ps->pc);
 	ksyms_free(ps->ks);
 	ksym_names_free(ps->names);
@@ -402,17 +439,22 @@ static void *perf_source_open(const struct source_args *a, char *why, size_t why
 	ps->args = a;
 	/* perf first: its refusal (a missing capability) says more than hidden symbol addresses do */
 	ps->pc = perf_collector_open(ps->hz, why, whylen);
-	if (ps->pc) {
-		char hidden[160] = "";
-		ps->ks = ksyms_load(hidden, sizeof(hidden));
-		if (ps->ks && ksyms_hidden(ps->ks))
-			str_copy(ps->split_why, hidden, sizeof(ps->split_why));
-		else if (!ps->ks)
-			str_copy(why, hidden, whylen);
-	}
-	if (!ps->pc || !ps->ks) {
+	if (!ps->pc) {
 		perf_source_close(ps);
 		return NULL;
+	}
+	atomic_init(&ps->loaded, false);
+	ps->loading = pthread_create(&ps->loader, NULL, load_ksyms, ps) == 0;
+	if (!ps->loading) {	/* no thread to be had: read here */
+		load_ksyms(ps);
+		ps->ks = ps->ks_loaded;
+		if (!ps->ks) {
+			str_copy(why, ps->load_why, whylen);
+			perf_source_close(ps);
+			return NULL;
+		}
+		if (ksyms_hidden(ps->ks))
+			str_copy(ps->split_why, ps->load_why, sizeof(ps->split_why));
 	}
 	return ps;
 }
@@ -446,6 +488,20 @@ static void perf_source_functions(struct perf_source *ps, struct host_sample *s,
 static bool perf_source_sample(void *state, struct host_sample *s, char *why, size_t whylen)
 {
 	struct perf_source *ps = state;
+	if (ps->loading && !ps->first_done) {
+		/* the first sample, symbols not read yet: the interval starts here, its samples wait in the rings */
+		ps->first_done = true;
+		s->perf.enabled = true;
+		s->perf.sample_hz = ps->hz;
+		s->perf.kernel_split = false;
+		return true;
+	}
+	ps->first_done = true;
+	join_loader(ps, true, why, whylen);
+	if (!ps->ks) {	/* kallsyms could not be read */
+		str_copy(why, ps->load_why, whylen);
+		return false;
+	}
 	bool modules_moved = ksyms_refresh(ps->ks) == 1;
 	perf_collector_read(ps->pc, ps->ks, &s->perf);
 	perf_source_functions(ps, s, modules_moved);
@@ -471,6 +527,11 @@ static bool perf_source_sample(void *state, struct host_sample *s, char *why, si
 static void perf_source_drain(void *state)
 {
 	struct perf_source *ps = state;
+	if (ps->loading && !atomic_load(&ps->loaded))
+		return;	/* classified once the symbols are there */
+	char why[160];
+	if (!join_loader(ps, false, why, sizeof(why)))
+		return;	/* the next sample says why */
 	perf_collector_drain(ps->pc, ps->ks);
 }
 

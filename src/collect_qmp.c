@@ -47,9 +47,11 @@ static void qmp_close(void *state)
 	free(q);
 }
 
-static struct qmp_vm *vm_state(struct qmp_source *q, const struct vm_sample *vm)
+static struct qmp_vm *vm_state(struct qmp_source *q, const struct vm_sample *vm, size_t hint)
 {
-	for (size_t i = 0; i < q->nvms; i++)
+	/* the VMs come in the same order each refresh: the one at the same place first, not a search per VM */
+	for (size_t k = 0; k < q->nvms; k++) {
+		size_t i = (hint + k) % q->nvms;
 		if (q->vms[i].pid == vm->pid) {
 			if (q->vms[i].start_ticks == vm->start_ticks)
 				return &q->vms[i];
@@ -58,6 +60,7 @@ static struct qmp_vm *vm_state(struct qmp_source *q, const struct vm_sample *vm)
 			q->vms[i].start_ticks = vm->start_ticks;
 			return &q->vms[i];
 		}
+	}
 	if (q->nvms == q->cap) {
 		q->cap = q->cap ? 2 * q->cap : 16;
 		q->vms = xrealloc(q->vms, q->cap * sizeof(*q->vms));
@@ -106,7 +109,7 @@ static bool qmp_sample(void *state, struct host_sample *s, char *why, size_t why
 		q->vms[i].seen = false;
 	for (size_t i = 0; i < s->nvms; i++) {
 		struct vm_sample *vm = &s->vms[i];
-		struct qmp_vm *e = vm_state(q, vm);
+		struct qmp_vm *e = vm_state(q, vm, i);
 		e->seen = true;
 		if (!vm->qmp_path[0]) {
 			vm->balloon = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 };

@@ -36,6 +36,8 @@ struct thread_ops {
 	size_t (*read)(void *r, pid_t pid, const struct thread_info **out, bool *replaced);
 	void (*end)(void *r);
 	void (*free)(void *r);
+	/* The processes that created KVM descriptors since the last call: 0, or -1 when it cannot say (NULL: never) */
+	int (*news)(void *r, const pid_t **pids, size_t *n);
 };
 
 struct vms_collector {
@@ -62,7 +64,7 @@ static void proc_free(void *r)
 	thread_reader_free(r);
 }
 
-static const struct thread_ops proc_ops = { NULL, proc_read, proc_end, proc_free };
+static const struct thread_ops proc_ops = { NULL, proc_read, proc_end, proc_free, NULL };
 
 static struct vms_collector *vms_collector_with(const struct thread_ops *ops, void *threads)
 {
@@ -186,8 +188,10 @@ static bool add_threads_of(struct vms_collector *vc, struct vm_sample *vm, size_
 	bool rss_read = false;
 	for (size_t i = 0; i < n; i++) {
 		/* the leader's start time names the VM even while it is a zombie (main thread did pthread_exit) */
-		if (ti[i].tid == pid && !vhost)
+		if (ti[i].tid == pid && !vhost) {
 			vm->start_ticks = ti[i].stat.start_ticks;
+			vm->mm = ti[i].mm;
+		}
 		/* a zombie does no more work: a VMM that exited but was not reaped yet leaves the list */
 		if (ti[i].stat.state == 'Z')
 			continue;
@@ -221,6 +225,12 @@ static void prune_found(struct vms_collector *vc, const struct host_sample *s)
 int vms_collect(struct vms_collector *vc, struct host_sample *s)
 {
 	size_t nvms;
+	if (vc->ops->news) {
+		const pid_t *news = NULL;
+		size_t nnews = 0;
+		int got = vc->ops->news(vc->threads, &news, &nnews);
+		vm_discovery_news(vc->disc, got == 0, news, nnews);
+	}
 	struct vm_info *vms = vm_discovery_scan(vc->disc, &nvms);
 	/* every refresh, so the views keep showing it; the session prints the first sample's warnings once */
 	if (vm_discovery_denied(vc->disc))
@@ -312,7 +322,10 @@ void vms_collector_free(struct vms_collector *vc)
 
 static void *vms_open(const struct source_args *a, char *why, size_t whylen)
 {
-	(void)a;
+	if (a->threads_bpf_only) {
+		snprintf(why, whylen, "%s", _("--threads-source bpf: no /proc fallback"));
+		return NULL;
+	}
 	return vms_collector_new(why, whylen);
 }
 
@@ -356,11 +369,19 @@ static void bpf_free(void *r)
 	thread_bpf_free(r);
 }
 
-static const struct thread_ops bpf_ops = { bpf_begin, bpf_read, bpf_end, bpf_free };
+static int bpf_news(void *r, const pid_t **pids, size_t *n)
+{
+	return thread_bpf_news(r, pids, n);
+}
+
+static const struct thread_ops bpf_ops = { bpf_begin, bpf_read, bpf_end, bpf_free, bpf_news };
 
 static void *vms_open_bpf(const struct source_args *a, char *why, size_t whylen)
 {
-	(void)a;
+	if (a->threads_proc_only) {
+		snprintf(why, whylen, "%s", _("not tried (--threads-source proc)"));
+		return NULL;
+	}
 	struct thread_bpf *tb = thread_bpf_new(why, whylen);
 	return tb ? vms_collector_with(&bpf_ops, tb) : NULL;
 }

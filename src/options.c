@@ -47,6 +47,8 @@ static void print_help(void)
 		 "      --no-qmp             do not ask VMs' QMP sockets for their balloon\n"
 		 "      --exits=on|off       count KVM exits by reason, port, MMIO page, MSR (default on)\n"
 		 "      --functions          batch JSON: each VM's top kernel functions per component\n"
+		 "      --threads-source SRC how VM threads are read: auto (default: eBPF where it loads,\n"
+		 "                           else /proc), bpf or proc\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
 		 "  -w, --write FILE         record each refresh's raw sample to FILE (strftime patterns: %%Y%%m%%d)\n"
 		 "  -W, --w-interval SECONDS record at most every SECONDS (default: every refresh)\n"
@@ -102,7 +104,8 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_EXITS, OPT_FUNCTIONS, OPT_W_MAX_MB, OPT_BEGIN, OPT_END };
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_EXITS, OPT_FUNCTIONS, OPT_W_MAX_MB, OPT_BEGIN, OPT_END,
+	       OPT_THREADS_SOURCE };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -121,6 +124,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "read", required_argument, NULL, 'r' },
 		{ "begin", required_argument, NULL, OPT_BEGIN },
 		{ "end", required_argument, NULL, OPT_END },
+		{ "threads-source", required_argument, NULL, OPT_THREADS_SOURCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -228,6 +232,16 @@ int options_parse(struct options *opt, int argc, char **argv)
 			break;
 		case OPT_END:
 			opt->end = optarg;
+			break;
+		case OPT_THREADS_SOURCE:
+			if (!strcmp(optarg, "auto"))
+				opt->threads_source = THREADS_AUTO;
+			else if (!strcmp(optarg, "bpf"))
+				opt->threads_source = THREADS_BPF;
+			else if (!strcmp(optarg, "proc"))
+				opt->threads_source = THREADS_PROC;
+			else
+				return usage_error(N_("invalid threads source '%s': expected auto, bpf or proc"), optarg);
 			break;
 		case 'h':
 			print_help();

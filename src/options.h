@@ -7,6 +7,8 @@
 #include <sys/types.h>
 
 enum output_format { OUT_TEXT, OUT_CSV, OUT_JSON, OUT_NONE };
+/* --threads-source: how VM threads are read (auto: the eBPF task iterator where it loads, else /proc) */
+enum threads_source { THREADS_AUTO, THREADS_BPF, THREADS_PROC };
 
 struct options {
 	bool batch;
@@ -20,6 +22,7 @@ struct options {
 	bool no_qmp;			/* --no-qmp: never connect to a VMM's QMP socket (balloon unknown) */
 	bool exits_off;			/* --exits=off: no exit counting */
 	bool functions;			/* --functions: split kernel samples by function from the start */
+	enum threads_source threads_source;
 	bool color;			/* false with NO_COLOR or --no-color */
 	/* Record (-w) and replay (-r): see record.h. */
 	const char *record;		/* -w FILE (strftime patterns allowed), NULL: not recording */

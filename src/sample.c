@@ -40,6 +40,18 @@ void host_sample_warn(struct host_sample *s, const char *fmt, ...)
 
 const struct vm_sample *host_sample_find_vm(const struct host_sample *s, pid_t pid)
 {
+	/* collect_vms fills VMs in PID order: a binary search first (every VM of every refresh looks itself up
+	 * in the last sample), every VM when the order is another */
+	size_t lo = 0, hi = s->nvms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->vms[mid].pid == pid)
+			return &s->vms[mid];
+		if (s->vms[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	for (size_t i = 0; i < s->nvms; i++)
 		if (s->vms[i].pid == pid)
 			return &s->vms[i];

@@ -63,6 +63,15 @@ struct vm_mem_sample {
 	long long ksm_profit_bytes;	/* MEM_UNKNOWN_SIGNED unknown: negative when the rmap items cost more */
 };
 
+/* A VM process's memory counters as its threads source read them: the eBPF iterator reads the kernel's own (what
+ * /proc/PID/status, stat and ksm_stat print), so the memory source need not read those files; valid false from
+ * /proc, where the memory source reads them. -1 unknown (MEM_UNKNOWN_SIGNED for the profit). */
+struct vm_mm_counters {
+	bool valid;
+	long long anon_kib, file_kib, shmem_kib, swap_kib, hugetlb_kib, majflt;
+	long long ksm_merging_pages, ksm_rmap_items, ksm_zero_pages, ksm_profit_bytes;
+};
+
 /* A VM's balloon as its VMM reports it (collect_qmp). */
 struct balloon_sample {
 	char source[8];			/* "qmp", "" when unknown (reason says why) */
@@ -83,6 +92,7 @@ struct vm_sample {
 	unsigned long long rss_kib;
 	char qmp_path[108];		/* the VMM's QMP unix socket from its command line, "" when none */
 	struct vm_mem_sample mem;
+	struct vm_mm_counters mm;	/* from the threads source, for the memory source */
 	struct balloon_sample balloon;
 	bool uses_vhost_net;
 	unsigned long long netns_ino;	/* network namespace of the process, 0 unknown */

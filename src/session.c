@@ -68,7 +68,9 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 	s->opt = opt;
 	model_init(&s->model);
 	struct source_args args = { .sample_hz = opt->sample_hz, .no_qmp = opt->no_qmp, .exits_off = opt->exits_off,
-				     .kernel_functions = opt->functions };
+				     .kernel_functions = opt->functions,
+				     .threads_proc_only = opt->threads_source == THREADS_PROC,
+				     .threads_bpf_only = opt->threads_source == THREADS_BPF };
 	struct utsname u;
 	str_copy(s->hostname, uname(&u) == 0 ? u.nodename : "?", sizeof(s->hostname));
 	if (opt->replay && open_recording(s, opt) < 0)
@@ -115,8 +117,9 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 		for (int p = 0; p < PART__COUNT; p++) {
 			const struct source_status *st = &h->sources[p];
 			if (!st->why[0] || (p == PART_PERF && !opt->sample_hz) || (p == PART_BALLOON && opt->no_qmp) ||
-			    (p == PART_EXITS && opt->exits_off))
-				continue;	/* --sample-hz 0, --no-qmp or --exits=off was asked for: nothing to tell */
+			    (p == PART_EXITS && opt->exits_off) ||
+			    (p == PART_THREADS && opt->threads_source == THREADS_PROC))
+				continue;	/* --sample-hz 0, --no-qmp, --exits=off or --threads-source proc was asked for */
 			if (p == PART_PERF && !st->name[0])
 				fprintf(stderr, "vmtop: %s; %s\n", st->why, _("showing the rest without the module split"));
 			else if (st->name[0])

@@ -19,6 +19,8 @@ struct source_args {
 	 * a pointer to the collector's copy, so collector_want_functions() reaches them while they run. */
 	bool kernel_functions;
 	struct rec_cursor *replay;	/* replay: the recording and where in it (record.h) */
+	bool threads_proc_only;		/* threads: --threads-source proc, the eBPF source is not tried */
+	bool threads_bpf_only;		/* threads: --threads-source bpf, no /proc fallback */
 };
 
 struct source {

@@ -50,6 +50,12 @@ struct thread_bpf {
 	size_t nprocs;
 	unsigned gen;
 	unsigned long long ns_per_tick;
+	/* discovery's news (kvm_vcpu_news): processes that created a KVM vCPU */
+	struct bpf_link *news_link;
+	struct ring_buffer *news;	/* NULL: no news, discovery rescans young processes */
+	__u64 news_lost;		/* kvm_news_lost when last read */
+	pid_t *news_pids;
+	size_t nnews, capnews;
 };
 
 /* libbpf's last warning, for the reason when a load fails for a cause other than permission. */
@@ -63,6 +69,8 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 	}
 	return 0;
 }
+
+static void open_news(struct thread_bpf *tb);
 
 /* The task iterator and bpf_seq_write came with 5.8. */
 static bool kernel_has_iter_task(char *why, size_t whylen)
@@ -105,7 +113,54 @@ struct thread_bpf *thread_bpf_new(char *why, size_t whylen)
 		return NULL;
 	}
 	tb->map_fd = bpf_map__fd(tb->skel->maps.vm_tgids);
+	open_news(tb);
 	return tb;
+}
+
+static int on_news(void *ctx, void *data, size_t size)
+{
+	struct thread_bpf *tb = ctx;
+	if (size < sizeof(__u32))
+		return 0;
+	if (tb->nnews == tb->capnews) {
+		tb->capnews = tb->capnews ? tb->capnews * 2 : 64;
+		tb->news_pids = xrealloc(tb->news_pids, tb->capnews * sizeof(*tb->news_pids));
+	}
+	__u32 tgid;
+	memcpy(&tgid, data, sizeof(tgid));
+	tb->news_pids[tb->nnews++] = (pid_t)tgid;
+	return 0;
+}
+
+/* Attaches the news program to its tracepoint; where there is none (no kvm, not x86) there is no news. */
+static void open_news(struct thread_bpf *tb)
+{
+	tb->news_link = bpf_program__attach(tb->skel->progs.kvm_vcpu_news);
+	if (!tb->news_link)
+		return;
+	tb->news = ring_buffer__new(bpf_map__fd(tb->skel->maps.kvm_news), on_news, tb, NULL);
+	if (!tb->news) {
+		bpf_link__destroy(tb->news_link);
+		tb->news_link = NULL;
+	}
+}
+
+int thread_bpf_news(struct thread_bpf *tb, const pid_t **pids, size_t *n)
+{
+	*n = 0;
+	if (!tb->news)
+		return -1;
+	tb->nnews = 0;
+	if (ring_buffer__consume(tb->news) < 0)
+		return -1;
+	__u64 lost = tb->skel->bss->kvm_news_lost;
+	*pids = tb->news_pids;
+	*n = tb->nnews;
+	if (lost != tb->news_lost) {
+		tb->news_lost = lost;
+		return -1;
+	}
+	return 0;
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -237,6 +292,26 @@ static int cmp_by_tgid(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
+/* The process's memory counters from its leader's record, in /proc's units. */
+static void leader_mm(const struct vmtop_thread_rec *r, struct vm_mm_counters *m)
+{
+	long long kib = sysconf(_SC_PAGESIZE) / 1024;
+	*m = (struct vm_mm_counters){ .valid = r->mm_anon >= 0, .ksm_profit_bytes = MEM_UNKNOWN_SIGNED };
+	m->anon_kib = r->mm_anon >= 0 ? r->mm_anon * kib : -1;
+	m->file_kib = r->mm_file >= 0 ? r->mm_file * kib : -1;
+	m->shmem_kib = r->mm_shmem >= 0 ? r->mm_shmem * kib : -1;
+	m->swap_kib = r->mm_swap >= 0 ? r->mm_swap * kib : -1;
+	m->hugetlb_kib = r->hugetlb_pages >= 0 ? r->hugetlb_pages * kib : -1;
+	m->majflt = (long long)r->sig_maj_flt;	/* the threads' come in convert() */
+	m->ksm_merging_pages = r->ksm_merging_pages;
+	m->ksm_rmap_items = r->ksm_rmap_items;
+	m->ksm_zero_pages = r->ksm_zero_pages;
+	/* ksm_process_profit(): what merging saves less what the rmap items cost */
+	if (r->ksm_merging_pages >= 0 && r->ksm_rmap_items >= 0 && r->ksm_rmap_item_size)
+		m->ksm_profit_bytes = (r->ksm_merging_pages + (r->ksm_zero_pages > 0 ? r->ksm_zero_pages : 0)) * kib *
+					      1024 - r->ksm_rmap_items * (long long)r->ksm_rmap_item_size;
+}
+
 static void convert(struct thread_bpf *tb)
 {
 	size_t n = tb->nrecs;
@@ -267,14 +342,24 @@ static void convert(struct thread_bpf *tb)
 		ti->stat.processor = (int)r->cpu;
 		ti->run_delay_valid = r->has_sched_info != 0;
 		ti->run_delay_ns = r->run_delay;
+		if (r->is_leader)
+			leader_mm(r, &ti->mm);
 		tb->info_tgid[k] = (pid_t)r->tgid;
 	}
 	for (size_t k = 0; k < n;) {
 		size_t e = k;
-		while (e < n && tb->info_tgid[e] == tb->info_tgid[k])
+		unsigned long long majflt = 0;
+		struct thread_info *lead = NULL;
+		while (e < n && tb->info_tgid[e] == tb->info_tgid[k]) {
+			majflt += tb->recs[order[e]].maj_flt;
+			if (tb->info[e].mm.valid)
+				lead = &tb->info[e];
 			e++;
+		}
 		for (size_t i = k; i < e; i++)
 			tb->info[i].stat.num_threads = (long)(e - k);
+		if (lead)	/* as /proc/PID/stat adds them: the exited threads' and each live thread's */
+			lead->mm.majflt += (long long)majflt;
 		k = e;
 	}
 	free(order);
@@ -362,6 +447,9 @@ void thread_bpf_free(struct thread_bpf *tb)
 {
 	if (!tb)
 		return;
+	ring_buffer__free(tb->news);
+	bpf_link__destroy(tb->news_link);
+	free(tb->news_pids);
 	bpf_link__destroy(tb->link);
 	vmtop_threads__destroy(tb->skel);
 	free(tb->tgids);

@@ -21,6 +21,10 @@ int thread_bpf_begin(struct thread_bpf *tb, const pid_t *pids, size_t n);
 size_t thread_bpf_read(struct thread_bpf *tb, pid_t pid, const struct thread_info **out, bool *replaced);
 /* Ends a refresh: processes not read in it are forgotten. */
 void thread_bpf_end(struct thread_bpf *tb);
+/* The processes that created a KVM vCPU since the last call (a PID may come more than once; the descriptor is
+ * installed a moment after): 0, or -1 when there is no such news here (no tracepoint for it) or some was lost
+ * (then rescan as without it). */
+int thread_bpf_news(struct thread_bpf *tb, const pid_t **pids, size_t *n);
 void thread_bpf_free(struct thread_bpf *tb);
 
 #endif

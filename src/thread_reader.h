@@ -7,12 +7,14 @@
 #include <sys/types.h>
 
 #include "proc_stat.h"
+#include "sample.h"
 
 struct thread_info {
 	pid_t tid;
 	struct proc_stat stat;
 	bool run_delay_valid;			/* schedstat readable (CONFIG_SCHED_INFO) */
 	unsigned long long run_delay_ns;	/* time runnable, waiting for a CPU */
+	struct vm_mm_counters mm;		/* the process's, in its leader's (eBPF only: not valid from /proc) */
 };
 
 struct thread_reader;

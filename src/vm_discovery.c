@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "proc_stat.h"
@@ -27,6 +28,18 @@
 /* VMs are rescanned now and then for hot-plugged taps (a real VMM holds dozens of descriptors), and at once
  * when a reader sees more vCPU threads than descriptors (vm_discovery_rescan). */
 #define VM_RESCAN_PERIOD 32
+/* A due rescan first asks whether the process holds as many descriptors as at its last scan (the size of
+ * /proc/PID/fd, Linux >= 6.2: one fstat instead of a readlink per descriptor) and reads them only if not; one that
+ * closed a descriptor and opened another in between is read anyway at every FULL_EVERY-th due rescan. */
+#define FULL_EVERY 4
+/* With news of KVM vCPU creation (vm_discovery_news), young processes are not rescanned: a process that created a
+ * vCPU is read then, and for a few refreshes after (its descriptor is installed a moment after the news), and a
+ * new process only once, at first sight. A VM is then found once it has a vCPU. */
+#define NEWS_REFRESHES 3
+/* With complete news /proc is listed only every LIST_PERIOD refreshes (a listing of a busy host's /proc costs more
+ * than the rest of discovery): in between the processes are the known ones and those the news names; one that
+ * exited is dropped at the next listing (a VM's threads are gone at once: the threads source leaves it out). */
+#define LIST_PERIOD 8
 
 struct proc_entry {
 	pid_t pid;
@@ -37,6 +50,10 @@ struct proc_entry {
 	bool denied;		/* its descriptors could not be read at its last scan */
 	bool stale;		/* a reader saw another process under this PID */
 	bool rescan;		/* a reader saw a sign of new descriptors */
+	long nfds;		/* descriptors at its last scan, -1 unknown */
+	unsigned due;		/* rescans due since the last full one */
+	unsigned hot;		/* refreshes it stays due after news of a KVM descriptor */
+	bool unread;		/* new while the news was complete: not even its stat read yet */
 	pid_t vhost_of;		/* kernel thread "vhost-PID": the VM it serves */
 	struct vm_info vm;
 };
@@ -48,11 +65,20 @@ struct vm_discovery {
 	bool denied;
 	struct vm_info *out;
 	size_t nout;
+	bool news;		/* this scan has complete news: no young rescans */
+	bool vhost_kthreads;	/* kernel before 6.4: vhost workers are kernel threads, found by their stat */
+	pid_t *newpids;		/* processes the news names, sorted */
+	size_t nnew;
 };
 
 struct vm_discovery *vm_discovery_new(void)
 {
-	return xcalloc(1, sizeof(struct vm_discovery));
+	struct vm_discovery *d = xcalloc(1, sizeof(struct vm_discovery));
+	struct utsname u;
+	int major = 0, minor = 0;
+	d->vhost_kthreads = uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2 || major < 6 ||
+			    (major == 6 && minor < 4);
+	return d;
 }
 
 enum fd_kind vm_discovery_fd_kind(const char *link, int *vcpu_index)
@@ -160,11 +186,13 @@ static void scan_fds(struct proc_entry *e)
 	}
 	struct vm_info vm = { .pid = e->pid, .vm_fd = -1 };
 	bool is_vm = false;
+	long nfds = 0;
 	size_t cap_vcpu = 0, cap_tap = 0;
 	struct dirent *de;
 	while ((de = readdir(dir))) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
+		nfds++;
 		char link[128];
 		ssize_t n = readlinkat(fddir, de->d_name, link, sizeof(link) - 1);
 		if (n < 0)
@@ -203,6 +231,8 @@ static void scan_fds(struct proc_entry *e)
 		}
 	}
 	closedir(dir);
+	e->nfds = nfds;
+	e->due = 0;
 	if (is_vm) {
 		if (e->is_vm) {	/* rescan: identity stays, descriptors are new */
 			memcpy(vm.name, e->vm.name, sizeof(vm.name));
@@ -222,6 +252,23 @@ static void scan_fds(struct proc_entry *e)
 	}
 	e->is_vm = is_vm;
 	close(piddir);
+}
+
+/* False when /proc/PID/fd says the process holds as many descriptors as at its last scan (0: the kernel does not
+ * say, before 6.2). */
+static bool fds_may_differ(const struct proc_entry *e)
+{
+	char path[48];
+	struct stat st;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)e->pid);
+	return e->nfds < 0 || stat(path, &st) != 0 || st.st_size <= 0 || st.st_size != e->nfds;
+}
+
+/* A rescan is due: the descriptors are read when their count changed, and at every FULL_EVERY-th anyway. */
+static void rescan_due(struct proc_entry *e)
+{
+	if (e->rescan || ++e->due >= FULL_EVERY || fds_may_differ(e))
+		scan_fds(e);
 }
 
 /* Reads /proc/PID/stat; *born is its start time in seconds since boot. */
@@ -248,8 +295,10 @@ static pid_t tgid_of(pid_t tid)
 	return line && sscanf(line + 6, "%d", &tgid) == 1 && tgid > 0 ? tgid : tid;
 }
 
-/* Reads comm and flags of a new process: kernel threads have no descriptors to scan. */
-static void classify_new(struct proc_entry *e)
+/* Reads comm and flags of a new process: kernel threads have no descriptors to scan, nor (with complete news) a
+ * process the news does not name: it created no vCPU (one that got its descriptors otherwise, inherited or passed,
+ * is found by the rolling window). */
+static void classify_new(struct proc_entry *e, bool scan)
 {
 	struct proc_stat ps;
 	if (!read_stat(e->pid, &ps, &e->born))
@@ -262,7 +311,8 @@ static void classify_new(struct proc_entry *e)
 			e->vhost_of = tgid_of(owner);
 		return;
 	}
-	scan_fds(e);
+	if (scan)
+		scan_fds(e);
 }
 
 /* A PID taken by another process between two listings (a long delay, a paused view): its start time differs
@@ -310,10 +360,53 @@ static pid_t *list_pids(size_t *n)
 	return pids;
 }
 
+static int cmp_pid_t(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+void vm_discovery_news(struct vm_discovery *d, bool complete, const pid_t *pids, size_t n)
+{
+	d->news = complete;
+	d->newpids = xrealloc(d->newpids, (n ? n : 1) * sizeof(*d->newpids));
+	d->nnew = n;
+	if (!n)
+		return;	/* pids may be NULL then */
+	memcpy(d->newpids, pids, n * sizeof(*pids));
+	qsort(d->newpids, n, sizeof(*pids), cmp_pid_t);
+}
+
+static bool in_news(const struct vm_discovery *d, pid_t pid)
+{
+	return d->nnew && bsearch(&pid, d->newpids, d->nnew, sizeof(pid), cmp_pid_t);
+}
+
+/* The processes known from the last scan and those the news names, sorted, without duplicates. */
+static pid_t *known_pids(const struct vm_discovery *d, size_t *n)
+{
+	pid_t *pids = xmalloc((d->nentries + d->nnew + 1) * sizeof(*pids));
+	size_t i = 0, j = 0, k = 0;
+	pid_t self = getpid();
+	while (i < d->nentries || j < d->nnew) {
+		pid_t p;
+		if (j == d->nnew || (i < d->nentries && d->entries[i].pid <= d->newpids[j])) {
+			p = d->entries[i++].pid;
+		} else {
+			p = d->newpids[j++];
+		}
+		if (p != self && (!k || pids[k - 1] != p))
+			pids[k++] = p;
+	}
+	*n = k;
+	return pids;
+}
+
 struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 {
 	size_t npids;
-	pid_t *pids = list_pids(&npids);
+	bool list = !d->news || d->vhost_kthreads || d->gen % LIST_PERIOD == 0;
+	pid_t *pids = list ? list_pids(&npids) : known_pids(d, &npids);
 	/* young by the process's own start time, so vmtop's start does not make every process look new */
 	double now = clock_boot();
 	struct proc_entry *next = xcalloc(npids, sizeof(*next));
@@ -326,7 +419,16 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			 * need the PID space to wrap. */
 			e->pid = pids[i];
 			e->born = -1;
-			classify_new(e);
+			e->nfds = -1;
+			e->hot = in_news(d, e->pid) ? NEWS_REFRESHES : 0;
+			/* with complete news a new process that created no vCPU is left for the rolling window: on a
+			 * busy host (builds, cron) that is most new processes; not where vhost kernel threads are
+			 * found by their names */
+			if (d->news && !e->hot && d->gen != 1 && !d->vhost_kthreads) {
+				e->unread = true;
+				continue;
+			}
+			classify_new(e, !d->news || e->hot || d->gen == 1);
 			continue;
 		}
 		*e = *old;
@@ -335,6 +437,15 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 		free(old->vm.vhost_kthreads);
 		e->vm.nvhost_kthreads = 0;
 		unsigned long slot = (unsigned long)e->pid + d->gen;
+		if (e->unread) {
+			bool named = in_news(d, e->pid);
+			if (!named && d->news && slot % ROLLING_PERIOD != 0)
+				continue;
+			e->unread = false;
+			e->hot = named ? NEWS_REFRESHES : 0;
+			classify_new(e, true);
+			continue;
+		}
 		/* in the rolling window, so a VMM that reuses the PID of a kernel thread (never scanned) or of an
 		 * old process (not young by its start time) is still found; a VM's own PID is checked every
 		 * refresh by the thread reader, which reads its leader's start time anyway (vm_discovery_forget) */
@@ -343,17 +454,26 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			memset(e, 0, sizeof(*e));
 			e->pid = pids[i];
 			e->born = -1;
-			classify_new(e);
+			e->nfds = -1;
+			classify_new(e, true);
 			continue;
 		}
 		if (e->kthread)
 			continue;
-		bool young = e->born >= 0 && now - e->born < YOUNG_SECONDS;
+		if (in_news(d, e->pid)) {
+			e->hot = NEWS_REFRESHES;
+			e->rescan = true;
+		}
+		bool young = e->hot || (!d->news && e->born >= 0 && now - e->born < YOUNG_SECONDS);
+		if (e->hot)
+			e->hot--;
 		/* a young VM is still creating its vCPUs (found between KVM_CREATE_VM and KVM_CREATE_VCPU: 0) */
 		if (young || e->rescan || (e->is_vm ? slot % VM_RESCAN_PERIOD == 0 || e->vm.nr_vcpus == 0
 				       : slot % ROLLING_PERIOD == 0))
-			scan_fds(e);
+			rescan_due(e);
 	}
+	d->nnew = 0;
+	d->news = false;
 	for (size_t i = 0; i < d->nentries; i++)
 		if (!d->entries[i].moved)
 			vm_info_free(&d->entries[i].vm);
@@ -428,5 +548,6 @@ void vm_discovery_free(struct vm_discovery *d)
 		vm_info_free(&d->entries[i].vm);
 	free(d->entries);
 	free(d->out);
+	free(d->newpids);
 	free(d);
 }

@@ -43,6 +43,9 @@ bool vm_discovery_denied(const struct vm_discovery *d);
 void vm_discovery_forget(struct vm_discovery *d, pid_t pid);
 /* PID shows signs of new descriptors (more vCPU threads than vCPU descriptors): the next scan reads them. */
 void vm_discovery_rescan(struct vm_discovery *d, pid_t pid);
+/* Before a scan: the processes that created a KVM vCPU since the last (thread_bpf_news); complete: that is all of
+ * them, so young processes need no rescans this time. Without a call the scan rescans young ones. */
+void vm_discovery_news(struct vm_discovery *d, bool complete, const pid_t *pids, size_t n);
 void vm_discovery_free(struct vm_discovery *d);
 
 /* Kinds of descriptor the scan cares about, from the readlink text of /proc/PID/fd/N. Pure, for tests. */

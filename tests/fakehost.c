@@ -13,7 +13,8 @@
  * run (what a reader that skips threads that did not run must still read) at almost no load.
  * --qmp-dir DIR puts "-m 64 -qmp unix:DIR/fake-I.qmp,server=on,wait=off" on each child's command line (nothing
  * listens there: a test serves the sockets it wants); --touch-mb MB makes each child write MB of anonymous memory,
- * so its status, smaps_rollup and numa_maps have pages to count.
+ * so its status, smaps_rollup and numa_maps have pages to count; --kvm-after-ms MS makes each child wait MS ms
+ * after its exec before it creates its VM (a process that becomes a VM later, for discovery tests).
  * Prints "ready N" once every child is up; on SIGINT/SIGTERM, after S seconds, or on failure it kills them all.
  * Without KVM (and without --no-kvm) it says why on stderr and exits 77.
  */
@@ -44,7 +45,7 @@
 #define MAX_NAMES 16
 
 struct opts {
-	long vms, vcpus, duty, seconds, wake_ms, touch_mb;
+	long vms, vcpus, duty, seconds, wake_ms, touch_mb, kvm_after_ms;
 	int no_kvm;
 	const char *names[MAX_NAMES];
 	int nnames;
@@ -57,7 +58,7 @@ struct opts {
 static void usage(void)
 {
 	fprintf(stderr, "usage: fakehost --vms N --vcpus K --duty PCT [--wake-ms MS] [--seconds S] [--no-kvm]\n"
-			"                [--qmp-dir DIR] [--touch-mb MB] [--name NAME]...\n");
+			"                [--qmp-dir DIR] [--touch-mb MB] [--kvm-after-ms MS] [--name NAME]...\n");
 	exit(2);
 }
 
@@ -146,6 +147,11 @@ static int child_main(const struct opts *o)
 		for (size_t i = 0; i < len; i += 4096)
 			mem[i] = (char)(i >> 12);	/* distinct pages: nothing for KSM or the zero page */
 	}
+	if (o->kvm_after_ms > 0) {	/* a process first, its VM later, as a VMM that sets up before KVM_CREATE_VM */
+		struct timespec ts = { o->kvm_after_ms / 1000, (o->kvm_after_ms % 1000) * 1000000L };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
 	if (!o->no_kvm) {
 		int vm = kvm_vm(&kvm, &reason);
 		if (vm < 0) {
@@ -206,7 +212,7 @@ static void kill_children(void)
 /* Fork and exec one fake VM whose command line carries a qemu-style -name. */
 static pid_t spawn(const struct opts *o, long index, int ready_fd)
 {
-	char idx[24], vcpus[24], duty[24], wake[24], fd[24], parent[24], name[600], touch[24], qmp[4200];
+	char idx[24], vcpus[24], duty[24], wake[24], fd[24], parent[24], name[600], touch[24], qmp[4200], after[24];
 
 	snprintf(idx, sizeof(idx), "%ld", index);
 	snprintf(vcpus, sizeof(vcpus), "%ld", o->vcpus);
@@ -228,9 +234,10 @@ static pid_t spawn(const struct opts *o, long index, int ready_fd)
 		snprintf(name, sizeof(name), "guest=fake-%ld,debug-threads=on", index);
 	}
 	snprintf(touch, sizeof(touch), "%ld", o->touch_mb);
+	snprintf(after, sizeof(after), "%ld", o->kvm_after_ms);
 	snprintf(qmp, sizeof(qmp), "unix:%s/fake-%ld.qmp,server=on,wait=off", o->qmp_dir ? o->qmp_dir : "", index);
 	char *argv[] = { "fakehost", "--child", idx, "--vcpus", vcpus, "--duty", duty, "--wake-ms", wake, "--ready-fd", fd,
-			 "--parent", parent, o->no_kvm ? "--no-kvm" : "--kvm", "--touch-mb", touch, "-name", name,
+			 "--parent", parent, o->no_kvm ? "--no-kvm" : "--kvm", "--touch-mb", touch, "--kvm-after-ms", after, "-name", name,
 			 o->qmp_dir ? "-m" : NULL, "64", "-qmp", qmp, NULL };
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -250,6 +257,11 @@ static int parent_main(const struct opts *o)
 	const char *reason;
 	int kvm;
 
+	if (o->kvm_after_ms > 0) {	/* a process first, its VM later, as a VMM that sets up before KVM_CREATE_VM */
+		struct timespec ts = { o->kvm_after_ms / 1000, (o->kvm_after_ms % 1000) * 1000000L };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
 	if (!o->no_kvm) {
 		int vm = kvm_vm(&kvm, &reason);
 		if (vm < 0) {
@@ -337,6 +349,8 @@ int main(int argc, char **argv)
 			o.parent = (pid_t)argnum(v, 1, 1L << 30, usage), i++;
 		else if (!strcmp(a, "--qmp-dir"))
 			o.qmp_dir = v, i++;
+		else if (!strcmp(a, "--kvm-after-ms"))
+			o.kvm_after_ms = argnum(v, 0, 600000, usage), i++;
 		else if (!strcmp(a, "--touch-mb"))
 			o.touch_mb = argnum(v, 0, 4096, usage), i++;
 		else if ((!strcmp(a, "-name") || !strcmp(a, "-m") || !strcmp(a, "-qmp")) && o.index >= 0)

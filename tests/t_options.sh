@@ -33,6 +33,22 @@ done
 check_bad --sample-hz -5
 check_bad --sample-hz fast
 check_bad -b stray-argument
+check_bad --threads-source
+check_bad --threads-source ebpf
+timeout -k 5 20 "$VMTOP" --threads-source ebpf 2>&1 | grep -q "auto, bpf or proc" || fail "--threads-source ebpf does not say what is accepted"
+# proc is used when asked for, without a word on stderr; bpf without a way to load it stops with the reason
+limit 30 "$VMTOP" -b -n 1 -d 0.1 -o json --threads-source proc >"$TEST_TMP/json" 2>"$TEST_TMP/err" ||
+	fail "--threads-source proc: exit $?"
+grep -q '"sources":{[^}]*"threads":"proc"' "$TEST_TMP/json" || fail "--threads-source proc: $(grep -o '"sources":{[^}]*}' "$TEST_TMP/json")"
+! grep -q 'threads' "$TEST_TMP/err" || fail "--threads-source proc: said $(cat "$TEST_TMP/err")"
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+	chmod 755 "$TEST_TMP"
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all \
+		timeout -k 5 20 "$VMTOP" -b -n 1 -d 0.1 --threads-source bpf >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	status=$?
+	[ "$status" = 1 ] && [ ! -s "$TEST_TMP/out" ] && [ "$(wc -l <"$TEST_TMP/err")" = 1 ] &&
+		grep -q 'no /proc fallback' "$TEST_TMP/err" || fail "--threads-source bpf, unprivileged: exit $status: $(cat "$TEST_TMP/err")"
+fi
 grep -q "invalid delay 'abc'" "$TEST_TMP/err" 2>/dev/null || true
 timeout -k 5 20 "$VMTOP" -d abc 2>&1 | grep -q "invalid delay 'abc'" || fail "-d abc does not name the bad value"
 timeout -k 5 20 "$VMTOP" -o xml 2>&1 | grep -q "text, csv, json or none" || fail "-o xml does not say what is accepted"
@@ -40,7 +56,7 @@ timeout -k 5 20 "$VMTOP" -o xml 2>&1 | grep -q "text, csv, json or none" || fail
 limit 20 "$VMTOP" --help >"$TEST_TMP/help" || fail "--help exit status $?"
 grep -q '^Usage: vmtop' "$TEST_TMP/help" || fail "--help has no usage line"
 sed 's/\\//g' "$top_srcdir/man/vmtop.1" >"$TEST_TMP/man"	# roff escapes hyphens as \-
-for opt in --batch --iterations --delay --output --pid --sort --sample-hz --no-color; do
+for opt in --batch --iterations --delay --output --pid --sort --sample-hz --threads-source --no-color; do
 	grep -q -- "$opt" "$TEST_TMP/help" || fail "--help does not mention $opt"
 	grep -q -- "$opt" "$TEST_TMP/man" || fail "man page does not document $opt"
 done

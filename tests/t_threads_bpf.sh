@@ -35,6 +35,34 @@ if "$top_builddir/tests/minivmm" --probe >/dev/null 2>&1; then
 	kill $mv
 fi
 
+# the memory figures with the eBPF pass (status still read: it sums the per-CPU parts of the mm counters since 6.15;
+# the KSM pages from the pass) agree with /proc/PID/status and ksm_stat read just after: within the per-CPU slack
+# (max(32, 2 x CPUs) pages per CPU), swap and KSM pages exactly
+if [ -e /dev/kvm ]; then
+	"$top_builddir/tests/fakehost" --vms 2 --vcpus 1 --duty 0 --touch-mb 8 --seconds 60 >"$TEST_TMP/fm.out" \
+		2>"$TEST_TMP/fm.err" &
+	fm=$!
+	rig_track $fm
+	for _ in $(seq 100); do grep -q '^ready' "$TEST_TMP/fm.out" && break; sleep 0.1; done
+	grep -qx 'ready 2' "$TEST_TMP/fm.out" || fail "fakehost (KVM) not ready: $(cat "$TEST_TMP/fm.err")"
+	"$VMTOP" -b -n 1 -d 0.2 -o json --sample-hz 0 --threads-source bpf >"$TEST_TMP/mm.json" || fail "vmtop bpf failed"
+	n=$(nproc)
+	slack=$(( (n * 2 > 32 ? n * 2 : 32) * n * $(getconf PAGESIZE) / 1024 ))
+	for p in $(cat "/proc/$fm/task/$fm/children"); do
+		st=$(cat "/proc/$p/status")
+		field() { awk -v f="$1:" '$1 == f {print $2}' <<<"$st"; }
+		jq -e --argjson p "$p" --argjson anon "$(field RssAnon)" --argjson file "$(field RssFile)" \
+			--argjson shmem "$(field RssShmem)" --argjson swap "$(field VmSwap)" \
+			--argjson slack "$slack" --argjson merging "$(awk '$1 == "ksm_merging_pages" {print $2}' "/proc/$p/ksm_stat" 2>/dev/null || echo null)" \
+			'.vms[] | select(.pid == $p) | .mem | (.anon_kib - $anon | fabs) <= $slack and $anon >= 8192 - $slack
+			 and (.file_kib - $file | fabs) <= $slack and (.shmem_kib - $shmem | fabs) <= $slack
+			 and .swap_kib == $swap and ($merging == null or .ksm.merging_pages == $merging)' "$TEST_TMP/mm.json" \
+			>/dev/null || fail "memory counters of $p: vmtop $(jq -c --argjson p "$p" '.vms[] | select(.pid == $p) | .mem' "$TEST_TMP/mm.json"), status: $(grep -E 'Rss|Swap' <<<"$st" | tr '\n' ' ')"
+		echo "memory counters of $p agree (anon $(field RssAnon) kB, slack $slack kB)"
+	done
+	kill $fm
+fi
+
 # vmtop itself: bpf as root, /proc without privileges, with the reason (once on stderr, in JSON and text)
 "$VMTOP" -b -n 1 -d 0.3 -o json | jq -e '.host.sources.threads == "bpf" and (.host.source_reasons | has("threads") | not)' \
 	>/dev/null || fail "as root the threads source is not bpf"

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -25,6 +26,20 @@ int main(void)
 	CHECK(fmt_utf8_len("\x80") == 0);			/* a lone continuation byte */
 
 	char buf[64];
+	/* fmt_pct's own digits print what printf's %.1f does: ties, negative zero, large and tiny values */
+	static const double pcts[] = { 0, -0.0, 0.05, 0.15, 0.25, 0.35, 1.45, 2.675, 99.95, 100, 199.99, -0.04,
+				       -3.25, 1e-300, 123456.75, 1e8 + 0.05, 1e12, 0.04999999999 };
+	for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++) {
+		char want[64];
+		snprintf(want, sizeof(want), "%.1f", pcts[i]);
+		CHECK_STR(fmt_pct(buf, sizeof(buf), pcts[i]), want);
+	}
+	for (int i = -20000; i <= 200000; i += 7) {	/* every hundredth of a percent, in steps of 0.07 */
+		char want[64];
+		snprintf(want, sizeof(want), "%.1f", i / 100.0);
+		CHECK_STR(fmt_pct(buf, sizeof(buf), i / 100.0), want);
+	}
+	CHECK_STR(fmt_pct(buf, 4, 123.4), "123");	/* cut as snprintf cuts */
 	CHECK(setlocale(LC_CTYPE, "C.UTF-8") != NULL);
 	CHECK_STR(fmt_name(buf, sizeof(buf), "web", 0), "web");
 	CHECK_STR(fmt_name(buf, sizeof(buf), "web", 5), "web  ");

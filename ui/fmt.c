@@ -11,10 +11,35 @@
 
 const char *fmt_pct(char *buf, size_t len, double v)
 {
-	if (isnan(v))
+	if (isnan(v)) {
 		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%.1f", v);
+		return buf;
+	}
+	/* printf's %.1f costs ~1,000 instructions, a third of a text refresh: digits by hand where the rounding
+	 * cannot differ from printf's (not near a tie, in range), printf otherwise */
+	double x = v * 10;
+	long long r = llround(x);
+	if (fabs(x) < 1e9 && fabs(fabs(x - (double)r) - 0.5) > 1e-6) {
+		char tmp[24];
+		int n = 0;
+		unsigned long long a = r < 0 ? (unsigned long long)-r : (unsigned long long)r;
+		tmp[n++] = (char)('0' + a % 10);
+		tmp[n++] = '.';
+		a /= 10;
+		do {
+			tmp[n++] = (char)('0' + a % 10);
+			a /= 10;
+		} while (a);
+		if (r < 0 || (r == 0 && signbit(v)))
+			tmp[n++] = '-';
+		if ((size_t)n < len) {
+			for (int i = 0; i < n; i++)
+				buf[i] = tmp[n - 1 - i];
+			buf[n] = '\0';
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%.1f", v);
 	return buf;
 }
 

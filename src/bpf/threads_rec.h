@@ -16,6 +16,14 @@ struct vmtop_thread_rec {
 	__u32 exit_state;
 	__u32 flags;
 	__u32 has_sched_info;		/* CONFIG_SCHED_INFO: run_delay is real */
+	__u32 is_leader;		/* tid == tgid: the process's counters below are filled */
+	__u64 maj_flt;			/* this thread's major faults */
+	/* the process's, in the leader's record: what /proc/PID/status, stat and ksm_stat print, -1 unknown */
+	__u64 sig_maj_flt;		/* major faults of its threads that exited */
+	__s64 mm_file, mm_anon, mm_swap, mm_shmem;	/* pages */
+	__s64 hugetlb_pages;
+	__s64 ksm_merging_pages, ksm_rmap_items, ksm_zero_pages;
+	__u32 ksm_rmap_item_size;	/* sizeof(struct ksm_rmap_item), 0 unknown: for ksm_process_profit */
 	__u32 pad;
 };
 
