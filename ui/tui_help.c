@@ -14,7 +14,7 @@ struct help_key {
 
 static const struct help_key list_keys[] = {
 	{ "q", N_("quit (also Ctrl-C)") },
-	{ "h ?", N_("this help; any key returns") },
+	{ "h ? Ctrl-L", N_("this help, any key returns; Ctrl-L redraws the screen") },
 	{ "arrows", N_("move the selection; PgUp PgDn a page, Home End first / last row") },
 	{ "< >", N_("sort by the previous / next column") },
 	{ "R", N_("reverse the sort order") },
@@ -25,7 +25,6 @@ static const struct help_key list_keys[] = {
 	{ "Enter", N_("details of the selected VM") },
 	{ "d s", N_("change the delay between updates (seconds, Enter)") },
 	{ "space", N_("pause / resume; resuming updates at once (a replay: play / pause)") },
-	{ "Ctrl-L", N_("redraw the screen") },
 };
 
 /* Shown only while replaying (-r). */
