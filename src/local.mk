@@ -9,7 +9,7 @@ libvmtop_a_SOURCES = \
 	src/guest_accounting.h src/guest_accounting.c src/vm_cmdline.h src/vm_cmdline.c \
 	src/thread_role.h src/thread_role.c src/thread_reader.h src/thread_reader.c \
 	src/proc_stat.h src/proc_stat.c src/util.h src/util.c \
-	src/mem_parse.h src/mem_parse.c src/collect_mem.c src/model_mem.c src/qmp.h src/qmp.c src/collect_qmp.c
+	src/mem_parse.h src/mem_parse.c src/collect_mem.c src/model_mem.c src/model_totals.c src/qmp.h src/qmp.c src/collect_qmp.c
 vmtop_SOURCES = src/main.c
 vmtop_LDADD = libvmtop.a $(VMTOP_LIBS)
 

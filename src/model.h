@@ -36,11 +36,26 @@ struct vm_mem_stat {
 	long long ksm_merging_pages, ksm_rmap_items, ksm_zero_pages;
 	long long ksm_profit_bytes;	/* MEM_UNKNOWN_SIGNED unknown */
 	long long ksm_kib;		/* merging pages in KiB */
+	long long majflt;		/* the process's major faults since it started, as read; -1 unknown */
 	struct balloon_sample balloon;
+};
+
+/* What a VM used since vmtop first saw it (model_totals.c), for views that export counters: seconds; NAN until a
+ * figure is first known. Only known, non-negative interval figures are added, so each one only grows. */
+#define VCPU_TOTALS_MAX 256		/* vCPUs kept per VM (by index): bounds what an exporter labels */
+struct vm_totals {
+	pid_t pid;
+	unsigned long long start_ticks;
+	double created;			/* wall clock of the sample that first listed the VM */
+	double guest, vmm_user, kernel, vhost, ready;
+	double components[COMP__COUNT], apportioned[COMP__COUNT];
+	int nvcpus;			/* entries of vcpu_cpu and vcpu_ready: highest vCPU index seen + 1 */
+	double *vcpu_cpu, *vcpu_ready;
 };
 
 struct vm_stat {
 	pid_t pid;
+	unsigned long long start_ticks;
 	char name[VM_NAME_MAX];
 	char uuid[40];
 	char vmm[COMM_MAX];
@@ -60,6 +75,7 @@ struct vm_stat {
 	struct vm_mem_stat mem;
 	struct tap_sample *taps;	/* copies, with bridge names */
 	size_t ntaps;
+	const struct vm_totals *totals;	/* in model.totals: valid until the next model_update */
 };
 
 struct cpu_pct {
@@ -68,6 +84,7 @@ struct cpu_pct {
 
 struct host_stat {
 	int ncpus;			/* online CPUs */
+	struct cpu_ticks ticks;		/* /proc/stat's all-CPU line as read (cumulative), for views that export counters */
 	struct cpu_pct cpu;		/* all CPUs, each field % of all CPUs (sums to 100) */
 	int ncpu_ids;			/* entries of cpus: highest CPU id + 1 */
 	struct cpu_pct *cpus;		/* per CPU, by id (NAN for an offline one) */
@@ -104,6 +121,8 @@ struct model {
 	struct host_stat host;
 	struct vm_stat *vms;
 	size_t nvms;
+	struct vm_totals *totals;	/* every VM of the last sample (before -p), sorted by pid */
+	size_t ntotals;
 };
 
 void model_init(struct model *m);

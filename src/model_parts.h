@@ -14,5 +14,9 @@ void model_net_update(struct model *m, const struct host_sample *prev, const str
 void model_mem_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 /* model_mem.c: per-VM balloon as its source read it. */
 void model_balloon_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
+/* model_totals.c: after the stages, adds the interval's figures to each VM's totals (kept across updates). */
+void model_totals_update(struct model *m);
+/* model_totals.c: frees every VM's totals. */
+void model_totals_free(struct model *m);
 
 #endif

@@ -45,6 +45,9 @@ static void print_help(void)
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
 		 "      --no-qmp             do not ask VMs' QMP sockets for their balloon\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
+		 "      --listen ADDR:PORT   no view: serve OpenMetrics on http://ADDR:PORT/metrics (ADDR\n"
+		 "                           default 127.0.0.1; or a unix socket path)\n"
+		 "      --textfile DIR       no view: write DIR/vmtop.prom every refresh (node_exporter)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
 		 "\n"
@@ -94,7 +97,7 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP };
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_LISTEN, OPT_TEXTFILE };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -105,6 +108,8 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "sample-hz", required_argument, NULL, OPT_SAMPLE_HZ },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "no-qmp", no_argument, NULL, OPT_NO_QMP },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -172,6 +177,12 @@ int options_parse(struct options *opt, int argc, char **argv)
 			break;
 		case OPT_NO_QMP:
 			opt->no_qmp = true;
+			break;
+		case OPT_LISTEN:
+		case OPT_TEXTFILE:
+			if (!*optarg)
+				return usage_error(N_("option '%s' needs a value"), argv[optind - 1]);
+			*(c == OPT_LISTEN ? &opt->listen : &opt->textfile) = optarg;
 			break;
 		case 'h':
 			print_help();

@@ -19,6 +19,8 @@ struct options {
 	unsigned sample_hz;		/* perf sampling frequency, 0 = off */
 	bool no_qmp;			/* --no-qmp: never connect to a VMM's QMP socket (balloon unknown) */
 	bool color;			/* false with NO_COLOR or --no-color */
+	const char *listen;		/* --listen ADDR:PORT or socket path (argv's), NULL: none */
+	const char *textfile;		/* --textfile DIR (argv's), NULL: none */
 };
 
 /* Parses argv into opt. Returns -1 to go on, or an exit status (0 for --help/--version, 2 for bad usage,
