@@ -108,14 +108,14 @@ static void family(struct writer *w, const char *name, const char *type, const c
 		putf(w->prom, "# HELP %s %s\n# TYPE %s %s\n", w->sample, help, w->sample, info ? "gauge" : type);
 }
 
-/* A number as both formats read it: integers without a fraction, the rest with 10 significant digits (rounding
- * keeps a growing counter from going down). */
+/* A number as both formats read it: integers without a fraction, the rest with 15 significant digits (what a double
+ * always holds: a timestamp keeps its milliseconds; rounding keeps a growing counter from going down). */
 static void number(struct expo_text *t, double v)
 {
 	if (v == floor(v) && fabs(v) < 1e15)
 		putf(t, "%.0f", v);
 	else
-		putf(t, "%.10g", v);
+		putf(t, "%.15g", v);
 }
 
 /* labels, then extra (already escaped, or NULL), in braces when either is there. */
