@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct exporter {
 	char *dir;			/* --textfile, NULL without */
 	bool failed;			/* the textfile could not be written: said once */
 	struct expo_text text[EXPO__COUNT];
+	size_t last_len[EXPO__COUNT];
 };
 
 /* Writes t to dir/vmtop.prom through a temporary file in dir ("." first: the collector reads *.prom only). */
@@ -62,6 +64,9 @@ static int textfile_write(const char *dir, const struct expo_text *t, char *why,
 struct exporter *export_open(const struct options *opt, char *why, size_t whylen)
 {
 	struct exporter *e = xcalloc(1, sizeof(*e));
+	/* each refresh's text (hundreds of KiB) is freed by whichever thread sent it last: a fixed threshold keeps such
+	 * buffers mmapped, so a freed one goes back to the system instead of fragmenting the heap (RSS stays flat) */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	if (opt->textfile) {
 		struct stat st;
 		if (stat(opt->textfile, &st) < 0 || !S_ISDIR(st.st_mode) || access(opt->textfile, W_OK | X_OK) < 0) {
@@ -88,7 +93,15 @@ struct exporter *export_open(const struct options *opt, char *why, size_t whylen
 void export_publish(struct exporter *e, const struct model *m)
 {
 	bool want[EXPO__COUNT] = { [EXPO_OPENMETRICS] = e->http != NULL, [EXPO_PROMETHEUS] = true };
+	for (int f = 0; f < EXPO__COUNT; f++)
+		if (want[f] && !e->text[f].buf && e->last_len[f]) {
+			/* the last one's size and a little: no reallocations while writing */
+			e->text[f].cap = e->last_len[f] + e->last_len[f] / 8 + 4096;
+			e->text[f].buf = xmalloc(e->text[f].cap);
+		}
 	expo_write(e->text, want, m);
+	for (int f = 0; f < EXPO__COUNT; f++)
+		e->last_len[f] = e->text[f].len;
 	if (e->dir) {
 		char why[4200];
 		bool ok = textfile_write(e->dir, &e->text[EXPO_PROMETHEUS], why, sizeof(why)) == 0;

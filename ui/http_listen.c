@@ -127,6 +127,12 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	}
 	b->text = &b->snap->text[f];
 	b->deadline = clock_mono() + HTTP_ANSWER_SECONDS;
+	/* what the kernel buffers for a reader that does not read is bounded too (it autotunes up to MiBs): the rest
+	 * stays in the text this response holds, until the deadline cuts it */
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	int sndbuf = HTTP_SNDBUF_BYTES;
+	if (ci)
+		setsockopt(ci->connect_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	struct MHD_Response *r = MHD_create_response_from_callback(b->text->len, 64 * 1024, body_read, b, body_free);
 	if (!r) {
 		body_free(b);

@@ -9,6 +9,7 @@
 #define HTTP_CONNECTIONS_MAX 32		/* connections served at once; more are closed at once */
 #define HTTP_IDLE_SECONDS 10		/* a connection that sends or reads nothing that long is closed */
 #define HTTP_ANSWER_SECONDS 30		/* a scrape not read by then is cut (a client reading 1 byte/s) */
+#define HTTP_SNDBUF_BYTES (64 * 1024)	/* socket send buffer of a scrape (the kernel doubles it) */
 
 struct http_listen;
 
