@@ -1,6 +1,7 @@
 #!/bin/bash
-# sanitize.sh - the fast tests (unit, batch, curses view over fakehost and tui_fake) against an ASan+UBSan build
-# made out of tree in a scratch directory; any sanitizer report fails the run. Ends with "N passed, N failed, N skipped".
+# sanitize.sh - the fast tests (unit, batch, curses view over fakehost and tui_fake) and the churn soak against an
+# ASan+UBSan build made out of tree in a scratch directory; any sanitizer report fails the run. Ends with
+# "N passed, N failed, N skipped".
 # usage: scripts/sanitize.sh [SCRATCH_DIR]   (default: a new directory under ${TMPDIR:-/tmp}, removed when all pass)
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,7 +10,8 @@ mkdir -p "$scratch" || exit 1
 FAST_TESTS="tests/test_cmdline tests/test_model tests/test_fmt tests/test_threads tests/test_apportion
 	tests/test_ksyms tests/test_perf_parse tests/test_perf_model
 	tests/t_options.sh tests/t_batch_formats.sh tests/t_batch_noperm.sh tests/t_batch_signals.sh tests/t_names_safe.sh
-	tests/t_tui_basic.sh tests/t_tui_list.sh tests/t_tui_drill.sh tests/t_tui_resize.sh tests/t_tui_term.sh"
+	tests/t_tui_basic.sh tests/t_tui_list.sh tests/t_tui_drill.sh tests/t_tui_resize.sh tests/t_tui_term.sh
+	tests/t_churn.sh"
 
 # A copy of the sources (the checkout may be configured in place, which an out-of-tree build refuses).
 rm -rf "$scratch/src" "$scratch/build" "$scratch/reports"

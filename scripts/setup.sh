@@ -19,13 +19,14 @@ fi
 
 # Build tools and libraries (with the Debian package each configure check names), the tests' tools
 # (qemu for real KVM guests, tmux to drive the UI, jq and python3 to parse JSON and CSV, iproute2 for
-# network namespaces), debootstrap, cpio and kmod for the test host in a box (tests/kvmbox), libbpf, bpftool,
-# clang and llvm (llvm-strip) for the eBPF thread source, libclang-rt-14-dev for the fuzz targets
-# (libFuzzer), linux-source-6.1 for libperf, which Debian 12 does not package, libmicrohttpd-dev for --listen,
-# and prometheus, prometheus-node-exporter, python3-prometheus-client and curl for the tests that scrape it.
+# network namespaces), debootstrap, cpio and kmod for the test host in a box (tests/kvmbox) and socat to
+# read a hung box's monitor, libbpf, bpftool, clang and llvm (llvm-strip) for the eBPF thread source,
+# libclang-rt-14-dev for the fuzz targets (libFuzzer), linux-source-6.1 for libperf, which Debian 12
+# does not package, libmicrohttpd-dev for --listen, and prometheus, prometheus-node-exporter,
+# python3-prometheus-client and curl for the tests that scrape it.
 packages="build-essential autoconf automake autopoint gettext pkg-config libncurses-dev libproc2-dev
 	libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libbpf-dev bpftool clang llvm libclang-rt-14-dev
-	qemu-system-x86 tmux jq python3 iproute2 procps debootstrap cpio kmod linux-source-6.1 xz-utils flex bison
+	qemu-system-x86 tmux jq python3 socat iproute2 procps debootstrap cpio kmod linux-source-6.1 xz-utils flex bison
 	libmicrohttpd-dev prometheus prometheus-node-exporter python3-prometheus-client curl"
 missing=""
 for p in $packages; do

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,11 +69,14 @@ int mem_parse_numa_maps(const char *text, long long *kib, int max)
 			long node = strtol(q + 2, &eq, 10);
 			if (*eq != '=' || node < 0)
 				continue;
-			long long pages = strtoll(eq + 1, NULL, 10);
-			if (node < max)
-				kib[node] += pages * page_kib;
-			if (node + 1 > nodes)
-				nodes = (int)(node + 1 < max ? node + 1 : max);
+			long long pages = strtoll(eq + 1, NULL, 10), add;
+			/* no real file overflows; a garbled one saturates rather than wraps */
+			if (node < max && pages > 0 && page_kib > 0 &&
+			    (__builtin_mul_overflow(pages, page_kib, &add) || __builtin_add_overflow(kib[node], add, &kib[node])))
+				kib[node] = LLONG_MAX;
+			int seen = node < max ? (int)node + 1 : max;
+			if (seen > nodes)
+				nodes = seen;
 		}
 		line = *end ? end + 1 : end;
 	}

@@ -18,6 +18,8 @@ cmdline:$s/vm_cmdline.c $s/util.c
 fdinfo:$s/vm_discovery.c $s/proc_stat.c $s/vm_cmdline.c $s/util.c
 kallsyms:$s/ksyms.c $s/util.c
 perf_record:$s/collect_perf.c $s/ksyms.c $s/sample.c $s/util.c
+mem:$s/mem_parse.c $s/util.c
+qmp:$s/qmp.c $s/util.c
 metrics:$top_srcdir/ui/batch_openmetrics.c $top_srcdir/ui/fmt.c $s/sample.c $s/util.c"
 failed=0
 echo "$targets" | while IFS=: read -r name srcs; do
