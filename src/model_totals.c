@@ -33,7 +33,7 @@ static int by_pid(const void *a, const void *b)
 static struct vm_totals *find(struct vm_totals *t, size_t n, pid_t pid)
 {
 	struct vm_totals key = { .pid = pid };
-	return bsearch(&key, t, n, sizeof(*t), by_pid);
+	return n ? bsearch(&key, t, n, sizeof(*t), by_pid) : NULL;	/* bsearch takes no NULL array */
 }
 
 /* Adds a figure in % of one CPU over interval seconds; unknown (NAN) adds nothing, and nothing below 0 is added. */

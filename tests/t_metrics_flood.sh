@@ -8,6 +8,7 @@
 . "$top_srcdir/tests/rig.sh"
 . "$top_srcdir/tests/metrics_lib.sh"
 need jq "$PYTHON"
+rig_lock	# it times vmtop's refreshes: one such test at a time, as the KVM tests
 fh="$top_builddir/tests/fakehost"
 "$fh" --vms 60 --vcpus 2 --duty 0 --wake-ms 200 >"$TEST_TMP/fh.out" 2>"$TEST_TMP/fh.err" &
 sim=$!
