@@ -6,3 +6,11 @@ check_PROGRAMS += bench/thread_read_cost
 bench_thread_read_cost_SOURCES = bench/thread_read_cost.c
 bench_thread_read_cost_LDADD = libvmtop.a $(VMTOP_LIBS)
 endif
+## bench/exits_read_cost: the exits part's CPU per refresh (map read + model stage) with the map filled for the
+## host simulator's VMs; bench/exits_event_cost.sh: what the exits programs cost the vCPU per event (minivmm pio).
+EXTRA_DIST += bench/exits_read_cost.c bench/exits_event_cost.sh
+if HAVE_BPF
+check_PROGRAMS += bench/exits_read_cost
+bench_exits_read_cost_SOURCES = bench/exits_read_cost.c
+bench_exits_read_cost_LDADD = libvmtop.a $(VMTOP_LIBS)
+endif

@@ -16,6 +16,8 @@ const struct source *const collect_sources[] = {
 	&vms_bpf_source,	/* where it loads (root or CAP_BPF + CAP_PERFMON, BTF, 5.8); else /proc */
 #endif
 	&vms_source, &perf_source, &net_source, &mem_source, &qmp_source,
+	&exits_bpf_source,	/* KVM tracepoints by raw_tp (root or CAP_BPF + CAP_PERFMON, BTF) */
+	&exits_debugfs_source,	/* else KVM's per-VM debugfs counters (root, debugfs mounted, no lockdown) */
 };
 const size_t collect_nsources = sizeof(collect_sources) / sizeof(collect_sources[0]);
 

@@ -269,6 +269,7 @@ int vms_collect(struct vms_collector *vc, struct host_sample *s)
 		memcpy(vm->uuid, in->uuid, sizeof(vm->uuid));
 		memcpy(vm->vmm, in->vmm, sizeof(vm->vmm));
 		vm->nr_vcpus = in->nr_vcpus;
+		vm->vm_fd = in->vm_fd;
 		vm->mem_config_kib = in->mem_config_kib;
 		memcpy(vm->qmp_path, in->qmp_path, sizeof(vm->qmp_path));
 		vm->uses_vhost_net = in->uses_vhost_net;

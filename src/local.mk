@@ -9,7 +9,15 @@ libvmtop_a_SOURCES = \
 	src/guest_accounting.h src/guest_accounting.c src/vm_cmdline.h src/vm_cmdline.c \
 	src/thread_role.h src/thread_role.c src/thread_reader.h src/thread_reader.c \
 	src/proc_stat.h src/proc_stat.c src/util.h src/util.c \
-	src/mem_parse.h src/mem_parse.c src/collect_mem.c src/model_mem.c src/model_totals.c src/qmp.h src/qmp.c src/collect_qmp.c
+	src/mem_parse.h src/mem_parse.c src/collect_mem.c src/model_mem.c src/model_totals.c src/qmp.h src/qmp.c src/collect_qmp.c \
+	src/collect_exits.c src/collect_exits_debugfs.c src/exit_names.h src/exit_names.c src/model_exits.c
+nodist_libvmtop_a_SOURCES = src/bpf/kvm_exit_names.h
+BUILT_SOURCES += src/bpf/kvm_exit_names.h
+CLEANFILES += src/bpf/kvm_exit_names.h
+EXTRA_DIST += scripts/gen-kvm-exit-names.sh
+# KVM_EXIT_* names from the build machine's <linux/kvm.h>: generated, not typed
+src/bpf/kvm_exit_names.h: $(srcdir)/scripts/gen-kvm-exit-names.sh
+	$(AM_V_GEN)$(MKDIR_P) src/bpf && $(SHELL) $(srcdir)/scripts/gen-kvm-exit-names.sh '$(CC) -E' >$@.tmp && mv $@.tmp $@
 vmtop_SOURCES = src/main.c
 vmtop_LDADD = libvmtop.a $(VMTOP_LIBS)
 

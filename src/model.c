@@ -21,6 +21,7 @@ static void free_vms(struct model *m)
 	for (size_t i = 0; i < m->nvms; i++) {
 		free(m->vms[i].threads);
 		free(m->vms[i].taps);
+		model_exits_free(&m->vms[i].exits);
 	}
 	free(m->vms);
 	m->vms = NULL;
@@ -231,6 +232,7 @@ static void (*const stages[PART__COUNT])(struct model *, const struct host_sampl
 	[PART_NET] = model_net_update,
 	[PART_MEM] = model_mem_update,
 	[PART_BALLOON] = model_balloon_update,
+	[PART_EXITS] = model_exits_update,
 };
 
 void model_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)

@@ -20,6 +20,30 @@ struct thread_stat {
 	char comm[COMM_MAX];
 	double total, guest, user, kernel, ready;
 	int last_cpu;
+	/* exits (model_exits.c): per second, NAN unknown (no source, a new thread, kvm_exit not observable) */
+	double exits_rate, exits_userspace;
+	int exits_top_ev;		/* EXITS_EV_EXIT or EXITS_EV_USER; -1 none */
+	unsigned long long exits_top;	/* its key */
+};
+
+/* One key of one event over the interval (model_exits.c). */
+struct exit_row {
+	unsigned long long arg;		/* the key (bpf/exits_events.h) */
+	double rate;			/* per second */
+	double time_pct;		/* EXIT: exit-to-entry time, % of one CPU; NAN for the others */
+};
+
+#define EXITS_TOP 10			/* rows kept of ports, pages, MSRs, vectors, hypercalls */
+
+struct exits_stat {
+	bool valid;			/* a source counted this VM's events over the interval */
+	double rate;			/* kvm_exit/s; NAN where kvm_exit is not observable */
+	double time_pct;		/* all reasons' exit-to-entry time, % of one CPU */
+	double userspace_rate;		/* exits to the VMM /s */
+	struct exit_row *rows[EXITS_EV__COUNT];	/* most frequent first */
+	size_t nrows[EXITS_EV__COUNT];
+	int top_ev;			/* EXITS_EV_EXIT (the top reason) or EXITS_EV_USER; -1 none */
+	unsigned long long top;
 };
 
 struct net_stat {
@@ -75,6 +99,7 @@ struct vm_stat {
 	struct vm_mem_stat mem;
 	struct tap_sample *taps;	/* copies, with bridge names */
 	size_t ntaps;
+	struct exits_stat exits;
 	const struct vm_totals *totals;	/* in model.totals: valid until the next model_update */
 };
 
@@ -111,6 +136,16 @@ struct host_stat {
 	long long ksm_saved_kib;	/* pages_sharing (+ ksm_zero_pages) in KiB, -1 unknown */
 	double mem_ratio_after_ksm;	/* (configured guest RAM - ksm_saved_kib) / host RAM, NAN unknown */
 	struct source_status sources[PART__COUNT];	/* which source filled each part, and why not */
+	/* exits: which events are live, whether kvm_exit is observable, the host's totals */
+	bool exits_valid;
+	bool exits_live[EXITS_EV__COUNT];
+	bool exits_observable;		/* kvm_exit fires here (not under kvm_pvm) */
+	bool exits_per_vcpu;		/* counted per vCPU thread (bpf); debugfs: per VM only */
+	bool exits_timed;		/* reasons carry their exit-to-entry time (bpf) */
+	char exits_note[160];		/* why kvm_exit is not observable, "" when it is */
+	unsigned long long exits_drops;
+	double exits_time, exits_interval;	/* when the counters were read (wall clock), and since the last read */
+	double exits_rate, exits_userspace_rate;
 	char warnings[8][160];
 	int nwarnings;
 };

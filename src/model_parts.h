@@ -19,4 +19,8 @@ void model_totals_update(struct model *m);
 /* model_totals.c: frees every VM's totals. */
 void model_totals_free(struct model *m);
 
+/* model_exits.c: per-VM and per-vCPU exit rates by reason, exits to the VMM, ports, MMIO, MSRs, vectors. */
+void model_exits_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
+void model_exits_free(struct exits_stat *e);
+
 #endif

@@ -15,6 +15,7 @@
 /* Sort keys accepted by -s, the same names as the JSON fields and UI columns ("mem": rss's old name). */
 static const char *const sort_names[] = {
 	"pid", "name", "vcpus", "total", "guest", "vmm", "kernel", "vhost", "ready", "rss", "mem", "swap", "ksm", "balloon",
+	"exits",
 };
 
 /* msgid is an untranslated format with one %s; its translation is used only when it has the same conversions. */
@@ -41,9 +42,10 @@ static void print_help(void)
 		 "  -o, --output FORMAT      batch output: text, csv or json (implies -b)\n"
 		 "  -p, --pid PID[,PID...]   show only these VM processes\n"
 		 "  -s, --sort COLUMN        sort by pid, name, vcpus, total, guest, vmm, kernel, vhost,\n"
-		 "                           ready, rss, swap, ksm or balloon (default total)\n"
+		 "                           ready, rss, swap, ksm, balloon or exits (default total)\n"
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
 		 "      --no-qmp             do not ask VMs' QMP sockets for their balloon\n"
+		 "      --exits=on|off       count KVM exits by reason, port, MMIO page, MSR (default on)\n"
 		 "      --no-color           no colours in the interactive view (also: NO_COLOR set)\n"
 		 "      --listen ADDR:PORT   no view: serve OpenMetrics on http://ADDR:PORT/metrics (ADDR\n"
 		 "                           default 127.0.0.1; or a unix socket path)\n"
@@ -97,7 +99,7 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_LISTEN, OPT_TEXTFILE };
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_EXITS, OPT_LISTEN, OPT_TEXTFILE };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -108,6 +110,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "sample-hz", required_argument, NULL, OPT_SAMPLE_HZ },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "no-qmp", no_argument, NULL, OPT_NO_QMP },
+		{ "exits", required_argument, NULL, OPT_EXITS },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 		{ "help", no_argument, NULL, 'h' },
@@ -158,7 +161,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 				known |= !strcmp(optarg, sort_names[i]);
 			if (!known)
 				return usage_error(N_("invalid sort column '%s': expected pid, name, vcpus, total, guest, "
-						     "vmm, kernel, vhost, ready, rss, swap, ksm or balloon"), optarg);
+						     "vmm, kernel, vhost, ready, rss, swap, ksm, balloon or exits"), optarg);
 			str_copy(opt->sort, optarg, sizeof(opt->sort));
 			break;
 		}
@@ -177,6 +180,11 @@ int options_parse(struct options *opt, int argc, char **argv)
 			break;
 		case OPT_NO_QMP:
 			opt->no_qmp = true;
+			break;
+		case OPT_EXITS:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
+				return usage_error(N_("invalid --exits '%s': expected on or off"), optarg);
+			opt->exits_off = !strcmp(optarg, "off");
 			break;
 		case OPT_LISTEN:
 		case OPT_TEXTFILE:

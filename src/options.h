@@ -18,6 +18,7 @@ struct options {
 	char sort[16];			/* sort column key, see sort_keys in vm_sort.h */
 	unsigned sample_hz;		/* perf sampling frequency, 0 = off */
 	bool no_qmp;			/* --no-qmp: never connect to a VMM's QMP socket (balloon unknown) */
+	bool exits_off;			/* --exits=off: no exit counting */
 	bool color;			/* false with NO_COLOR or --no-color */
 	const char *listen;		/* --listen ADDR:PORT or socket path (argv's), NULL: none */
 	const char *textfile;		/* --textfile DIR (argv's), NULL: none */

@@ -22,6 +22,8 @@ void host_sample_clear(struct host_sample *s)
 	free(s->vms);
 	free(s->cpus);
 	free(s->perf.threads);
+	free(s->exits.counts);
+	free(s->exits.vm_counts);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -67,7 +69,7 @@ const char *sample_part_name(enum sample_part p)
 {
 	static const char *const names[PART__COUNT] = {
 		[PART_STAT] = "stat", [PART_THREADS] = "threads", [PART_PERF] = "perf", [PART_NET] = "net",
-		[PART_MEM] = "mem", [PART_BALLOON] = "balloon",
+		[PART_MEM] = "mem", [PART_BALLOON] = "balloon", [PART_EXITS] = "exits",
 	};
 	return p < PART__COUNT ? names[p] : "?";
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "bpf/exits_events.h"
+
 #define VM_NAME_MAX 128
 #define COMM_MAX 32
 #define IFNAME_MAX 16
@@ -76,6 +78,7 @@ struct vm_sample {
 	char uuid[40];			/* libvirt/qemu -uuid, "" when none */
 	char vmm[COMM_MAX];		/* process comm: qemu-system-x86, firecracker, ... */
 	int nr_vcpus;			/* kvm-vcpu descriptors */
+	int vm_fd;			/* its kvm-vm descriptor number, -1 unknown (KVM's debugfs: PID-FD) */
 	long long mem_config_kib;	/* configured guest RAM, -1 when unknown */
 	unsigned long long rss_kib;
 	char qmp_path[108];		/* the VMM's QMP unix socket from its command line, "" when none */
@@ -130,6 +133,33 @@ struct perf_sample {
 	size_t nthreads;
 };
 
+/* The exits part (collect_exits.c: source "bpf"; collect_exits_debugfs.c: "debugfs"). Counts are cumulative since
+ * the source first saw the key; the model turns two samples into rates (model_exits.c). The keys' meaning is
+ * bpf/exits_events.h's: ev an enum exits_event, arg what that header says for it. */
+
+/* One count: events of one kind and key, by one vCPU thread (counts) or by one whole VM (vm_counts). */
+struct exit_count {
+	pid_t tid;			/* the thread; in vm_counts the VM's PID */
+	unsigned ev;			/* enum exits_event */
+	unsigned long long arg;		/* the key (bpf/exits_events.h); EXITS_ARG_ALL: every key together */
+	unsigned long long count;
+	unsigned long long ns;		/* EXIT: summed exit-to-entry time, 0 where the source cannot time exits */
+};
+
+/* What the exits source counted up to this sample; valid false (sources[PART_EXITS].why says why) when none. */
+struct exits_sample {
+	bool valid;			/* a source filled it */
+	double mono, realtime;		/* when its counters were read (later than the sample's start) */
+	bool live[EXITS_EV__COUNT];	/* the source counts this event here (bpf: the tracepoint is attached) */
+	bool per_thread;		/* counts are per vCPU thread; false: only vm_counts (debugfs) */
+	bool timed;			/* EXIT counts carry their exit-to-entry time (ns) */
+	unsigned long long drops;	/* events whose key found the map full, since start */
+	struct exit_count *counts;	/* per thread, sorted by tid, ev, arg */
+	size_t ncounts;
+	struct exit_count *vm_counts;	/* per VM where the source cannot tell threads apart, sorted likewise */
+	size_t nvm_counts;
+};
+
 /* The parts of a sample, in the order they are filled (a part may use what an earlier one read: net the taps
  * discovery found). Each is filled by one source (collect.c) and read by one model stage (model.c). */
 enum sample_part {
@@ -139,6 +169,7 @@ enum sample_part {
 	PART_NET,	/* the VMs' tap counters and bridges */
 	PART_MEM,	/* the VMs' memory (status, smaps_rollup, numa_maps, ksm_stat) and the host's KSM, THP, swap */
 	PART_BALLOON,	/* the VMs' balloons (QMP) */
+	PART_EXITS,	/* KVM events per vCPU thread: exit reasons, exits to the VMM, ports, MMIO, MSRs, vectors */
 	PART__COUNT
 };
 
@@ -190,6 +221,7 @@ struct host_sample {
 	bool schedstat_valid;
 	struct perf_sample perf;
 	struct host_mem_sample mem;
+	struct exits_sample exits;
 	struct source_status sources[PART__COUNT];
 	/* One line per source that could not be read, e.g. "perf: needs CAP_PERFMON". */
 	char warnings[8][160];
@@ -202,6 +234,6 @@ void host_sample_warn(struct host_sample *s, const char *fmt, ...) __attribute__
 const struct vm_sample *host_sample_find_vm(const struct host_sample *s, pid_t pid);
 const char *thread_role_name(enum thread_role role);
 const char *component_name(enum component c);
-const char *sample_part_name(enum sample_part p);	/* "stat", "threads", "perf", "net", "mem", "balloon" */
+const char *sample_part_name(enum sample_part p);	/* "stat", "threads", "perf", "net", "mem", "balloon", "exits" */
 
 #endif

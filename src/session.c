@@ -32,7 +32,7 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 	memset(s, 0, sizeof(*s));
 	s->opt = opt;
 	model_init(&s->model);
-	struct source_args args = { .sample_hz = opt->sample_hz, .no_qmp = opt->no_qmp };
+	struct source_args args = { .sample_hz = opt->sample_hz, .no_qmp = opt->no_qmp, .exits_off = opt->exits_off };
 	s->collector = collector_open(collect_sources, collect_nsources, &args, why, sizeof(why));
 	if (!s->collector) {
 		fprintf(stderr, "vmtop: %s\n", why);
@@ -50,8 +50,9 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 			fprintf(stderr, "vmtop: %s\n", h->warnings[i]);
 		for (int p = 0; p < PART__COUNT; p++) {
 			const struct source_status *st = &h->sources[p];
-			if (!st->why[0] || (p == PART_PERF && !opt->sample_hz) || (p == PART_BALLOON && opt->no_qmp))
-				continue;	/* --sample-hz 0 or --no-qmp was asked for: nothing to tell */
+			if (!st->why[0] || (p == PART_PERF && !opt->sample_hz) || (p == PART_BALLOON && opt->no_qmp) ||
+			    (p == PART_EXITS && opt->exits_off))
+				continue;	/* --sample-hz 0, --no-qmp or --exits=off was asked for: nothing to tell */
 			if (p == PART_PERF && !st->name[0])
 				fprintf(stderr, "vmtop: %s; %s\n", st->why, _("showing the rest without the module split"));
 			else if (st->name[0])

@@ -12,6 +12,7 @@
 struct source_args {
 	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
 	bool no_qmp;			/* qmp: --no-qmp, never connect to a VMM's QMP socket */
+	bool exits_off;			/* exits: --exits=off */
 };
 
 struct source {
@@ -33,5 +34,8 @@ extern const struct source stat_source, vms_source, perf_source, net_source, mem
 #ifdef HAVE_BPF
 extern const struct source vms_bpf_source;	/* threads by the eBPF task iterator */
 #endif
+extern const struct source exits_bpf_source;	/* KVM tracepoints counted in the kernel (says why not when
+						 * built without eBPF) */
+extern const struct source exits_debugfs_source;	/* KVM's per-VM counters in debugfs, where eBPF cannot */
 
 #endif

@@ -158,7 +158,7 @@ static void scan_fds(struct proc_entry *e)
 		close(piddir);
 		return;
 	}
-	struct vm_info vm = { .pid = e->pid };
+	struct vm_info vm = { .pid = e->pid, .vm_fd = -1 };
 	bool is_vm = false;
 	size_t cap_vcpu = 0, cap_tap = 0;
 	struct dirent *de;
@@ -174,6 +174,8 @@ static void scan_fds(struct proc_entry *e)
 		switch (vm_discovery_fd_kind(link, &index)) {
 		case FD_KVM_VM:
 			is_vm = true;
+			if (vm.vm_fd < 0 || atoi(de->d_name) < vm.vm_fd)
+				vm.vm_fd = atoi(de->d_name);
 			break;
 		case FD_KVM_VCPU:
 			if (vm.nr_vcpus == (int)cap_vcpu) {

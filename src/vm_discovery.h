@@ -17,6 +17,7 @@ struct vm_info {
 	char vmm[COMM_MAX];
 	long long mem_config_kib;
 	char qmp_path[108];		/* QMP unix socket from the command line, "" none */
+	int vm_fd;			/* its lowest kvm-vm descriptor, -1 none (KVM's debugfs names the VM PID-FD) */
 	int nr_vcpus;
 	int *vcpu_fds;			/* fd number of vCPU i is vcpu_fds[i] ... */
 	int *vcpu_fd_index;		/* ... and its index vcpu_fd_index[i] */

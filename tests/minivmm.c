@@ -5,7 +5,11 @@
  *   spin  jmp $                       (burns CPU in the guest; emulated in the host kernel under kvm_pvm)
  *   pio   out %al,$0x80; jmp back    (every OUT exits to this process, which re-enters at once)
  *   halt  hlt; jmp back              (idle: blocks in the kernel's irqchip)
- * usage: minivmm [--vcpus N] [--seconds S] MODE     prints "ready" once every vCPU thread is entering KVM_RUN
+ *   mmio  mov %al,0x20000; jmp back  (a store past guest memory: every one exits to this process as MMIO)
+ * usage: minivmm [--vcpus N] [--seconds S] [--report MS] [--port P] MODE
+ *        prints "ready" once every vCPU thread is entering KVM_RUN; with --report, every MS milliseconds a line
+ *        "io REALTIME COUNT": the KVM_EXIT_IO exits all vCPUs handled so far (ground truth for vmtop's exits),
+ *        and "mmio REALTIME COUNT" likewise for KVM_EXIT_MMIO; --port: pio's port (0-255, default 0x80)
  *        minivmm --probe                            exit 0 if KVM works, else print why and exit 77
  */
 #include <errno.h>
@@ -45,9 +49,13 @@ struct vcpu {
 };
 
 static atomic_int vcpus_entered;
+static atomic_ulong io_exits;	/* KVM_EXIT_IO handled, all vCPUs */
+static atomic_ulong mmio_exits;	/* KVM_EXIT_MMIO handled, all vCPUs */
 
 static const unsigned char code_spin[] = { 0xeb, 0xfe };		/* jmp . */
-static const unsigned char code_pio[] = { 0xe6, 0x80, 0xeb, 0xfc };	/* out %al,$0x80; jmp .-2 */
+static unsigned char code_pio[] = { 0xe6, 0x80, 0xeb, 0xfc };	/* out %al,$0x80 (the port: --port); jmp .-2 */
+/* mov $0x2000,%bx; mov %bx,%ds; 1: mov %al,(0); inc %al; jmp 1b: DS:0 is 0x20000, past GUEST_MEM_SIZE */
+static const unsigned char code_mmio[] = { 0xbb, 0x00, 0x20, 0x8e, 0xdb, 0xa2, 0x00, 0x00, 0xfe, 0xc0, 0xeb, 0xf9 };
 static const unsigned char code_halt[] = { 0xf4, 0xeb, 0xfd };		/* hlt; jmp .-1 */
 
 /* Print "minivmm: WHAT: strerror" and exit with CODE. */
@@ -130,6 +138,11 @@ static void *vcpu_thread(void *arg)
 		}
 		switch (vcpu->run->exit_reason) {
 		case KVM_EXIT_IO:	/* the OUT is done as far as the guest knows: re-enter */
+			atomic_fetch_add_explicit(&io_exits, 1, memory_order_relaxed);
+			break;
+		case KVM_EXIT_MMIO:	/* the store went nowhere: re-enter */
+			atomic_fetch_add_explicit(&mmio_exits, 1, memory_order_relaxed);
+			break;
 		case KVM_EXIT_INTR:
 			break;
 		case KVM_EXIT_HLT:	/* no in-kernel irqchip: idle here instead of spinning on hlt */
@@ -175,14 +188,15 @@ static int probe(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: minivmm [--vcpus N] [--seconds S] spin|pio|halt\n       minivmm --probe\n");
+	fprintf(stderr, "usage: minivmm [--vcpus N] [--seconds S] [--report MS] [--port P] spin|pio|halt|mmio\n"
+			"       minivmm --probe\n");
 	exit(2);
 }
 
 
 int main(int argc, char **argv)
 {
-	long nvcpus = 1, seconds = 0;
+	long nvcpus = 1, seconds = 0, report_ms = 0;
 	const char *mode = NULL;
 	const unsigned char *code;
 	size_t len;
@@ -194,6 +208,10 @@ int main(int argc, char **argv)
 			nvcpus = argnum(argv[++i], 1, MAX_VCPUS, usage);
 		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
 			seconds = argnum(argv[++i], 0, 86400, usage);
+		else if (!strcmp(argv[i], "--report") && i + 1 < argc)
+			report_ms = argnum(argv[++i], 1, 60000, usage);
+		else if (!strcmp(argv[i], "--port") && i + 1 < argc)
+			code_pio[1] = (unsigned char)argnum(argv[++i], 0, 255, usage);
 		else if (argv[i][0] != '-' && !mode)
 			mode = argv[i];
 		else
@@ -207,6 +225,8 @@ int main(int argc, char **argv)
 		code = code_pio, len = sizeof(code_pio);
 	else if (!strcmp(mode, "halt"))
 		code = code_halt, len = sizeof(code_halt);
+	else if (!strcmp(mode, "mmio"))
+		code = code_mmio, len = sizeof(code_mmio);
 	else
 		usage();
 
@@ -226,6 +246,24 @@ int main(int argc, char **argv)
 		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
 	printf("ready\n");
 	fflush(stdout);
+	if (report_ms) {
+		struct timespec start, now;
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		for (;;) {
+			struct timespec rt;
+			clock_gettime(CLOCK_REALTIME, &rt);
+			printf("io %lld.%06ld %lu\n", (long long)rt.tv_sec, rt.tv_nsec / 1000,
+			       atomic_load_explicit(&io_exits, memory_order_relaxed));
+			printf("mmio %lld.%06ld %lu\n", (long long)rt.tv_sec, rt.tv_nsec / 1000,
+			       atomic_load_explicit(&mmio_exits, memory_order_relaxed));
+			fflush(stdout);
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (seconds && now.tv_sec - start.tv_sec >= seconds)
+				return 0;
+			nanosleep(&(struct timespec){ .tv_sec = report_ms / 1000, .tv_nsec = report_ms % 1000 * 1000000 },
+				  NULL);
+		}
+	}
 	if (seconds == 0)
 		for (;;)
 			pause();

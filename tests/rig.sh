@@ -121,7 +121,7 @@ rig_start_guest() {
 	_rig_name=$1 _rig_mode=$2 _rig_smp=${3:-1} _rig_mem=${4:-64}
 	[ $# -ge 2 ] || { echo "usage: rig_start_guest NAME MODE [SMP [MEM_MB [QEMU_ARG...]]]" >&2; return 2; }
 	shift $(($# < 4 ? $# : 4))
-	case $_rig_mode in spin | pio | halt) ;; *) echo "rig: unknown guest mode '$_rig_mode'" >&2; return 2 ;; esac
+	case $_rig_mode in spin | pio | halt | mmio | tick) ;; *) echo "rig: unknown guest mode '$_rig_mode'" >&2; return 2 ;; esac
 	[ ! -e "$RIG_DIR/$_rig_name.pid" ] || { echo "rig: guest $_rig_name already started" >&2; return 2; }
 	rig_require_qemu
 	_rig_base="$RIG_DIR/$_rig_name"

@@ -34,7 +34,8 @@ vms_now() {
 churn() {
 	i=0
 	: >"$TEST_TMP/alive"
-	while [ ! -e "$TEST_TMP/stop" ]; do
+	# ends with the test too: a test that failed (or was killed) leaves no churn behind
+	while [ ! -e "$TEST_TMP/stop" ] && [ -d "$TEST_TMP" ] && kill -0 $$ 2>/dev/null; do
 		i=$((i + 1))
 		# a shell's own pseudo-random numbers (dash has no $RANDOM)
 		r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
@@ -64,12 +65,15 @@ churn() {
 	while read -r pid how; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done <"$TEST_TMP/alive"
 }
 
-churn &
+# not holding the rig's lock (fd 9): only the test does, and only while it runs
+churn 9>&- &
 churn_pid=$!
+rig_track $churn_pid
 
 # Batch: JSON every 0.2 s into a file (a pipe's reader could lag); -n big enough to outlast the soak.
-"$VMTOP" -b -o json -d 0.2 -n 100000 >"$TEST_TMP/batch.json" 2>"$TEST_TMP/batch.err" &
+"$VMTOP" -b -o json -d 0.2 -n 100000 >"$TEST_TMP/batch.json" 2>"$TEST_TMP/batch.err" 9>&- &
 batch=$!
+rig_track $batch
 
 tui_start 160 40
 tui_run "$VMTOP -d 0.3"

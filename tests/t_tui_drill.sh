@@ -1,6 +1,6 @@
 #!/bin/sh
 # The drill-down over tests/tui_fake's model: Enter shows a VM's threads (vCPUs first, then by role) with their own
-# sort, Tab and digits switch to the modules, net and memory views, Esc/Backspace return with the selection kept, and a VM
+# sort, Tab and digits switch to the modules, net, memory and exits views, Esc/Backspace return with the selection kept, and a VM
 # that exits while drilled into sends the view back to the list with a message.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui_lib.sh"
@@ -16,7 +16,7 @@ tui_wait 'web-frontend'
 tui_type / w e b Enter Enter
 tui_wait '^VM 1001 web-frontend \(qemu-system-x86, 4 vCPUs'
 tui_wait '^TOTAL 250\.0%  GUEST 200\.0%'
-tui_screen | grep -Eq '^ROLE +# +TID +TOTAL% +GUEST% +KERNEL% +USER% +READY% +CPU +COMM' || fail "threads view titles"
+tui_screen | grep -Eq '^ROLE +# +TID +TOTAL% +GUEST% +KERNEL% +USER% +READY% +EXITS/s +CPU +COMM' || fail "threads view titles"
 for i in 0 1 2 3; do
 	tui_screen | grep -Eq "^vcpu +$i +100$((2 + i)) .* CPU $i/KVM$" || fail "no row for vCPU $i"
 done
@@ -52,6 +52,17 @@ tui_screen | grep -Eq '^tap1001 +br0 +9\.4M +118M +50000 +100000 *$' ||
 	fail "net: RX/TX columns not from the VM's point of view: $(tui_screen | grep '^tap1001')"
 tui_type Tab
 tui_wait 'VM 1001 memory'
+# The exits view: reasons with share and time, exits to the VMM, ports, MMIO, a row per vCPU; by rate or name.
+tui_type Tab
+tui_wait 'VM 1001 exits'
+tui_screen | grep -Eq '^ +io +5000 +94\.3 +20\.0' || fail "exits: io reason row (rate, share, time)"
+[ "$(line_of '^ +io ')" -lt "$(line_of '^ +npf ')" ] || fail "exits: reasons not by rate"
+tui_screen | grep -Eq '^ +IO +4900 +97\.0' || fail "exits: exits to the VMM"
+tui_screen | grep -Eq '^ +0x0080 out +4900' || fail "exits: port row"
+tui_screen | grep -Eq '^ +0xfee00000 write +150' || fail "exits: MMIO page row"
+tui_type '>'
+tui_wait 'VM 1001 exits  Sort: NAME'
+[ "$(line_of '^ +interrupt ')" -lt "$(line_of '^ +io ')" ] || fail "exits: NAME sort"
 tui_type Tab
 tui_wait 'VM 1001 threads  Sort: TOTAL% \(reversed\)'
 tui_type '?'

@@ -30,7 +30,7 @@ tui_screen | grep -Eq 'SWAP|BALLOON' && fail "80 columns: memory columns squeeze
 tui_check_frame 80 24
 tui_type q
 
-# 109 columns: as before (the whole name first); 130: SWAP, KSM and BALLOON shown, and each sorts (< > move the
+# 109 columns: as before (the whole name first); 140: EXITS/s, SWAP, KSM and BALLOON shown, and each sorts (< > move the
 # sort column, the status line names it).
 tui_again 109 30
 tui_run "$FAKE -d 0.5 --no-color"
@@ -38,10 +38,10 @@ tui_wait 'web-frontend'
 tui_screen | grep -Eq ' KSM | SWAP ' && fail "109 columns: memory columns before the whole name"
 tui_screen | grep -Eq 'PID NAME {20,}VCPU' || fail "109 columns: name not at its preferred width"
 tui_type q
-tui_again 130 30
+tui_again 140 30
 tui_run "$FAKE -d 0.5 --no-color"
 tui_wait 'web-frontend'
-tui_screen | grep -Eq 'RSS +SWAP +KSM +BALLOON ' || fail "130 columns: no SWAP KSM BALLOON: $(tui_screen | grep 'PID NAME')"
+tui_screen | grep -Eq 'RSS +SWAP +KSM +BALLOON ' || fail "140 columns: no SWAP KSM BALLOON: $(tui_screen | grep 'PID NAME')"
 # web-frontend merged 1G (262144 pages), db-primary swapped 256M, build-runner ballooned 1G away; idle-vm is -
 tui_screen | grep -Eq '1001 +web-frontend .* 1\.0G +[0-9.]+[MG] ' || fail "web-frontend KSM 1.0G not shown"
 tui_screen | grep -Eq '1004 +idle-vm .* - +- +- ' || fail "idle-vm: unknown memory not shown as -"
@@ -57,7 +57,7 @@ tui_wait 'Sort: KSM'
 tui_type '>'
 tui_wait 'Sort: BALLOON'
 [ "$(line_of '1002 +db-primary')" -lt "$(line_of '1001 +web-frontend')" ] || fail "BALLOON sort: 32G db first"
-tui_check_frame 130 30
+tui_check_frame 140 30
 
 # The memory tab of web-frontend: figures, the bar, host KSM and the nodes.
 tui_type / w e b Enter Enter
@@ -82,7 +82,7 @@ tui_screen | grep -Eq '^ *NODE +KIB +SIZE +SHARE%' || fail "node table titles"
 tui_type '>'
 tui_wait 'Sort: KIB'
 [ "$(line_of '^ +1 +3145728 ')" -lt "$(line_of '^ +0 +1048576 ')" ] || fail "KIB sort: node 1 not first"
-tui_check_frame 130 30
+tui_check_frame 140 30
 tui_type q
 
 # KSM stopped: the header says so.

@@ -17,7 +17,8 @@ done
 # At 200 columns: the split bar and the whole long name's column; at 80: no bar, the name cut.
 tui_wait 'SPLIT G U K V'
 
-tui_screen | grep -Eq '1001 web-frontend .* 4\.0G .* \[[GUKV|]+ *\]' || fail "no bar on the web-frontend row"
+tui_screen | grep -Eq '1001 web-frontend .* 4\.0G .* 5300 \[[GUKV|]+ *\]' || fail "no EXITS/s and bar on the web-frontend row"
+tui_screen | grep -Eq 'BALLOON +EXITS/s +SPLIT' || fail "no EXITS/s column at 200 columns"
 tui_resize 80 24
 tui_wait_frame 80 24
 tui_wait_gone 'SPLIT'

@@ -115,6 +115,54 @@ static void fill_mem(struct vm_stat *v, const struct fake_vm *f)
 						      .reason = "no QMP socket on the VMM's command line" };
 }
 
+static struct exit_row *rows_of(const struct exit_row *r, size_t n)
+{
+	struct exit_row *c = calloc(n, sizeof(*c));
+	if (c)
+		memcpy(c, r, n * sizeof(*r));
+	return c;
+}
+
+/* SVM reasons for web-frontend (io the top one, with its time); the others only a rate that sorts them apart. */
+static void fill_exits(struct vm_stat *v, const struct fake_vm *f)
+{
+	struct exits_stat *e = &v->exits;
+	e->valid = true;
+	e->top_ev = -1;
+	e->rate = isnan(f->guest) ? 0 : f->guest * 10;
+	e->userspace_rate = 0;
+	e->time_pct = 0;
+	if (f->pid == 1001) {
+		static const struct exit_row reasons[] = {
+			{ 2ULL << 32 | 0x7b, 5000, 20 }, { 2ULL << 32 | 0x400, 200, 1.5 }, { 2ULL << 32 | 0x60, 100, 0.2 },
+		};
+		static const struct exit_row user[] = { { 2, 4900, NAN }, { 6, 150, NAN } };
+		static const struct exit_row pio[] = { { 1ULL << 16 | 0x80, 4900, NAN }, { 0x3f8, 12, NAN } };
+		static const struct exit_row mmio[] = { { 2ULL << 56 | 0xfee00, 150, NAN } };
+		e->rate = 5300;
+		e->time_pct = 21.7;
+		e->userspace_rate = 5050;
+		e->top_ev = EXITS_EV_EXIT;
+		e->top = reasons[0].arg;
+		e->rows[EXITS_EV_EXIT] = rows_of(reasons, 3);
+		e->nrows[EXITS_EV_EXIT] = e->rows[EXITS_EV_EXIT] ? 3 : 0;
+		e->rows[EXITS_EV_USER] = rows_of(user, 2);
+		e->nrows[EXITS_EV_USER] = e->rows[EXITS_EV_USER] ? 2 : 0;
+		e->rows[EXITS_EV_PIO] = rows_of(pio, 2);
+		e->nrows[EXITS_EV_PIO] = e->rows[EXITS_EV_PIO] ? 2 : 0;
+		e->rows[EXITS_EV_MMIO] = rows_of(mmio, 1);
+		e->nrows[EXITS_EV_MMIO] = e->rows[EXITS_EV_MMIO] ? 1 : 0;
+	}
+	for (size_t i = 0; i < v->nthreads; i++) {
+		struct thread_stat *th = &v->threads[i];
+		bool vcpu = th->role == ROLE_VCPU;
+		th->exits_top_ev = vcpu && f->pid == 1001 ? EXITS_EV_EXIT : -1;
+		th->exits_top = e->top;
+		th->exits_rate = vcpu ? e->rate / f->vcpus : NAN;
+		th->exits_userspace = vcpu ? e->userspace_rate / f->vcpus : NAN;
+	}
+}
+
 static void fill_vm(struct vm_stat *v, const struct fake_vm *f, unsigned long n)
 {
 	memset(v, 0, sizeof(*v));
@@ -135,6 +183,7 @@ static void fill_vm(struct vm_stat *v, const struct fake_vm *f, unsigned long n)
 	v->guest_estimated = f->pid == 1002;
 	fill_threads(v, f);
 	fill_mem(v, f);
+	fill_exits(v, f);
 	v->components_valid = f->perf;
 	if (f->perf) {
 		v->components[COMP_GUEST] = v->guest;
@@ -207,6 +256,11 @@ static void fill_host(struct model *m)
 	for (int c = 0; c < COMP__COUNT; c++)
 		h->host_components[c] = 5;
 	h->apportioned_components[COMP_BRIDGE] = 3;
+	h->exits_valid = true;
+	h->exits_observable = h->exits_per_vcpu = h->exits_timed = true;
+	for (int ev = 0; ev < EXITS_EV__COUNT; ev++)
+		h->exits_live[ev] = true;
+	snprintf(h->sources[PART_EXITS].name, sizeof(h->sources[PART_EXITS].name), "bpf");
 	snprintf(h->warnings[0], sizeof(h->warnings[0]), "fake model for UI tests: no data was read from this host");
 	h->nwarnings = 1;
 }
@@ -216,6 +270,8 @@ static void fake_model_free(struct model *m)
 	for (size_t i = 0; i < m->nvms; i++) {
 		free(m->vms[i].threads);
 		free(m->vms[i].taps);
+		for (int ev = 0; ev < EXITS_EV__COUNT; ev++)
+			free(m->vms[i].exits.rows[ev]);
 	}
 	free(m->vms);
 	memset(m, 0, sizeof(*m));

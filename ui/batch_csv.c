@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "exit_names.h"
 #include "fmt.h"
 
 static void csv_str(FILE *out, const char *s)
@@ -55,7 +56,8 @@ void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int 
 		fputs(",net_rx_bytes,net_tx_bytes,net_rx_packets,net_tx_packets", out);
 		fputs(",mem_anon_kib,mem_file_kib,mem_shmem_kib,mem_swap_kib,mem_thp_kib,mem_hugetlb_kib,mem_majflt_rate,"
 		      "ksm_merging_pages,ksm_rmap_items,ksm_zero_pages,ksm_profit_bytes,balloon_actual_kib,"
-		      "balloon_target_kib\n", out);
+		      "balloon_target_kib", out);
+		fputs(",exits_rate,exits_userspace_rate,exits_top\n", out);
 	}
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct vm_stat *v = &m->vms[order[i]];
@@ -96,6 +98,14 @@ void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int 
 			fprintf(out, "%lld", s->ksm_profit_bytes);
 		csv_kib(out, s->balloon.actual_kib);
 		csv_kib(out, s->balloon.target_kib);
+		csv_num(out, v->exits.rate);
+		csv_num(out, v->exits.userspace_rate);
+		fputc(',', out);
+		char top[48];
+		if (v->exits.valid && v->exits.top_ev == EXITS_EV_EXIT)
+			csv_str(out, exit_reason_name(v->exits.top, top, sizeof(top)));
+		else if (v->exits.valid && v->exits.top_ev == EXITS_EV_USER)
+			csv_str(out, exit_userspace_name(v->exits.top, top, sizeof(top)));
 		fputc('\n', out);
 	}
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "exit_names.h"
 #include "fmt.h"
 #include "mem_parse.h"
 
@@ -159,6 +160,178 @@ static void print_host_mem(FILE *out, const struct host_stat *h)
 	json_key_num(out, "mem_ratio_after_ksm", h->mem_ratio_after_ksm, true);
 }
 
+static const char *const exits_event_names[EXITS_EV__COUNT] = {
+#define EXITS_NAME(id, tp) [EXITS_EV_##id] = #tp,
+	EXITS_EVENTS(EXITS_NAME)
+#undef EXITS_NAME
+};
+
+/* "exits" of the host: the source (null with the reason), the events attached, kvm_exit's note, totals. */
+static void print_host_exits(FILE *out, const struct host_stat *h)
+{
+	fputs(",\"exits\":{\"source\":", out);
+	if (h->exits_valid)
+		json_str(out, h->sources[PART_EXITS].name);
+	else
+		fputs("null", out);
+	if (h->sources[PART_EXITS].why[0]) {
+		fputs(",\"reason\":", out);
+		json_str(out, h->sources[PART_EXITS].why);
+	}
+	if (h->exits_valid) {
+		for (int live = 1; live >= 0; live--) {
+			fprintf(out, ",\"%s\":[", live ? "live" : "not_live");
+			bool first = true;
+			for (int ev = 0; ev < EXITS_EV__COUNT; ev++)
+				if (h->exits_live[ev] == live) {
+					fputs(first ? "" : ",", out);
+					json_str(out, exits_event_names[ev]);
+					first = false;
+				}
+			fputc(']', out);
+		}
+		fprintf(out, ",\"kvm_exit_observable\":%s,\"per_vcpu\":%s,\"timed\":%s",
+			h->exits_observable ? "true" : "false", h->exits_per_vcpu ? "true" : "false",
+			h->exits_timed ? "true" : "false");
+		if (h->exits_note[0]) {
+			fputs(",\"note\":", out);
+			json_str(out, h->exits_note);
+		}
+		fprintf(out, ",\"drops\":%llu", h->exits_drops);
+		fprintf(out, ",\"time\":%.3f", h->exits_time);
+		json_key_num(out, "interval", h->exits_interval, true);
+	}
+	json_key_num(out, "rate", h->exits_rate, true);
+	json_key_num(out, "userspace_rate", h->exits_userspace_rate, true);
+	fputc('}', out);
+}
+
+/* The name of a top reason: a kvm_exit reason, or an exit to the VMM where kvm_exit is not seen. */
+static const char *top_name(int ev, unsigned long long arg, char *buf, size_t len)
+{
+	if (ev == EXITS_EV_EXIT)
+		return exit_reason_name(arg, buf, len);
+	if (ev == EXITS_EV_USER)
+		return exit_userspace_name(arg, buf, len);
+	return NULL;
+}
+
+static void json_name_or_null(FILE *out, const char *s)
+{
+	if (s)
+		json_str(out, s);
+	else
+		fputs("null", out);
+}
+
+/* {NAME: rate, ...} of one event's rows, named by name(); null when the event is not counted. */
+static void json_rate_map(FILE *out, const char *key, const struct exits_stat *e, int ev, bool live,
+			  const char *(*name)(unsigned long long, char *, size_t))
+{
+	fprintf(out, ",\"%s\":", key);
+	if (!e->valid || !live) {
+		fputs("null", out);
+		return;
+	}
+	fputc('{', out);
+	for (size_t i = 0; i < e->nrows[ev]; i++) {
+		char buf[48];
+		fputs(i ? "," : "", out);
+		json_str(out, name(e->rows[ev][i].arg, buf, sizeof(buf)));
+		fputc(':', out);
+		json_num(out, e->rows[ev][i].rate);
+	}
+	fputc('}', out);
+}
+
+static const char *vector_name(unsigned long long v, char *buf, size_t len)
+{
+	if (v == EXITS_ARG_ALL)
+		return "all";	/* a total over every vector or hypercall (debugfs) */
+	snprintf(buf, len, "%llu", v);
+	return buf;
+}
+
+/* A VM's "exits": rate (null where kvm_exit is not observable), reasons with their time, exits to the VMM, the
+ * busiest ports, MMIO pages, MSRs and vectors. */
+static void print_vm_exits(FILE *out, const struct vm_stat *v, const struct host_stat *h)
+{
+	const struct exits_stat *e = &v->exits;
+	fputs(",\"exits\":{\"source\":", out);
+	json_name_or_null(out, h->exits_valid ? h->sources[PART_EXITS].name : NULL);
+	json_key_num(out, "rate", e->rate, true);
+	json_key_num(out, "time_pct", e->time_pct, true);
+	json_key_num(out, "userspace_rate", e->userspace_rate, true);
+	char buf[48];
+	fputs(",\"top\":", out);
+	json_name_or_null(out, e->valid ? top_name(e->top_ev, e->top, buf, sizeof(buf)) : NULL);
+	fputs(",\"reasons\":", out);
+	if (!e->valid || !h->exits_observable) {
+		fputs("null", out);
+	} else {
+		fputc('{', out);
+		for (size_t i = 0; i < e->nrows[EXITS_EV_EXIT]; i++) {
+			const struct exit_row *r = &e->rows[EXITS_EV_EXIT][i];
+			fputs(i ? "," : "", out);
+			json_str(out, exit_reason_name(r->arg, buf, sizeof(buf)));
+			fputs(":{", out);
+			json_key_num(out, "rate", r->rate, false);
+			json_key_num(out, "time_pct", r->time_pct, true);
+			fputc('}', out);
+		}
+		fputc('}', out);
+	}
+	json_rate_map(out, "userspace", e, EXITS_EV_USER, h->exits_live[EXITS_EV_USER], exit_userspace_name);
+	fputs(",\"pio\":", out);
+	if (!e->valid || !h->exits_live[EXITS_EV_PIO]) {
+		fputs("null", out);
+	} else {
+		fputc('[', out);
+		for (size_t i = 0; i < e->nrows[EXITS_EV_PIO]; i++) {
+			const struct exit_row *r = &e->rows[EXITS_EV_PIO][i];
+			fprintf(out, "%s{\"port\":%llu,\"dir\":\"%s\"", i ? "," : "", r->arg & 0xffff,
+				(r->arg >> 16) & 1 ? "out" : "in");
+			json_key_num(out, "rate", r->rate, true);
+			fputc('}', out);
+		}
+		fputc(']', out);
+	}
+	fputs(",\"mmio\":", out);
+	if (!e->valid || !h->exits_live[EXITS_EV_MMIO]) {
+		fputs("null", out);
+	} else {
+		static const char *const types[] = { "read_unsatisfied", "read", "write" };
+		fputc('[', out);
+		for (size_t i = 0; i < e->nrows[EXITS_EV_MMIO]; i++) {
+			const struct exit_row *r = &e->rows[EXITS_EV_MMIO][i];
+			unsigned t = (unsigned)(r->arg >> 56);
+			fprintf(out, "%s{\"gpa\":%llu,\"type\":\"%s\"", i ? "," : "",
+				(r->arg & 0xffffffffffffULL) << 12, t < 3 ? types[t] : "?");
+			json_key_num(out, "rate", r->rate, true);
+			fputc('}', out);
+		}
+		fputc(']', out);
+	}
+	fputs(",\"msr\":", out);
+	if (!e->valid || !h->exits_live[EXITS_EV_MSR]) {
+		fputs("null", out);
+	} else {
+		fputc('[', out);
+		for (size_t i = 0; i < e->nrows[EXITS_EV_MSR]; i++) {
+			const struct exit_row *r = &e->rows[EXITS_EV_MSR][i];
+			fprintf(out, "%s{\"index\":%llu,\"dir\":\"%s\"", i ? "," : "", r->arg & 0xffffffffULL,
+				(r->arg >> 32) & 1 ? "write" : "read");
+			json_key_num(out, "rate", r->rate, true);
+			fputc('}', out);
+		}
+		fputc(']', out);
+	}
+	json_rate_map(out, "irq", e, EXITS_EV_VIRQ, h->exits_live[EXITS_EV_VIRQ], vector_name);
+	json_rate_map(out, "apic_irq", e, EXITS_EV_APIC, h->exits_live[EXITS_EV_APIC], vector_name);
+	json_rate_map(out, "hypercall", e, EXITS_EV_HCALL, h->exits_live[EXITS_EV_HCALL], vector_name);
+	fputc('}', out);
+}
+
 static void print_host(FILE *out, const struct model *m, const char *hostname)
 {
 	const struct host_stat *h = &m->host;
@@ -205,6 +378,7 @@ static void print_host(FILE *out, const struct model *m, const char *hostname)
 			N(shared_components));
 	print_host_mem(out, h);
 	print_sources(out, h);
+	print_host_exits(out, h);
 	fputs(",\"warnings\":[", out);
 	for (int i = 0; i < h->nwarnings; i++) {
 		if (i)
@@ -214,7 +388,7 @@ static void print_host(FILE *out, const struct model *m, const char *hostname)
 	fputs("]}", out);
 }
 
-static void print_threads(FILE *out, const struct vm_stat *v)
+static void print_threads(FILE *out, const struct vm_stat *v, const struct host_stat *h)
 {
 	fputs(",\"vcpu\":[", out);
 	bool first = true;
@@ -229,7 +403,14 @@ static void print_threads(FILE *out, const struct vm_stat *v)
 		json_key_num(out, "user", split[1], true);
 		json_key_num(out, "kernel", split[2], true);
 		json_key_num(out, "ready", t->ready, true);
-		fprintf(out, ",\"last_cpu\":%d}", t->last_cpu);
+		fprintf(out, ",\"last_cpu\":%d", t->last_cpu);
+		fputs(",\"exits\":{", out);
+		json_key_num(out, "rate", t->exits_rate, false);
+		json_key_num(out, "userspace", t->exits_userspace, true);
+		char buf[48];
+		fputs(",\"top\":", out);
+		json_name_or_null(out, h->exits_valid ? top_name(t->exits_top_ev, t->exits_top, buf, sizeof(buf)) : NULL);
+		fputs("}}", out);
 		first = false;
 	}
 	fputs("],\"threads\":[", out);
@@ -315,7 +496,7 @@ static void print_mem(FILE *out, const struct vm_stat *v)
 	fputs("}}", out);
 }
 
-static void print_vm(FILE *out, const struct vm_stat *v)
+static void print_vm(FILE *out, const struct vm_stat *v, const struct host_stat *h)
 {
 	fprintf(out, "{\"pid\":%d,\"name\":", (int)v->pid);
 	json_str(out, v->name);
@@ -338,12 +519,13 @@ static void print_vm(FILE *out, const struct vm_stat *v)
 	json_key_num(out, "vhost", split[3], true);
 	json_key_num(out, "ready", v->ready, true);
 	fprintf(out, "},\"estimated\":%s", v->guest_estimated ? "true" : "false");
-	print_threads(out, v);
+	print_threads(out, v, h);
 	json_components(out, "components", v->components, v->components_valid, own_components, N(own_components));
 	json_components(out, "apportioned", v->apportioned, v->components_valid, shared_components,
 			N(shared_components));
 	print_net(out, v);
 	print_mem(out, v);
+	print_vm_exits(out, v, h);
 	fputc('}', out);
 }
 
@@ -355,7 +537,7 @@ void batch_json_print(FILE *out, const struct model *m, const size_t *order, con
 	for (size_t i = 0; i < m->nvms; i++) {
 		if (i)
 			fputc(',', out);
-		print_vm(out, &m->vms[order[i]]);
+		print_vm(out, &m->vms[order[i]], &m->host);
 	}
 	fputs("]}\n", out);
 }

@@ -25,6 +25,16 @@ static void print_sources(FILE *out, const struct host_stat *h)
 			fprintf(out, _("Note: %s: %s\n"), sample_part_name((enum sample_part)p), h->sources[p].why);
 }
 
+/* A rate per second, whole; "-" unknown. */
+static const char *fmt_per_s(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.0f", v);
+	return buf;
+}
+
 static void print_header(FILE *out, const struct model *m, const char *hostname)
 {
 	const struct host_stat *h = &m->host;
@@ -56,6 +66,10 @@ static void print_header(FILE *out, const struct model *m, const char *hostname)
 		fprintf(out, _("Perf: %u Hz, %lu samples, %lu lost\n"), h->sample_hz, h->perf_samples, h->perf_lost);
 	else if (h->perf_why_off[0])
 		fprintf(out, _("Perf: %s\n"), h->perf_why_off);
+	if (h->exits_valid)
+		fprintf(out, _("Exits: %s/s kvm_exit, %s/s to the VMM, %llu dropped%s%s\n"),
+			fmt_per_s(pct[0], 16, h->exits_rate), fmt_per_s(pct[1], 16, h->exits_userspace_rate), h->exits_drops,
+			h->exits_note[0] ? "; " : "", h->exits_note);
 	for (int i = 0; i < h->nwarnings; i++)
 		fprintf(out, _("Warning: %s\n"), h->warnings[i]);
 }
@@ -63,8 +77,8 @@ static void print_header(FILE *out, const struct model *m, const char *hostname)
 void batch_text_print(FILE *out, const struct model *m, const size_t *order, const char *hostname)
 {
 	print_header(out, m, hostname);
-	fprintf(out, "\n%7s %-20s %4s %7s %7s %7s %7s %7s %7s %7s\n", "PID", "NAME", "VCPU", "TOTAL%", "GUEST%",
-		"VMM%", "KERNEL%", "VHOST%", "READY%", "RSS");
+	fprintf(out, "\n%7s %-20s %4s %7s %7s %7s %7s %7s %7s %7s %8s\n", "PID", "NAME", "VCPU", "TOTAL%", "GUEST%",
+		"VMM%", "KERNEL%", "VHOST%", "READY%", "RSS", "EXITS/s");
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct vm_stat *v = &m->vms[order[i]];
 		char p[6][16], rss[16], guest[18];
@@ -74,11 +88,12 @@ void batch_text_print(FILE *out, const struct model *m, const size_t *order, con
 		fmt_pct(p[0], 16, split[0]);
 		snprintf(guest, sizeof(guest), "%s%s", v->guest_estimated && !isnan(v->guest) ? "~" : "", p[0]);
 		char name[4 * 20 + 1];
-		fprintf(out, "%7d %s %4d %7s %7s %7s %7s %7s %7s %7s\n", (int)v->pid,
+		char exits[16];
+		fprintf(out, "%7d %s %4d %7s %7s %7s %7s %7s %7s %7s %8s\n", (int)v->pid,
 			fmt_name(name, sizeof(name), v->name, 20), v->nr_vcpus,
 			fmt_pct(p[1], 16, total), guest, fmt_pct(p[2], 16, split[1]),
 			fmt_pct(p[3], 16, split[2]), fmt_pct(p[4], 16, split[3]), fmt_pct(p[5], 16, v->ready),
-			fmt_kib(rss, 16, (long long)v->rss_kib));
+			fmt_kib(rss, 16, (long long)v->rss_kib), fmt_per_s(exits, sizeof(exits), v->exits.rate));
 	}
 	fputc('\n', out);
 }

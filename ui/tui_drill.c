@@ -15,7 +15,7 @@
 
 /* New views plug in here; digit keys follow this order. */
 const struct tui_view *const tui_views[] = { &tui_view_threads, &tui_view_modules, &tui_view_net,
-						  &tui_view_mem };
+						  &tui_view_mem, &tui_view_exits };
 const int tui_nviews = sizeof(tui_views) / sizeof(tui_views[0]);
 
 _Static_assert(sizeof(tui_views) / sizeof(tui_views[0]) <= TUI_DRILL_VIEWS_MAX, "digit keys reach 9 views");

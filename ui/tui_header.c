@@ -27,10 +27,32 @@ int tui_header_title(struct tui *t, int y)
 	return y + 1;
 }
 
+/* Why exits show as - : no exits source, or kvm_exit not observable (kvm_pvm); or that they come from debugfs.
+ * 1 with buf set, else 0. */
+static int exits_note(const struct host_stat *h, char *buf, size_t len)
+{
+	if (!h->exits_valid && h->sources[PART_EXITS].why[0]) {
+		if (buf)
+			snprintf(buf, len, _("EXITS/s off: %s"), h->sources[PART_EXITS].why);
+		return 1;
+	}
+	if (h->exits_valid && h->exits_note[0]) {
+		if (buf)
+			snprintf(buf, len, _("EXITS/s -: %s"), h->exits_note);
+		return 1;
+	}
+	if (h->exits_valid && !h->exits_per_vcpu) {
+		if (buf)
+			snprintf(buf, len, _("Exits from KVM's debugfs, per VM, untimed (%s)"), h->sources[PART_EXITS].why);
+		return 1;
+	}
+	return 0;
+}
+
 static int count_notes(const struct host_stat *h)
 {
 	return (h->guest_estimated || h->guest_unknown) + (!h->perf_enabled && h->perf_why_off[0] != '\0') +
-	       h->nwarnings;
+	       exits_note(h, NULL, 0) + h->nwarnings;
 }
 
 /* The n-th note, in the order they are shown; false past the last one. */
@@ -51,6 +73,8 @@ static bool note_text(const struct host_stat *h, int n, char *buf, size_t len)
 			return true;
 		}
 	}
+	if (exits_note(h, NULL, 0) && n-- == 0)
+		return exits_note(h, buf, len);
 	if (n < h->nwarnings) {
 		snprintf(buf, len, _("Warning: %s"), h->warnings[n]);
 		return true;

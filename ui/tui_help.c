@@ -55,6 +55,7 @@ void tui_help_draw(struct tui *t)
 	tui_put(y++, 0, COLS, _("% of one CPU: TOTAL = GUEST (in the guest) + VMM (its user space) + KERNEL (host"));
 	tui_put(y++, 0, COLS, _("kernel, its threads) + VHOST. READY: waiting for a CPU. -: unknown, ~: estimated"));
 	tui_put(y++, 0, COLS, _("MEM resident, SWAP swapped, KSM merged, BALLOON balloon size (wide terminals)"));
+	tui_put(y++, 0, COLS, _("EXITS/s KVM exits/s (-: not seen); exits view: reasons, their time, ports, MMIO"));
 	y = draw_keys(y, max_y, list_keys, sizeof(list_keys) / sizeof(list_keys[0]));
 	if (y < max_y) {
 		attrset(A_UNDERLINE);

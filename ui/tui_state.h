@@ -162,5 +162,6 @@ extern const struct tui_view tui_view_threads;
 extern const struct tui_view tui_view_modules;
 extern const struct tui_view tui_view_net;
 extern const struct tui_view tui_view_mem;
+extern const struct tui_view tui_view_exits;
 
 #endif

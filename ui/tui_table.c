@@ -12,7 +12,7 @@
 
 enum col {
 	C_PID, C_NAME, C_VCPU, C_TOTAL, C_GUEST, C_VMM, C_KERNEL, C_VHOST, C_READY, C_RSS, C_SWAP, C_KSM, C_BALLOON,
-	C_BAR, C__COUNT
+	C_EXITS, C_BAR, C__COUNT
 };
 
 struct column {
@@ -20,7 +20,13 @@ struct column {
 	int width;		/* minimum; NAME and the bar grow into what is left */
 	int drop;		/* narrow terminals lose the highest first; 0 never */
 	int sort;		/* the sort key it shows, -1 none */
+	int name_first;		/* NAME gets this width before the column shows (NAME_FIT when 0) */
 };
+
+#define NAME_FIT 14		/* columns go before NAME is cut below this: "web-frontend-12" stays readable */
+#define NAME_PREFERRED 24
+#define NAME_MAX_WIDTH 48
+#define BAR_MAX_WIDTH 40
 
 static const struct column columns[C__COUNT] = {
 	[C_PID] = { "PID", 7, 0, SORT_PID },
@@ -32,23 +38,30 @@ static const struct column columns[C__COUNT] = {
 	[C_KERNEL] = { "KERNEL%", 7, 2, SORT_KERNEL },
 	[C_VHOST] = { "VHOST%", 6, 8, SORT_VHOST },
 	[C_READY] = { "READY%", 6, 9, SORT_READY },
-	[C_RSS] = { "RSS", 6, 5, SORT_RSS },
-	/* dropped first, and shown only once NAME has its preferred width: KSM from 110 columns, SWAP from 117,
-	 * BALLOON from 125; up to 109 the table is as it was before they came */
-	[C_SWAP] = { "SWAP", 6, 12, SORT_SWAP },
-	[C_KSM] = { "KSM", 6, 11, SORT_KSM },
-	[C_BALLOON] = { "BALLOON", 7, 13, SORT_BALLOON },
-	[C_BAR] = { "SPLIT", 12, 10, -1 },
+	[C_RSS] = { "RSS", 6, 5, SORT_RSS, 0 },
+	/* dropped first, and shown only once NAME has its preferred width: EXITS/s from 112 columns, KSM from 119,
+	 * SWAP from 126, BALLOON from 134; up to 111 the table is as it was before they came */
+	[C_SWAP] = { "SWAP", 6, 13, SORT_SWAP, NAME_PREFERRED },
+	[C_KSM] = { "KSM", 6, 12, SORT_KSM, NAME_PREFERRED },
+	[C_BALLOON] = { "BALLOON", 7, 14, SORT_BALLOON, NAME_PREFERRED },
+	[C_EXITS] = { "EXITS/s", 8, 11, SORT_EXITS, NAME_PREFERRED },
+	[C_BAR] = { "SPLIT", 12, 10, -1, 0 },
 };
-
-#define NAME_PREFERRED 24
-#define NAME_MAX_WIDTH 48
-#define BAR_MAX_WIDTH 40
 
 struct layout {
 	int width[C__COUNT];	/* 0 = not shown */
 	int x[C__COUNT];
 };
+
+/* The NAME width the columns shown in l wait for. */
+static int name_wanted(const struct layout *l)
+{
+	int w = NAME_FIT;
+	for (int c = 0; c < C__COUNT; c++)
+		if (l->width[c] && columns[c].name_first > w)
+			w = columns[c].name_first;
+	return w;
+}
 
 /* Which columns fit in cols, and how wide: one column of pin marks, then columns with one space before each. */
 static void layout_columns(struct layout *l, int cols)
@@ -58,9 +71,8 @@ static void layout_columns(struct layout *l, int cols)
 		l->width[c] = columns[c].width;
 		need += 1 + columns[c].width;
 	}
-	/* the memory columns (drop > MEM_DROP_MIN) come only with the whole preferred NAME */
-	while (need + (l->width[C_KSM] || l->width[C_SWAP] || l->width[C_BALLOON] ? NAME_PREFERRED - l->width[C_NAME] : 0) >
-	       cols) {
+	/* one loop: the widest-dropping column goes until the rest and the NAME they wait for fit */
+	while (need + name_wanted(l) - l->width[C_NAME] > cols) {
 		int worst = -1;
 		for (int c = 0; c < C__COUNT; c++)
 			if (l->width[c] && columns[c].drop && (worst < 0 || columns[c].drop > columns[worst].drop))
@@ -182,6 +194,12 @@ static void draw_row(const struct tui *t, const struct layout *l, int y, const s
 	put_right(l, C_SWAP, y, fmt_kib(b[8], sizeof(b[8]), v->mem.swap_kib));
 	put_right(l, C_KSM, y, fmt_kib(b[9], sizeof(b[9]), v->mem.ksm_kib));
 	put_right(l, C_BALLOON, y, fmt_kib(b[10], sizeof(b[10]), v->mem.balloon.actual_kib));
+	/* kvm_exit/s; - where it is not observable (kvm_pvm: the header says so) */
+	if (isnan(v->exits.rate))
+		snprintf(b[0], sizeof(b[0]), "-");
+	else
+		snprintf(b[0], sizeof(b[0]), "%.0f", v->exits.rate);
+	put_right(l, C_EXITS, y, b[0]);
 	attrset(A_NORMAL);
 	if (l->width[C_BAR])
 		draw_bar(t, l, y, v);

@@ -11,21 +11,21 @@
 #include "nls.h"
 #include "tui_state.h"
 
-enum { K_ROLE, K_TID, K_TOTAL, K_GUEST, K_KERNEL, K_USER, K_READY, K_CPU, K_COMM, K__COUNT };
+enum { K_ROLE, K_TID, K_TOTAL, K_GUEST, K_KERNEL, K_USER, K_READY, K_EXITS, K_CPU, K_COMM, K__COUNT };
 
 static const char *const sort_names[K__COUNT] = {
-	"ROLE", "TID", "TOTAL%", "GUEST%", "KERNEL%", "USER%", "READY%", "CPU", "COMM",
+	"ROLE", "TID", "TOTAL%", "GUEST%", "KERNEL%", "USER%", "READY%", "EXITS/s", "CPU", "COMM",
 };
 
 static const struct tui_col cols[] = {
 	{ "ROLE", 6, true }, { "#", 3, false }, { "TID", 7, false }, { "TOTAL%", 7, false },
 	{ "GUEST%", 7, false }, { "KERNEL%", 7, false }, { "USER%", 6, false }, { "READY%", 6, false },
-	{ "CPU", 3, false }, { "COMM", 0, true },
+	{ "EXITS/s", 8, false }, { "CPU", 3, false }, { "COMM", 0, true },
 };
 #define NCOLS (int)(sizeof(cols) / sizeof(cols[0]))
 
 /* The column each sort key marks. */
-static const int sort_col[K__COUNT] = { 0, 2, 3, 4, 5, 6, 7, 8, 9 };
+static const int sort_col[K__COUNT] = { 0, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 
 struct order_ctx {
 	const struct thread_stat *th;
@@ -46,6 +46,7 @@ static int compare(const void *a, const void *b, void *arg)
 	case K_KERNEL: r = tui_cmp_num(x->kernel, y->kernel, down); break;
 	case K_USER: r = tui_cmp_num(x->user, y->user, down); break;
 	case K_READY: r = tui_cmp_num(x->ready, y->ready, down); break;
+	case K_EXITS: r = tui_cmp_num(x->exits_rate, y->exits_rate, down); break;
 	case K_CPU: r = tui_cmp_num(x->last_cpu, y->last_cpu, up); break;
 	case K_COMM: r = strcmp(x->comm, y->comm) * up; break;
 	default: break;
@@ -64,7 +65,7 @@ static size_t rows(const struct tui *t, const struct vm_stat *v)
 
 static void draw_row(int y, const struct thread_stat *th, bool estimated, bool selected)
 {
-	char idx[12], tid[16], p[5][16], cpu[12], guest[18];
+	char idx[12], tid[16], p[5][16], cpu[12], guest[18], exits[16];
 	if (th->role == ROLE_VCPU && th->vcpu_index >= 0)
 		snprintf(idx, sizeof(idx), "%d", th->vcpu_index);
 	else
@@ -80,9 +81,13 @@ static void draw_row(int y, const struct thread_stat *th, bool estimated, bool s
 	/* a vCPU's guest share estimated from perf samples is marked as on the VM's row */
 	snprintf(guest, sizeof(guest), "%s%s", estimated && th->role == ROLE_VCPU && !isnan(split[0]) ? "~" : "",
 		 fmt_pct(p[1], 16, split[0]));
+	if (isnan(th->exits_rate))
+		snprintf(exits, sizeof(exits), "-");
+	else
+		snprintf(exits, sizeof(exits), "%.0f", th->exits_rate);
 	const char *cells[NCOLS] = {
 		thread_role_name(th->role), idx, tid, fmt_pct(p[0], 16, total), guest,
-		fmt_pct(p[2], 16, split[1]), fmt_pct(p[3], 16, split[2]), fmt_pct(p[4], 16, th->ready), cpu,
+		fmt_pct(p[2], 16, split[1]), fmt_pct(p[3], 16, split[2]), fmt_pct(p[4], 16, th->ready), exits, cpu,
 		th->comm,
 	};
 	tui_grid_row(y, cols, NCOLS, cells, selected);

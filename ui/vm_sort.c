@@ -11,7 +11,7 @@ static const char *const key_names[SORT__COUNT] = {
 	[SORT_PID] = "pid", [SORT_NAME] = "name", [SORT_VCPUS] = "vcpus", [SORT_TOTAL] = "total",
 	[SORT_GUEST] = "guest", [SORT_VMM] = "vmm", [SORT_KERNEL] = "kernel", [SORT_VHOST] = "vhost",
 	[SORT_READY] = "ready", [SORT_RSS] = "rss", [SORT_SWAP] = "swap",
-	[SORT_KSM] = "ksm", [SORT_BALLOON] = "balloon",
+	[SORT_KSM] = "ksm", [SORT_BALLOON] = "balloon", [SORT_EXITS] = "exits",
 };
 
 int sort_key_from_name(const char *name)
@@ -50,6 +50,8 @@ static double value_of(const struct vm_stat *v, enum sort_key key)
 	case SORT_SWAP: return v->mem.swap_kib >= 0 ? (double)v->mem.swap_kib : NAN;
 	case SORT_KSM: return v->mem.ksm_kib >= 0 ? (double)v->mem.ksm_kib : NAN;
 	case SORT_BALLOON: return v->mem.balloon.actual_kib >= 0 ? (double)v->mem.balloon.actual_kib : NAN;
+	/* kvm_exit/s where observable, else exits to the VMM */
+	case SORT_EXITS: return isnan(v->exits.rate) ? v->exits.userspace_rate : v->exits.rate;
 	default: return 0;
 	}
 }

@@ -16,7 +16,13 @@ typedef __u32 __be32;
 typedef __u32 __wsum;
 
 /* include/uapi/linux/bpf.h: the values these programs use */
-enum bpf_map_type { BPF_MAP_TYPE_HASH = 1 };
+enum bpf_map_type {
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_PERCPU_HASH = 5,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_LRU_HASH = 9,
+};
+enum { BPF_ANY = 0, BPF_NOEXIST = 1 };
 
 struct sched_entity {
 	__u64 sum_exec_runtime;
@@ -66,6 +72,8 @@ struct task_struct {
 	__u64 gtime;
 	__u64 start_boottime;
 	char comm[16];
+	unsigned long nvcsw;
+	unsigned long nivcsw;
 } __attribute__((preserve_access_index));
 
 /* before 5.14 (__state) and 5.16 on x86 (thread_info.cpu) */
@@ -83,6 +91,29 @@ struct bpf_iter_meta {
 struct bpf_iter__task {
 	struct bpf_iter_meta *meta;
 	struct task_struct *task;
+} __attribute__((preserve_access_index));
+
+/* KVM: the vCPU as kvm_exit hands it over; each vendor's vCPU begins with it (kvm_amd's and kvm_intel's BTF) */
+struct kvm_vcpu;
+
+struct vmcb_control_area {
+	__u32 exit_code;
+} __attribute__((preserve_access_index));
+
+struct vmcb {
+	struct vmcb_control_area control;
+} __attribute__((preserve_access_index));
+
+struct vcpu_svm {
+	struct vmcb *vmcb;
+} __attribute__((preserve_access_index));
+
+union vmx_exit_reason {
+	__u32 full;
+} __attribute__((preserve_access_index));
+
+struct vcpu_vmx {
+	union vmx_exit_reason exit_reason;
 } __attribute__((preserve_access_index));
 
 #endif

@@ -2,7 +2,9 @@
  * guest.S - vmtop's tiny test guest: a PVH ELF that qemu -kernel boots directly (no Linux, no firmware calls).
  *
  * qemu -append picks the workload: spin (burn CPU in 64-bit ring 3), pio (an `out` loop to port 0x80 from
- * 64-bit ring 3: every OUT exits to qemu), halt (cli; hlt in ring 0). Every vCPU, APs included, switches to
+ * 64-bit ring 3: every OUT exits to qemu), halt (cli; hlt in ring 0), mmio (a store loop from ring 3 to
+ * MMIO_ADDR, where qemu's pc machine has nothing: every store exits to qemu as MMIO), tick (sti; hlt in ring 0,
+ * woken TICK_HZ times a second by the local APIC timer: a halting, idle guest). Every vCPU, APs included, switches to
  * long mode and writes "vmtop-guest: cpuN MODE\n" to the debugcon port 0xe9 just before its workload.
  *
  * Why ring 3: under kvm_pvm ring-0 (and real/protected mode) guest code is emulated one instruction at a time;
@@ -36,7 +38,12 @@
 #define MODE_SPIN	0
 #define MODE_PIO	1
 #define MODE_HALT	2
-#define MODE_UNKNOWN	3
+#define MODE_MMIO	3
+#define MODE_TICK	4
+#define MODE_UNKNOWN	5
+#define MMIO_ADDR	0xd0000000	/* in the PCI hole, below the LAPIC: no RAM, no device */
+#define TICK_VECTOR	0x40
+#define TICK_COUNT	1000000		/* KVM's APIC timer counts at 1 GHz (divide by 1): 1000 Hz */
 
 /* ---- PVH ELF note: XEN_ELFNOTE_PHYS32_ENTRY (18), read by qemu's load_elfboot() ---- */
 	.section .note.Xen, "a", @note
@@ -130,11 +137,29 @@ long_entry:
 	je 2f
 	cmp $MODE_PIO, %eax
 	je 3f
+	cmp $MODE_MMIO, %eax
+	je 4f
+	cmp $MODE_TICK, %eax
+	je tick_loop
 	jmp halt_forever
 2:	mov $spin_loop, %rdi
 	jmp to_user
 3:	mov $pio_loop, %rdi
 	jmp to_user
+4:	mov $mmio_loop, %rdi
+	jmp to_user
+
+/* This vCPU's local APIC timer, periodic, then halt between its interrupts (irq_stub acknowledges them). */
+tick_loop:
+	mov $LAPIC, %eax
+	movl $0x1ff, 0xf0(%rax)			/* spurious vector register: APIC on, vector 0xff */
+	movl $0xb, 0x3e0(%rax)			/* divide by 1 */
+	movl $(0x20000 | TICK_VECTOR), 0x320(%rax)	/* LVT timer: periodic */
+	movl $TICK_COUNT, 0x380(%rax)		/* initial count: starts it */
+1:	sti
+	hlt
+	cli
+	jmp 1b
 
 halt_forever:
 	cli
@@ -343,16 +368,25 @@ pio_loop:
 	inc %eax
 	jmp 1b
 
+mmio_loop:
+	xor %eax, %eax
+	mov $MMIO_ADDR, %ebx
+1:	mov %eax, (%rbx)
+	inc %eax
+	jmp 1b
+
 /* ---- data ---- */
 	.section .rodata
 msg_prefix:	.asciz "vmtop-guest: cpu"
 name_spin:	.asciz "spin"
 name_pio:	.asciz "pio"
 name_halt:	.asciz "halt"
+name_mmio:	.asciz "mmio"
+name_tick:	.asciz "tick"
 name_unknown:	.asciz "unknown-mode"
 msg_fault:	.asciz "fault"
 	.p2align 3
-mode_names:	.quad name_spin, name_pio, name_halt, name_unknown
+mode_names:	.quad name_spin, name_pio, name_halt, name_mmio, name_tick, name_unknown
 
 	.section .data.pagetables, "aw"
 	.p2align 12

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exits.bpf.c - raw_tp programs counting KVM tracepoints per (vCPU thread, event, key) in a hash; kvm_exit reads the
+ * vendor's exit code from the vCPU with CO-RE, kvm_entry adds the time since that exit. */
+#include "core.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "exits_events.h"
+#include "exits_rec.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* One value per key, not per CPU: a key is one thread's, and a thread runs on one CPU at a time, so its atomic
+ * adds do not contend; reading it copies 16 bytes a key instead of 16 per possible CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EXITS_MAX_KEYS);
+	__type(key, struct exits_key);
+	__type(value, struct exits_val);
+} exit_counts SEC(".maps");
+
+/* keys that found the map full */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} exit_drops SEC(".maps");
+
+/* per vCPU thread: the exit not yet followed by an entry */
+struct inflight {
+	__u64 arg;
+	__u64 ts;		/* 0: none */
+	__u64 runtime;		/* se.sum_exec_runtime then */
+	__u64 switches;		/* nvcsw + nivcsw then */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct inflight);
+} exit_inflight SEC(".maps");
+
+static __always_inline struct exits_val *slot(__u32 tid, __u32 ev, __u64 arg)
+{
+	struct exits_key k = { .tid = tid, .ev = ev, .arg = arg };
+	struct exits_val *v = bpf_map_lookup_elem(&exit_counts, &k);
+	if (v)
+		return v;
+	struct exits_val zero = {};
+	bpf_map_update_elem(&exit_counts, &k, &zero, BPF_NOEXIST);	/* EEXIST: another CPU made it */
+	v = bpf_map_lookup_elem(&exit_counts, &k);
+	if (!v) {
+		__u32 z = 0;
+		__u64 *d = bpf_map_lookup_elem(&exit_drops, &z);
+		if (d)
+			(*d)++;
+	}
+	return v;
+}
+
+static __always_inline void count(__u32 ev, __u64 arg)
+{
+	struct exits_val *v = slot((__u32)bpf_get_current_pid_tgid(), ev, arg);
+	if (v)
+		__sync_fetch_and_add(&v->count, 1);
+}
+
+/* The vendor's exit code: SVM's vmcb->control.exit_code, VMX's exit_reason (flag bits kept: user space masks). */
+static __always_inline __u32 exit_code(struct kvm_vcpu *vcpu, __u32 isa)
+{
+	if (isa == EXITS_ISA_SVM && bpf_core_type_exists(struct vcpu_svm)) {
+		struct vmcb *vmcb = BPF_CORE_READ((struct vcpu_svm *)vcpu, vmcb);
+		return vmcb ? BPF_CORE_READ(vmcb, control.exit_code) : EXITS_CODE_UNREAD;
+	}
+	if (isa == EXITS_ISA_VMX && bpf_core_type_exists(struct vcpu_vmx))
+		return BPF_CORE_READ((struct vcpu_vmx *)vcpu, exit_reason.full);
+	return EXITS_CODE_UNREAD;
+}
+
+SEC("raw_tp/kvm_exit")
+int BPF_PROG(on_kvm_exit, struct kvm_vcpu *vcpu, __u32 isa)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 arg = (__u64)isa << 32 | exit_code(vcpu, isa);
+	struct exits_val *v = slot(tid, EXITS_EV_EXIT, arg);
+	if (v)
+		__sync_fetch_and_add(&v->count, 1);
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct inflight f = {
+		.arg = arg,
+		.ts = bpf_ktime_get_ns(),
+		.runtime = BPF_CORE_READ(t, se.sum_exec_runtime),
+		.switches = BPF_CORE_READ(t, nvcsw) + BPF_CORE_READ(t, nivcsw),
+	};
+	bpf_map_update_elem(&exit_inflight, &tid, &f, BPF_ANY);
+	return 0;
+}
+
+/* The time since the exit: wall time where the thread kept its CPU; where it slept or was preempted (a HLT, an
+ * exit to the VMM that blocked), the CPU time it ran meanwhile, so the sum stays within the vCPU's CPU time. */
+SEC("raw_tp/kvm_entry")
+int BPF_PROG(on_kvm_entry)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct inflight *f = bpf_map_lookup_elem(&exit_inflight, &tid);
+	if (!f || !f->ts)
+		return 0;
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u64 switches = BPF_CORE_READ(t, nvcsw) + BPF_CORE_READ(t, nivcsw);
+	__u64 ns;
+	if (switches == f->switches) {
+		ns = bpf_ktime_get_ns() - f->ts;
+	} else {
+		__u64 rt = BPF_CORE_READ(t, se.sum_exec_runtime);
+		ns = rt > f->runtime ? rt - f->runtime : 0;
+	}
+	struct exits_val *v = slot(tid, EXITS_EV_EXIT, f->arg);
+	if (v)
+		__sync_fetch_and_add(&v->ns, ns);
+	f->ts = 0;
+	return 0;
+}
+
+SEC("raw_tp/kvm_userspace_exit")
+int BPF_PROG(on_kvm_userspace_exit, __u32 reason, int err)
+{
+	count(EXITS_EV_USER, err < 0 ? EXITS_USER_ERROR : reason);
+	return 0;
+}
+
+SEC("raw_tp/kvm_pio")
+int BPF_PROG(on_kvm_pio, unsigned int rw, unsigned int port)
+{
+	count(EXITS_EV_PIO, (__u64)(rw & 1) << 16 | (port & 0xffff));
+	return 0;
+}
+
+SEC("raw_tp/kvm_mmio")
+int BPF_PROG(on_kvm_mmio, int type, int len, __u64 gpa)
+{
+	count(EXITS_EV_MMIO, (__u64)(type & 0xff) << 56 | ((gpa >> 12) & 0xffffffffffffULL));
+	return 0;
+}
+
+SEC("raw_tp/kvm_msr")
+int BPF_PROG(on_kvm_msr, unsigned int write, __u32 ecx)
+{
+	count(EXITS_EV_MSR, (__u64)(write & 1) << 32 | ecx);
+	return 0;
+}
+
+SEC("raw_tp/kvm_inj_virq")
+int BPF_PROG(on_kvm_inj_virq, unsigned int vector)
+{
+	count(EXITS_EV_VIRQ, vector & 0xff);
+	return 0;
+}
+
+SEC("raw_tp/kvm_apic_accept_irq")
+int BPF_PROG(on_kvm_apic_accept_irq, __u32 apicid, __u16 dm, __u16 tm, __u8 vec)
+{
+	count(EXITS_EV_APIC, vec);
+	return 0;
+}
+
+SEC("raw_tp/kvm_hypercall")
+int BPF_PROG(on_kvm_hypercall, unsigned long nr)
+{
+	count(EXITS_EV_HCALL, nr);
+	return 0;
+}

@@ -1,0 +1,258 @@
+/* collect_exits.c - the exits part: KVM tracepoints counted in the kernel by bpf/exits.bpf.c (raw_tp, per-CPU hash),
+ * read once per refresh with bpf_map_lookup_batch; counts of threads no VM holds any more are deleted. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nls.h"
+#include "source.h"
+#include "util.h"
+
+#ifdef HAVE_BPF
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+
+#include "bpf/exits_rec.h"
+#include "exits.skel.h"
+
+struct exits_bpf {
+	struct vmtop_exits *skel;
+	struct bpf_link *links[EXITS_EV__COUNT];
+	bool live[EXITS_EV__COUNT];
+	int counts_fd, drops_fd;
+	int ncpus;			/* possible CPUs: the drop counter's slots */
+	struct exits_key *keys;
+	struct exits_val *vals;
+	struct exit_count *scratch;	/* the radix sort's other half */
+	size_t cap;
+	pid_t *tids;			/* the VMs' threads this sample, sorted */
+	size_t ntids, captids;
+};
+
+static char libbpf_last[160];
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN) {
+		vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, ap);
+		libbpf_last[strcspn(libbpf_last, "\n")] = '\0';
+	}
+	return 0;
+}
+
+static const char *const tp_names[EXITS_EV__COUNT] = {
+#define EXITS_TP_NAME(id, tp) [EXITS_EV_##id] = #tp,
+	EXITS_EVENTS(EXITS_TP_NAME)
+#undef EXITS_TP_NAME
+};
+
+static void exits_close(void *state)
+{
+	struct exits_bpf *e = state;
+	if (!e)
+		return;
+	for (int i = 0; i < EXITS_EV__COUNT; i++)
+		bpf_link__destroy(e->links[i]);
+	vmtop_exits__destroy(e->skel);
+	free(e->keys);
+	free(e->vals);
+	free(e->scratch);
+	free(e->tids);
+	free(e);
+}
+
+static void *exits_open(const struct source_args *a, char *why, size_t whylen)
+{
+	if (a->exits_off) {
+		snprintf(why, whylen, "%s", _("exit counting off (--exits=off)"));
+		return NULL;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		snprintf(why, whylen, _("no kernel BTF (/sys/kernel/btf/vmlinux): %s"), strerror(errno));
+		return NULL;
+	}
+	libbpf_set_print(libbpf_quiet);
+	struct exits_bpf *e = xcalloc(1, sizeof(*e));
+	e->ncpus = libbpf_num_possible_cpus();
+	e->skel = vmtop_exits__open();
+	int err = e->skel ? vmtop_exits__load(e->skel) : -errno;
+	if (err) {
+		err = err < 0 ? -err : err;
+		if (err == EPERM || err == EACCES)
+			snprintf(why, whylen, "%s", _("eBPF needs CAP_BPF and CAP_PERFMON (or root)"));
+		else
+			snprintf(why, whylen, _("eBPF exit counters not loaded: %s%s%s"), strerror(err),
+				 libbpf_last[0] ? ": " : "", libbpf_last);
+		exits_close(e);
+		return NULL;
+	}
+	/* each event on its own: one the kernel lacks (no kvm module, an older kernel) is left out, not fatal */
+	int nlive = 0;
+	for (int i = 0; i < EXITS_EV__COUNT; i++) {
+		char prog[64];
+		snprintf(prog, sizeof(prog), "on_%s", tp_names[i]);
+		struct bpf_program *p = bpf_object__find_program_by_name(e->skel->obj, prog);
+		e->links[i] = p ? bpf_program__attach(p) : NULL;
+		e->live[i] = e->links[i] != NULL;
+		nlive += e->live[i];
+	}
+	if (!nlive) {
+		snprintf(why, whylen, "%s", _("no KVM tracepoint to attach to (is the kvm module loaded?)"));
+		exits_close(e);
+		return NULL;
+	}
+	e->counts_fd = bpf_map__fd(e->skel->maps.exit_counts);
+	e->drops_fd = bpf_map__fd(e->skel->maps.exit_drops);
+	return e;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	const struct exit_count *x = a, *y = b;
+	if (x->tid != y->tid)
+		return (x->tid > y->tid) - (x->tid < y->tid);
+	if (x->ev != y->ev)
+		return (x->ev > y->ev) - (x->ev < y->ev);
+	return (x->arg > y->arg) - (x->arg < y->arg);
+}
+
+/* Sorts c[0..n) by tid, ev, arg: a radix sort by tid (three passes of 8 bits: pid_max is at most 2^22), then
+ * insertion within a thread's few keys. qsort's calls per comparison took a sixth of the part's CPU. */
+static void sort_counts(struct exit_count *c, size_t n, struct exit_count *tmp)
+{
+	struct exit_count *from = c, *to = tmp;
+	for (int shift = 0; shift < 24; shift += 8) {
+		size_t at[257] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			at[(((unsigned)from[i].tid >> shift) & 0xff) + 1]++;
+		for (int b = 0; b < 256; b++)
+			at[b + 1] += at[b];
+		for (size_t i = 0; i < n; i++)
+			to[at[((unsigned)from[i].tid >> shift) & 0xff]++] = from[i];
+		struct exit_count *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != c)
+		memcpy(c, from, n * sizeof(*c));
+	for (size_t i = 1; i < n; i++) {
+		struct exit_count k = c[i];
+		size_t j = i;
+		while (j > 0 && c[j - 1].tid == k.tid && cmp_count(&c[j - 1], &k) > 0) {
+			c[j] = c[j - 1];
+			j--;
+		}
+		c[j] = k;
+	}
+}
+
+/* The VMs' threads of this sample (the threads part was filled before this one), sorted. */
+static void vm_tids(struct exits_bpf *e, const struct host_sample *s)
+{
+	e->ntids = 0;
+	for (size_t i = 0; i < s->nvms; i++)
+		for (size_t t = 0; t < s->vms[i].nthreads; t++) {
+			if (e->ntids == e->captids) {
+				e->captids = e->captids ? e->captids * 2 : 256;
+				e->tids = xrealloc(e->tids, e->captids * sizeof(*e->tids));
+			}
+			e->tids[e->ntids++] = s->vms[i].threads[t].tid;
+		}
+	qsort(e->tids, e->ntids, sizeof(*e->tids), cmp_pid);
+}
+
+static bool exits_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+{
+	struct exits_bpf *e = state;
+	if (!e->cap) {
+		e->cap = EXITS_MAX_KEYS;
+		e->keys = xcalloc(e->cap, sizeof(*e->keys));
+		e->vals = xcalloc(e->cap, sizeof(*e->vals));
+		e->scratch = xcalloc(e->cap, sizeof(*e->scratch));
+	}
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	s->exits.mono = clock_mono();
+	s->exits.realtime = clock_real();
+	__u64 batch = 0;
+	size_t n = 0;
+	for (bool first = true; n < e->cap; first = false) {
+		__u32 got = (__u32)(e->cap - n);
+		int rc = bpf_map_lookup_batch(e->counts_fd, first ? NULL : &batch, &batch, e->keys + n,
+					      e->vals + n, &got, &opts);
+		n += got;
+		if (rc) {
+			if (errno != ENOENT) {
+				snprintf(why, whylen, _("reading the exit counters: %s"), strerror(errno));
+				return false;
+			}
+			break;
+		}
+	}
+	vm_tids(e, s);
+	struct exits_sample *x = &s->exits;
+	x->valid = true;
+	x->per_thread = true;
+	x->timed = true;
+	memcpy(x->live, e->live, sizeof(x->live));
+	x->counts = xcalloc(n ? n : 1, sizeof(*x->counts));
+	x->ncounts = 0;
+	for (size_t i = 0; i < n; i++) {
+		pid_t tid = (pid_t)e->keys[i].tid;
+		if (!bsearch(&tid, e->tids, e->ntids, sizeof(*e->tids), cmp_pid)) {
+			/* no VM holds it (gone, or a TID not VM's): its counts would fill the map */
+			bpf_map_delete_elem(e->counts_fd, &e->keys[i]);
+			continue;
+		}
+		x->counts[x->ncounts++] = (struct exit_count){ .tid = tid, .ev = e->keys[i].ev, .arg = e->keys[i].arg,
+							       .count = e->vals[i].count, .ns = e->vals[i].ns };
+	}
+	sort_counts(x->counts, x->ncounts, e->scratch);
+	__u32 zero = 0;
+	__u64 *drops = xcalloc((size_t)e->ncpus, sizeof(*drops));
+	if (bpf_map_lookup_elem(e->drops_fd, &zero, drops) == 0)
+		for (int cpu = 0; cpu < e->ncpus; cpu++)
+			x->drops += drops[cpu];
+	free(drops);
+	return true;
+}
+
+#else /* !HAVE_BPF */
+
+static void *exits_open(const struct source_args *a, char *why, size_t whylen)
+{
+	if (a->exits_off)
+		snprintf(why, whylen, "%s", _("exit counting off (--exits=off)"));
+	else
+		snprintf(why, whylen, "%s", _("built without eBPF (configure --disable-bpf, or no clang, bpftool or libbpf)"));
+	return NULL;
+}
+
+static bool exits_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+{
+	(void)state, (void)s, (void)why, (void)whylen;
+	return false;
+}
+
+static void exits_close(void *state)
+{
+	(void)state;
+}
+#endif
+
+/* Exit reasons, exits to the VMM, ports, MMIO, MSRs and vectors per vCPU thread, counted in the kernel. */
+const struct source exits_bpf_source = {
+	.part = PART_EXITS, .name = "bpf",
+	.open = exits_open, .sample = exits_sample, .close = exits_close,
+};

@@ -1,0 +1,291 @@
+/* test_exits.c - exit reasons decoded by vendor (VMX flag bits masked, SVM codes, KVM_EXIT_* names), and the exits
+ * stage: rates per VM and vCPU, time %, top reason, a vanished TID, a reused TID, a counter that goes back, a VM
+ * without events, kvm_exit not observable under kvm_pvm; the debugfs source's per-VM counts. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "exit_names.h"
+#include "model.h"
+#include "unit.h"
+#include "util.h"
+
+static void test_names(void)
+{
+	char b[48];
+	/* VMX: 30 is IO_INSTRUCTION; bit 31 (failed entry) and bit 27 (enclave) are flags on the basic reason */
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_VMX << 32 | 30, b, sizeof(b)), "IO_INSTRUCTION");
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_VMX << 32 | 0x80000021, b, sizeof(b)),
+		  "INVALID_STATE");
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_VMX << 32 | 0x08000030, b, sizeof(b)), "EPT_VIOLATION");
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_VMX << 32 | 12, b, sizeof(b)), "HLT");
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_VMX << 32 | 0xfff0, b, sizeof(b)), "VMX_0xfff0");
+	/* SVM: 0x7b IOIO, 0x400 NPF, 0x78 HLT, 0x60 INTR; the 32-bit -1 is SVM_EXIT_ERR */
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_SVM << 32 | 0x7b, b, sizeof(b)), "io");
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_SVM << 32 | 0x400, b, sizeof(b)), "npf");
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_SVM << 32 | 0x78, b, sizeof(b)), "hlt");
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_SVM << 32 | 0x60, b, sizeof(b)), "interrupt");
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_SVM << 32 | 0xffffffff, b, sizeof(b)), "invalid");
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_SVM << 32 | 0x3ff, b, sizeof(b)), "SVM_0x3ff");
+	CHECK_STR(exit_reason_name((unsigned long long)EXITS_ISA_SVM << 32 | EXITS_CODE_UNREAD, b, sizeof(b)), "unread");
+	/* exits to the VMM, without the KVM_EXIT_ prefix; the IO_IN/IO_OUT sub-codes are not reasons */
+	CHECK_STR(exit_userspace_name(2, b, sizeof(b)), "IO");
+	CHECK_STR(exit_userspace_name(6, b, sizeof(b)), "MMIO");
+	CHECK_STR(exit_userspace_name(1, b, sizeof(b)), "EXCEPTION");
+	CHECK_STR(exit_userspace_name(10, b, sizeof(b)), "INTR");
+	CHECK_STR(exit_userspace_name(EXITS_USER_ERROR, b, sizeof(b)), "ERROR");
+	CHECK_STR(exit_userspace_name(999, b, sizeof(b)), "KVM_EXIT_999");
+}
+
+static struct thread_sample th(pid_t tid, enum thread_role role, int idx, unsigned long long start)
+{
+	struct thread_sample t = { .tid = tid, .role = role, .vcpu_index = idx, .start_ticks = start };
+	snprintf(t.comm, sizeof(t.comm), "t%d", (int)tid);
+	return t;
+}
+
+static void host(struct host_sample *h, double mono, size_t nvms, const char *backend)
+{
+	host_sample_init(h);
+	h->mono = mono;
+	h->realtime = 1e9 + mono;
+	h->ncpus = 2;
+	h->cpus = xcalloc(2, sizeof(*h->cpus));
+	h->vms = xcalloc(nvms, sizeof(*h->vms));
+	h->nvms = nvms;
+	snprintf(h->kvm_backend, sizeof(h->kvm_backend), "%s", backend);
+	h->exits.valid = true;
+	h->exits.mono = mono;
+	h->exits.realtime = 1e9 + mono;
+	for (int ev = 0; ev < EXITS_EV__COUNT; ev++)
+		h->exits.live[ev] = true;
+	h->exits.per_thread = h->exits.timed = true;
+	str_copy(h->sources[PART_EXITS].name, "bpf", sizeof(h->sources[PART_EXITS].name));
+}
+
+static void vm(struct vm_sample *v, pid_t pid, const struct thread_sample *t, size_t n)
+{
+	v->pid = pid;
+	v->start_ticks = 50;
+	snprintf(v->name, sizeof(v->name), "vm%d", (int)pid);
+	v->threads = xcalloc(n, sizeof(*t));
+	memcpy(v->threads, t, n * sizeof(*t));
+	v->nthreads = n;
+	for (size_t i = 0; i < n; i++)
+		v->nr_vcpus += t[i].role == ROLE_VCPU;
+}
+
+/* counts must be given sorted by tid, ev, arg, as the source sorts them */
+static void counts(struct host_sample *h, const struct exit_count *c, size_t n)
+{
+	h->exits.counts = xcalloc(n ? n : 1, sizeof(*c));
+	memcpy(h->exits.counts, c, n * sizeof(*c));
+	h->exits.ncounts = n;
+}
+
+#define SVM(code) ((unsigned long long)EXITS_ISA_SVM << 32 | (code))
+#define IO 2ULL
+#define PIO_OUT(port) (1ULL << 16 | (port))
+
+static const struct exit_row *row(const struct vm_stat *v, int ev, unsigned long long arg)
+{
+	for (size_t i = 0; i < v->exits.nrows[ev]; i++)
+		if (v->exits.rows[ev][i].arg == arg)
+			return &v->exits.rows[ev][i];
+	return NULL;
+}
+
+/* Two VMs over 2 s on SVM. VM 100: vCPU 101 (io exits, 0.5 s of exit time), vCPU 102 (hlt, its counter went
+ * back: the map made it again), vCPU 103 reused its TID (another start time). VM 200 has no events at all. A
+ * thread of VM 100 in the first sample only (vanished) leaves no trace. */
+static void test_rates(void)
+{
+	struct host_sample a, b;
+	host(&a, 10, 2, "kvm_amd");
+	host(&b, 12, 2, "kvm_amd");
+	struct thread_sample ta[] = { th(101, ROLE_VCPU, 0, 5), th(102, ROLE_VCPU, 1, 5), th(103, ROLE_VCPU, 2, 5),
+				      th(104, ROLE_OTHER, -1, 5) };
+	struct thread_sample tb[] = { th(101, ROLE_VCPU, 0, 5), th(102, ROLE_VCPU, 1, 5), th(103, ROLE_VCPU, 2, 9) };
+	struct thread_sample t2[] = { th(201, ROLE_VCPU, 0, 5) };
+	vm(&a.vms[0], 100, ta, 4);
+	vm(&b.vms[0], 100, tb, 3);
+	vm(&a.vms[1], 200, t2, 1);
+	vm(&b.vms[1], 200, t2, 1);
+	struct exit_count ca[] = {
+		{ 101, EXITS_EV_EXIT, SVM(0x7b), 1000, 100000000 },
+		{ 101, EXITS_EV_USER, IO, 1000, 0 },
+		{ 101, EXITS_EV_PIO, PIO_OUT(0x80), 1000, 0 },
+		{ 102, EXITS_EV_EXIT, SVM(0x78), 5000, 0 },
+		{ 103, EXITS_EV_EXIT, SVM(0x7b), 100, 0 },
+		{ 104, EXITS_EV_EXIT, SVM(0x7b), 77, 0 },
+	};
+	struct exit_count cb[] = {
+		{ 101, EXITS_EV_EXIT, SVM(0x60), 40, 0 },	/* new key: all of it is in the interval */
+		{ 101, EXITS_EV_EXIT, SVM(0x7b), 21000, 600000000 },
+		{ 101, EXITS_EV_USER, IO, 21000, 0 },
+		{ 101, EXITS_EV_PIO, PIO_OUT(0x80), 21000, 0 },
+		{ 102, EXITS_EV_EXIT, SVM(0x78), 10, 0 },	/* went back: unknown, not a negative rate */
+		{ 103, EXITS_EV_EXIT, SVM(0x7b), 100000, 0 },	/* another thread behind the same TID */
+	};
+	counts(&a, ca, sizeof(ca) / sizeof(ca[0]));
+	counts(&b, cb, sizeof(cb) / sizeof(cb[0]));
+	struct model m;
+	model_init(&m);
+	model_update(&m, &a, &b);
+	const struct vm_stat *v = model_find_vm(&m, 100), *w = model_find_vm(&m, 200);
+	CHECK(m.host.exits_observable);
+	CHECK(v && v->exits.valid);
+	CHECK_NEAR(v->exits.rate, (20000 + 40) / 2.0, 1e-9);
+	CHECK_NEAR(v->exits.userspace_rate, 10000, 1e-9);
+	CHECK(v->exits.top_ev == EXITS_EV_EXIT && v->exits.top == SVM(0x7b));
+	const struct exit_row *r = row(v, EXITS_EV_EXIT, SVM(0x7b));
+	CHECK(r && fabs(r->rate - 10000) < 1e-9 && fabs(r->time_pct - 25) < 1e-9);	/* 0.5 s of 2 s */
+	CHECK(row(v, EXITS_EV_EXIT, SVM(0x60)) && fabs(row(v, EXITS_EV_EXIT, SVM(0x60))->rate - 20) < 1e-9);
+	CHECK(!row(v, EXITS_EV_EXIT, SVM(0x78)));
+	CHECK(row(v, EXITS_EV_PIO, PIO_OUT(0x80)) && fabs(row(v, EXITS_EV_PIO, PIO_OUT(0x80))->rate - 10000) < 1e-9);
+	CHECK_NEAR(v->exits.time_pct, 25, 1e-9);
+	/* per vCPU: 101 known; 102 unknown (its key went back: the interval is not whole); 103 reused: unknown */
+	CHECK(v->nthreads == 3);
+	CHECK(v->threads[0].tid == 101);
+	CHECK_NEAR(v->threads[0].exits_rate, 10020, 1e-9);
+	CHECK_NEAR(v->threads[0].exits_userspace, 10000, 1e-9);
+	CHECK(v->threads[0].exits_top_ev == EXITS_EV_EXIT && v->threads[0].exits_top == SVM(0x7b));
+	CHECK(v->threads[1].tid == 102);
+	CHECK(isnan(v->threads[1].exits_rate) && isnan(v->threads[1].exits_userspace));
+	CHECK(v->threads[1].exits_top_ev == -1);
+	CHECK(v->threads[2].tid == 103);
+	CHECK(isnan(v->threads[2].exits_rate));
+	/* a VM without events: zero rates, known (the source watched it), no top */
+	CHECK(w && w->exits.valid);
+	CHECK_NEAR(w->exits.rate, 0, 1e-9);
+	CHECK_NEAR(w->exits.userspace_rate, 0, 1e-9);
+	CHECK(w->exits.top_ev == -1);
+	CHECK_NEAR(m.host.exits_rate, 10020, 1e-9);
+	model_free(&m);
+	host_sample_clear(&a);
+	host_sample_clear(&b);
+}
+
+/* kvm_pvm: kvm_exit is attached but never fires: its rate is unknown (null), exits to the VMM are known. */
+static void test_pvm(void)
+{
+	struct host_sample a, b;
+	host(&a, 10, 1, "kvm_pvm");
+	host(&b, 11, 1, "kvm_pvm");
+	struct thread_sample t[] = { th(301, ROLE_VCPU, 0, 5) };
+	vm(&a.vms[0], 300, t, 1);
+	vm(&b.vms[0], 300, t, 1);
+	struct exit_count ca[] = { { 301, EXITS_EV_USER, IO, 10, 0 } }, cb[] = { { 301, EXITS_EV_USER, IO, 510, 0 } };
+	counts(&a, ca, 1);
+	counts(&b, cb, 1);
+	struct model m;
+	model_init(&m);
+	model_update(&m, &a, &b);
+	const struct vm_stat *v = model_find_vm(&m, 300);
+	CHECK(!m.host.exits_observable && m.host.exits_note[0]);
+	CHECK(v && isnan(v->exits.rate) && isnan(v->threads[0].exits_rate));
+	CHECK_NEAR(v->exits.userspace_rate, 500, 1e-9);
+	CHECK(v->exits.top_ev == EXITS_EV_USER && v->exits.top == IO);
+	model_free(&m);
+	host_sample_clear(&a);
+	host_sample_clear(&b);
+	/* no source at all: nothing known */
+	host(&a, 10, 1, "kvm_amd");
+	host(&b, 11, 1, "kvm_amd");
+	a.exits.valid = b.exits.valid = false;
+	vm(&a.vms[0], 300, t, 1);
+	vm(&b.vms[0], 300, t, 1);
+	model_init(&m);
+	model_update(&m, &a, &b);
+	v = model_find_vm(&m, 300);
+	CHECK(v && !v->exits.valid && isnan(v->exits.rate) && isnan(v->exits.userspace_rate));
+	CHECK(isnan(m.host.exits_rate));
+	model_free(&m);
+	host_sample_clear(&a);
+	host_sample_clear(&b);
+}
+
+#define STAT(s) ((unsigned long long)EXITS_ISA_STAT << 32 | (s))
+
+/* The debugfs source: counts per VM (tid = the VM's PID). VM 400 over 2 s: 3000 exits, 1000 io_exits and 600
+ * halt_exits, so 1400 other; 200 irq_injections. VM 500 has no "exits" file (no counts): unknown, not 0. VM 600's
+ * exits went back (its counters are another VM's: the PID-FD matched a new one): unknown too. */
+static void test_debugfs(void)
+{
+	struct host_sample a, b;
+	host(&a, 10, 3, "kvm_amd");
+	host(&b, 12, 3, "kvm_amd");
+	for (struct host_sample *h = &a; h; h = h == &a ? &b : NULL) {
+		h->exits.per_thread = h->exits.timed = false;
+		memset(h->exits.live, 0, sizeof(h->exits.live));
+		h->exits.live[EXITS_EV_EXIT] = h->exits.live[EXITS_EV_VIRQ] = h->exits.live[EXITS_EV_HCALL] = true;
+		str_copy(h->sources[PART_EXITS].name, "debugfs", sizeof(h->sources[PART_EXITS].name));
+	}
+	struct thread_sample t4[] = { th(401, ROLE_VCPU, 0, 5), th(402, ROLE_VCPU, 1, 5) };
+	struct thread_sample t5[] = { th(501, ROLE_VCPU, 0, 5) }, t6[] = { th(601, ROLE_VCPU, 0, 5) };
+	vm(&a.vms[0], 400, t4, 2);
+	vm(&b.vms[0], 400, t4, 2);
+	vm(&a.vms[1], 500, t5, 1);
+	vm(&b.vms[1], 500, t5, 1);
+	vm(&a.vms[2], 600, t6, 1);
+	vm(&b.vms[2], 600, t6, 1);
+	struct exit_count ca[] = {
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_ALL), 1000, 0 },
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_IO), 500, 0 },
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_HLT), 0, 0 },
+		{ 400, EXITS_EV_VIRQ, EXITS_ARG_ALL, 100, 0 },
+		{ 600, EXITS_EV_EXIT, STAT(EXITS_STAT_ALL), 90000, 0 },
+	};
+	struct exit_count cb[] = {
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_ALL), 4000, 0 },
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_IO), 1500, 0 },
+		{ 400, EXITS_EV_EXIT, STAT(EXITS_STAT_HLT), 600, 0 },
+		{ 400, EXITS_EV_VIRQ, EXITS_ARG_ALL, 300, 0 },
+		{ 600, EXITS_EV_EXIT, STAT(EXITS_STAT_ALL), 10, 0 },
+	};
+	a.exits.vm_counts = xcalloc(5, sizeof(*ca));
+	memcpy(a.exits.vm_counts, ca, sizeof(ca));
+	a.exits.nvm_counts = 5;
+	b.exits.vm_counts = xcalloc(5, sizeof(*cb));
+	memcpy(b.exits.vm_counts, cb, sizeof(cb));
+	b.exits.nvm_counts = 5;
+	struct model m;
+	model_init(&m);
+	model_update(&m, &a, &b);
+	const struct vm_stat *v = model_find_vm(&m, 400);
+	CHECK(m.host.exits_observable && !m.host.exits_per_vcpu && !m.host.exits_timed);
+	CHECK(v && v->exits.valid);
+	CHECK_NEAR(v->exits.rate, 1500, 1e-9);
+	CHECK(isnan(v->exits.time_pct) && isnan(v->exits.userspace_rate));
+	const struct exit_row *r = row(v, EXITS_EV_EXIT, STAT(EXITS_STAT_IO));
+	CHECK(r && fabs(r->rate - 500) < 1e-9 && isnan(r->time_pct));
+	r = row(v, EXITS_EV_EXIT, STAT(EXITS_STAT_HLT));
+	CHECK(r && fabs(r->rate - 300) < 1e-9);
+	CHECK(row(v, EXITS_EV_EXIT, STAT(EXITS_STAT_OTHER)) &&
+	      fabs(row(v, EXITS_EV_EXIT, STAT(EXITS_STAT_OTHER))->rate - 700) < 1e-9);
+	CHECK(!row(v, EXITS_EV_EXIT, STAT(EXITS_STAT_ALL)));	/* the total is the rate, not a row */
+	CHECK(row(v, EXITS_EV_VIRQ, EXITS_ARG_ALL) && fabs(row(v, EXITS_EV_VIRQ, EXITS_ARG_ALL)->rate - 100) < 1e-9);
+	CHECK(v->exits.top_ev == EXITS_EV_EXIT && v->exits.top == STAT(EXITS_STAT_OTHER));
+	/* no per-vCPU split from debugfs: unknown, never 0 */
+	CHECK(v->nthreads == 2 && isnan(v->threads[0].exits_rate) && isnan(v->threads[1].exits_rate));
+	const struct vm_stat *w = model_find_vm(&m, 500), *z = model_find_vm(&m, 600);
+	CHECK(w && !w->exits.valid && isnan(w->exits.rate));
+	CHECK(z && !z->exits.valid && isnan(z->exits.rate));
+	CHECK_NEAR(m.host.exits_rate, 1500, 1e-9);
+	char buf[48];
+	CHECK(!strcmp(exit_reason_name(STAT(EXITS_STAT_HLT), buf, sizeof(buf)), "halt_exits"));
+	CHECK(!strcmp(exit_reason_name(STAT(EXITS_STAT_OTHER), buf, sizeof(buf)), "other"));
+	CHECK(!strcmp(exit_reason_name(STAT(99), buf, sizeof(buf)), "STAT_0x63"));
+	model_free(&m);
+	host_sample_clear(&a);
+	host_sample_clear(&b);
+}
+
+int main(void)
+{
+	test_names();
+	test_rates();
+	test_pvm();
+	test_debugfs();
+	return unit_done("test_exits");
+}
