@@ -67,6 +67,14 @@ struct vm_mem_stat {
 /* What a VM used since vmtop first saw it (model_totals.c), for views that export counters: seconds; NAN until a
  * figure is first known. Only known, non-negative interval figures are added, so each one only grows. */
 #define VCPU_TOTALS_MAX 256		/* vCPUs kept per VM (by index): bounds what an exporter labels */
+#define EXIT_TOTALS_MAX 32		/* exit reasons counted apart per VM and kind; the rest go to other */
+/* Exits of one kind (kvm_exit by reason, or exits to the VMM by KVM_EXIT_*) since vmtop first saw the VM. */
+struct exit_totals {
+	bool known;			/* a source counted them over at least one interval */
+	size_t n;
+	struct exit_total { unsigned long long arg; double count; } by[EXIT_TOTALS_MAX];	/* arg: the key */
+	double other;			/* reasons past the first EXIT_TOTALS_MAX */
+};
 struct vm_totals {
 	pid_t pid;
 	unsigned long long start_ticks;
@@ -75,6 +83,7 @@ struct vm_totals {
 	double components[COMP__COUNT], apportioned[COMP__COUNT];
 	int nvcpus;			/* entries of vcpu_cpu and vcpu_ready: highest vCPU index seen + 1 */
 	double *vcpu_cpu, *vcpu_ready;
+	struct exit_totals exits, userspace;
 };
 
 struct vm_stat {

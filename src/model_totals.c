@@ -69,6 +69,26 @@ static void add_vcpu(struct vm_totals *t, const struct thread_stat *ts, double i
 	add(&t->vcpu_ready[i], ts->ready, interval);
 }
 
+/* Adds an interval's rows (all the reasons the source saw: the exits stage cuts only ports, pages and the like). */
+static void add_exits(struct exit_totals *t, const struct exit_row *rows, size_t n, double interval)
+{
+	t->known = true;
+	for (size_t i = 0; i < n; i++) {
+		double c = rows[i].rate * interval;
+		if (!(c > 0) || isinf(c))
+			continue;
+		size_t k = 0;
+		while (k < t->n && t->by[k].arg != rows[i].arg)
+			k++;
+		if (k == t->n && t->n < EXIT_TOTALS_MAX)
+			t->by[t->n++] = (struct exit_total){ .arg = rows[i].arg };
+		if (k < t->n)
+			t->by[k].count += c;
+		else
+			t->other += c;
+	}
+}
+
 void model_totals_update(struct model *m)
 {
 	struct vm_totals *old = m->totals, *now = xcalloc(m->nvms ? m->nvms : 1, sizeof(*now));
@@ -99,6 +119,11 @@ void model_totals_update(struct model *m)
 		for (size_t k = 0; k < vs->nthreads; k++)
 			if (vs->threads[k].role == ROLE_VCPU)
 				add_vcpu(t, &vs->threads[k], dt);
+		const struct exits_stat *e = &vs->exits;
+		if (e->valid && m->host.exits_observable)
+			add_exits(&t->exits, e->rows[EXITS_EV_EXIT], e->nrows[EXITS_EV_EXIT], dt);
+		if (e->valid && m->host.exits_live[EXITS_EV_USER])
+			add_exits(&t->userspace, e->rows[EXITS_EV_USER], e->nrows[EXITS_EV_USER], dt);
 	}
 	for (size_t i = 0; i < nold; i++)
 		totals_free_one(&old[i]);

@@ -3,6 +3,7 @@
 # with the JSON's figures over the refreshes those 20 s of scrapes hold, within 5% of one CPU. node_exporter's
 # textfile collector serves the same series from --textfile (same rates). promtool check metrics passes. A guest
 # restarted under the same name is a second series (its pid label), and no counter ever went down (resets() 0).
+# Exits to the VMM: rate() of vmtop_vm_userspace_exits_total agrees with the JSON within 5% where they are counted.
 # The queries of contrib/grafana-vmtop.json evaluate.
 . "$top_srcdir/tests/lib.sh"
 need curl jq prometheus promtool prometheus-node-exporter
@@ -58,6 +59,7 @@ T=$(date +%s.%N)
 query 'rate(vmtop_vm_cpu_seconds_total{job="vmtop"}[20s])' >"$TEST_TMP/rate"
 query 'rate(vmtop_vm_cpu_seconds_total{job="node"}[20s])' >"$TEST_TMP/rate_node"
 query 'vmtop_refresh_timestamp_seconds{job="vmtop"}[20s]' >"$TEST_TMP/snaps"
+query 'sum by (vm) (rate(vmtop_vm_userspace_exits_total{job="vmtop"}[20s]))' >"$TEST_TMP/user"
 cp "$TEST_TMP/json" "$TEST_TMP/json.now"
 "$PYTHON" - "$TEST_TMP" <<'PY' || fail "Prometheus' rates do not agree with vmtop's JSON (above)"
 import json, sys
@@ -85,6 +87,18 @@ for r in rates:
     seen.add((vm, part))
     print("%-8s %-8s rate() %6.2f%%  vmtop JSON %6.2f%%  node_exporter %s%s" % (vm, part, prom, ref,
           "-" if n is None else "%6.2f%%" % (n * 100), "" if ok else "   <- more than 5% of a CPU apart"))
+# exits to the VMM (an exits source counts them wherever eBPF or debugfs works): the pio guest's, per second
+urate = {r["metric"]["vm"]: float(r["value"][1]) for r in json.load(open(d + "/user"))}
+ujson = [(v["exits"] or {}).get("userspace_rate") for l in window for v in l["vms"] if v["name"] == "porter"]
+if ujson and all(u is not None for u in ujson):
+    ref = sum(u * l["interval"] for u, l in zip(ujson, window)) / (last - first)
+    got = urate.get("porter")
+    ok = got is not None and abs(got - ref) <= 0.05 * ref + 10
+    bad += not ok
+    print("porter exits to the VMM: rate() %s/s  vmtop JSON %.0f/s%s" % ("-" if got is None else "%.0f" % got, ref,
+          "" if ok else "   <- more than 5% apart"))
+else:
+    print("porter exits to the VMM: not counted here (%s)" % ujson[:1])
 for vm in ("spinner", "porter"):
     for part in ("vmm_user", "kernel", "vhost"):
         if (vm, part) not in seen:

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "exit_names.h"
 #include "fmt.h"
 #include "openmetrics.h"
 #include "util.h"
@@ -229,6 +230,30 @@ static void vm_cpu(struct writer *w, const struct model *m, struct expo_text *x)
 		}
 }
 
+/* Exits by reason: kvm_exit's (where it is observable) and those to the VMM; absent where no source counts them. */
+static void vm_exits(struct writer *w, const struct model *m, struct expo_text *x)
+{
+	for (int user = 0; user < 2; user++) {
+		family(w, user ? "vmtop_vm_userspace_exits" : "vmtop_vm_exits", "counter", NULL,
+		       user ? "Exits of the VM's vCPUs to the VMM by KVM_EXIT_* reason (kvm_userspace_exit)"
+			    : "KVM exits of the VM's vCPUs by reason (kvm_exit); other: reasons past the first 32");
+		for (size_t i = 0; i < m->nvms; i++) {
+			const struct vm_totals *t = m->vms[i].totals;
+			const struct exit_totals *e = t ? (user ? &t->userspace : &t->exits) : NULL;
+			if (!e || !e->known)
+				continue;
+			for (size_t k = 0; k < e->n; k++) {
+				char buf[48];
+				const char *name = user ? exit_userspace_name(e->by[k].arg, buf, sizeof(buf))
+							: exit_reason_name(e->by[k].arg, buf, sizeof(buf));
+				sample(w, &w->vm_labels[i], pair(x, "reason", name), e->by[k].count, t->created);
+			}
+			if (e->n == EXIT_TOTALS_MAX)
+				sample(w, &w->vm_labels[i], pair(x, "reason", "other"), e->other, t->created);
+		}
+	}
+}
+
 /* The tap's own counters (the kernel's): rx is what the VM received, which the tap transmitted. */
 static void vm_net(struct writer *w, const struct model *m, struct expo_text *x)
 {
@@ -375,6 +400,7 @@ void expo_write(struct expo_text text[EXPO__COUNT], const bool want[EXPO__COUNT]
 	}
 	struct expo_text x = { 0 };
 	vm_cpu(&w, m, &x);
+	vm_exits(&w, m, &x);
 	vm_net(&w, m, &x);
 	vm_mem(&w, m, &x);
 	host(&w, m, &x);

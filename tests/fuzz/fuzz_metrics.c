@@ -1,5 +1,5 @@
 /* fuzz_metrics.c - libFuzzer target: what a scrape brings in (its Accept header) and what a VM's owner chooses (its
- * name, uuid, VMM and tap names, written into label values): the negotiation returns a format, the escaper's output
+ * name, uuid, VMM and tap names, written into label values; exit codes, named): the negotiation returns a format, the escaper's output
  * is UTF-8 without a raw newline or an unescaped quote and reads back as the input, and the whole exposition of a
  * VM so named has well-formed sample lines only. */
 #include "config.h"
@@ -117,6 +117,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 .ready = 2 };
 	double cpu = 3;
 	tot.nvcpus = 1;
+	/* exit reasons keyed by the input's first bytes: any isa and code gets a name */
+	unsigned long long arg = 0;
+	memcpy(&arg, data, size < sizeof(arg) ? size : sizeof(arg));
+	tot.exits = (struct exit_totals){ .known = true, .n = 1, .by = { { arg, 5 } } };
+	tot.userspace = (struct exit_totals){ .known = true, .n = EXIT_TOTALS_MAX, .other = 1 };
+	for (size_t k = 0; k < EXIT_TOTALS_MAX; k++)
+		tot.userspace.by[k] = (struct exit_total){ arg + k, (double)k };
 	tot.vcpu_cpu = tot.vcpu_ready = &cpu;
 	vm.totals = &tot;
 	vm.mem.balloon.actual_kib = vm.mem.balloon.target_kib = -1;
