@@ -9,10 +9,10 @@ scratch=${1:-$(mktemp -d "${TMPDIR:-/tmp}/vmtop-sanitize.XXXXXX")}
 mkdir -p "$scratch" || exit 1
 FAST_TESTS="tests/test_cmdline tests/test_model tests/test_fmt tests/test_threads tests/test_apportion
 	tests/test_ksyms tests/test_perf_parse tests/test_perf_model tests/test_perf_funcs tests/test_exits tests/test_record
-	tests/t_record_file.sh
+	tests/test_openmetrics tests/t_record_file.sh
 	tests/t_options.sh tests/t_batch_formats.sh tests/t_batch_noperm.sh tests/t_batch_signals.sh tests/t_names_safe.sh
 	tests/t_tui_basic.sh tests/t_tui_list.sh tests/t_tui_drill.sh tests/t_tui_funcs.sh tests/t_tui_resize.sh tests/t_tui_term.sh
-	tests/t_churn.sh"
+	tests/t_metrics_listen.sh tests/t_churn.sh"
 
 # A copy of the sources (the checkout may be configured in place, which an out-of-tree build refuses).
 rm -rf "$scratch/src" "$scratch/build" "$scratch/reports"

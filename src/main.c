@@ -36,11 +36,11 @@ int main(int argc, char **argv)
 	}
 	raise_fd_limit();
 	struct session s;
-	if (session_open(&s, &opt, !opt.batch) < 0) {
+	if (session_open(&s, &opt, !opt.batch && !opt.listen && !opt.textfile) < 0) {
 		options_free(&opt);
 		return 1;
 	}
-	status = opt.batch ? batch_run(&s) : tui_run(&s);
+	status = opt.batch || opt.listen || opt.textfile ? batch_run(&s) : tui_run(&s);
 	session_close(&s);
 	options_free(&opt);
 	return status;

@@ -41,6 +41,7 @@ void model_free(struct model *m)
 {
 	free_vms(m);
 	free(m->host.cpus);
+	model_totals_free(m);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -99,6 +100,7 @@ static void stat_stage(struct model *m, const struct host_sample *prev, const st
 		for (int i = 0; i < cur->ncpus; i++)
 			cpu_pct(&zero, &cur->cpus[i], &h->cpus[i]);
 	}
+	h->ticks = cur->cpu_total;
 	h->mem_total_kib = cur->mem_total_kib;
 	h->mem_avail_kib = cur->mem_avail_kib;
 	memcpy(h->loadavg, cur->loadavg, sizeof(h->loadavg));
@@ -216,6 +218,7 @@ static void threads_stage(struct model *m, const struct host_sample *prev, const
 		if (a && a->start_ticks != b->start_ticks)
 			a = NULL;	/* PID reused by another VM */
 		vs->pid = b->pid;
+		vs->start_ticks = b->start_ticks;
 		str_copy(vs->name, b->name, sizeof(vs->name));
 		str_copy(vs->uuid, b->uuid, sizeof(vs->uuid));
 		str_copy(vs->vmm, b->vmm, sizeof(vs->vmm));
@@ -259,4 +262,5 @@ void model_update(struct model *m, const struct host_sample *prev, const struct 
 		h->host_components[c] = h->apportioned_components[c] = NAN;
 	for (int p = 0; p < PART__COUNT; p++)
 		stages[p](m, prev, cur);
+	model_totals_update(m);
 }

@@ -62,6 +62,7 @@ struct vm_mem_stat {
 	long long ksm_merging_pages, ksm_rmap_items, ksm_zero_pages;
 	long long ksm_profit_bytes;	/* MEM_UNKNOWN_SIGNED unknown */
 	long long ksm_kib;		/* merging pages in KiB */
+	long long majflt;		/* the process's major faults since it started, as read; -1 unknown */
 	struct balloon_sample balloon;
 };
 
@@ -77,8 +78,31 @@ struct func_stat {
 /* Functions kept per component and VM. */
 #define MODEL_FUNCS_PER_COMP 20
 
+/* What a VM used since vmtop first saw it (model_totals.c), for views that export counters: seconds; NAN until a
+ * figure is first known. Only known, non-negative interval figures are added, so each one only grows. */
+#define VCPU_TOTALS_MAX 256		/* vCPUs kept per VM (by index): bounds what an exporter labels */
+#define EXIT_TOTALS_MAX 32		/* exit reasons counted apart per VM and kind; the rest go to other */
+/* Exits of one kind (kvm_exit by reason, or exits to the VMM by KVM_EXIT_*) since vmtop first saw the VM. */
+struct exit_totals {
+	bool known;			/* a source counted them over at least one interval */
+	size_t n;
+	struct exit_total { unsigned long long arg; double count; } by[EXIT_TOTALS_MAX];	/* arg: the key */
+	double other;			/* reasons past the first EXIT_TOTALS_MAX */
+};
+struct vm_totals {
+	pid_t pid;
+	unsigned long long start_ticks;
+	double created;			/* wall clock of the sample that first listed the VM */
+	double guest, vmm_user, kernel, vhost, ready;
+	double components[COMP__COUNT], apportioned[COMP__COUNT];
+	int nvcpus;			/* entries of vcpu_cpu and vcpu_ready: highest vCPU index seen + 1 */
+	double *vcpu_cpu, *vcpu_ready;
+	struct exit_totals exits, userspace;
+};
+
 struct vm_stat {
 	pid_t pid;
+	unsigned long long start_ticks;
 	char name[VM_NAME_MAX];
 	char uuid[40];
 	char vmm[COMM_MAX];
@@ -102,6 +126,7 @@ struct vm_stat {
 	/* Top kernel functions per component (host_stat.funcs_valid): by component, then pct high first. */
 	struct func_stat *funcs;
 	size_t nfuncs;
+	const struct vm_totals *totals;	/* in model.totals: valid until the next model_update */
 };
 
 struct cpu_pct {
@@ -110,6 +135,7 @@ struct cpu_pct {
 
 struct host_stat {
 	int ncpus;			/* online CPUs */
+	struct cpu_ticks ticks;		/* /proc/stat's all-CPU line as read (cumulative), for views that export counters */
 	struct cpu_pct cpu;		/* all CPUs, each field % of all CPUs (sums to 100) */
 	int ncpu_ids;			/* entries of cpus: highest CPU id + 1 */
 	struct cpu_pct *cpus;		/* per CPU, by id (NAN for an offline one) */
@@ -160,6 +186,8 @@ struct model {
 	struct host_stat host;
 	struct vm_stat *vms;
 	size_t nvms;
+	struct vm_totals *totals;	/* every VM of the last sample (before -p), sorted by pid */
+	size_t ntotals;
 };
 
 void model_init(struct model *m);

@@ -15,6 +15,7 @@ static void unknown(struct vm_mem_stat *s, const struct vm_stat *vs)
 	s->rss_kib = (long long)vs->rss_kib;
 	s->anon_kib = s->file_kib = s->shmem_kib = s->swap_kib = s->thp_kib = s->hugetlb_kib = -1;
 	s->majflt_rate = NAN;
+	s->majflt = -1;
 	s->nnodes = -1;
 	s->ksm_merging_pages = s->ksm_rmap_items = s->ksm_zero_pages = s->ksm_kib = -1;
 	s->ksm_profit_bytes = MEM_UNKNOWN_SIGNED;
@@ -43,6 +44,7 @@ void model_mem_update(struct model *m, const struct host_sample *prev, const str
 		s->swap_kib = a->swap_kib;
 		s->thp_kib = a->thp_kib;
 		s->hugetlb_kib = a->hugetlb_kib;
+		s->majflt = a->majflt;
 		/* the last two readings of the counter, whenever they were made (they are a few seconds apart) */
 		if (a->majflt >= 0 && a->majflt_prev >= 0 && a->majflt_mono > a->majflt_prev_mono &&
 		    a->majflt_prev_mono > 0 && a->majflt >= a->majflt_prev)

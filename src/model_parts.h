@@ -19,6 +19,10 @@ void model_net_update(struct model *m, const struct host_sample *prev, const str
 void model_mem_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 /* model_mem.c: per-VM balloon as its source read it. */
 void model_balloon_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
+/* model_totals.c: after the stages, adds the interval's figures to each VM's totals (kept across updates). */
+void model_totals_update(struct model *m);
+/* model_totals.c: frees every VM's totals. */
+void model_totals_free(struct model *m);
 
 /* model_exits.c: per-VM and per-vCPU exit rates by reason, exits to the VMM, ports, MMIO, MSRs, vectors. */
 void model_exits_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);

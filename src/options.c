@@ -55,6 +55,9 @@ static void print_help(void)
 		 "      --w-max-mb MB        start a new FILE past MB MiB, keeping FILE.1 ... FILE.9\n"
 		 "  -r, --read FILE          replay a recording instead of reading the host\n"
 		 "      --begin TIME, --end TIME   replay from / to TIME (HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], @EPOCH)\n"
+		 "      --listen ADDR:PORT   no view: serve OpenMetrics on http://ADDR:PORT/metrics (ADDR\n"
+		 "                           default 127.0.0.1; or a unix socket path)\n"
+		 "      --textfile DIR       no view: write DIR/vmtop.prom every refresh (node_exporter)\n"
 		 "  -h, --help               show this help and exit\n"
 		 "  -V, --version            show the version and exit\n"
 		 "\n"
@@ -105,7 +108,7 @@ static bool parse_pids(const char *s, struct options *opt)
 int options_parse(struct options *opt, int argc, char **argv)
 {
 	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_EXITS, OPT_FUNCTIONS, OPT_W_MAX_MB, OPT_BEGIN, OPT_END,
-	       OPT_THREADS_SOURCE };
+	       OPT_THREADS_SOURCE, OPT_LISTEN, OPT_TEXTFILE };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -125,6 +128,8 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "begin", required_argument, NULL, OPT_BEGIN },
 		{ "end", required_argument, NULL, OPT_END },
 		{ "threads-source", required_argument, NULL, OPT_THREADS_SOURCE },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -242,6 +247,12 @@ int options_parse(struct options *opt, int argc, char **argv)
 				opt->threads_source = THREADS_PROC;
 			else
 				return usage_error(N_("invalid threads source '%s': expected auto, bpf or proc"), optarg);
+			break;
+		case OPT_LISTEN:
+		case OPT_TEXTFILE:
+			if (!*optarg)
+				return usage_error(N_("option '%s' needs a value"), argv[optind - 1]);
+			*(c == OPT_LISTEN ? &opt->listen : &opt->textfile) = optarg;
 			break;
 		case 'h':
 			print_help();

@@ -30,6 +30,8 @@ struct options {
 	long record_max_mb;		/* --w-max-mb, 0: no rotation */
 	const char *replay;		/* -r FILE, NULL: the live host */
 	const char *begin, *end;	/* --begin/--end TIME of a replay, NULL: open */
+	const char *listen;		/* --listen ADDR:PORT or socket path (argv's), NULL: none */
+	const char *textfile;		/* --textfile DIR (argv's), NULL: none */
 };
 
 /* Parses argv into opt. Returns -1 to go on, or an exit status (0 for --help/--version, 2 for bad usage,

@@ -3,7 +3,7 @@
 TESTS += tests/t_fuzz.sh
 EXTRA_DIST += tests/t_fuzz.sh tests/fuzz/fuzz.h tests/fuzz/fuzz_proc_stat.c tests/fuzz/fuzz_cmdline.c \
 	tests/fuzz/fuzz_fdinfo.c tests/fuzz/fuzz_kallsyms.c tests/fuzz/fuzz_perf_record.c \
-	tests/fuzz/fuzz_mem.c tests/fuzz/fuzz_qmp.c tests/fuzz/fuzz_recording.c tests/fuzz/corpus
+	tests/fuzz/fuzz_mem.c tests/fuzz/fuzz_qmp.c tests/fuzz/fuzz_recording.c tests/fuzz/fuzz_metrics.c tests/fuzz/corpus
 FUZZ_SECONDS = 600
 
 fuzz: all

@@ -17,4 +17,5 @@ include tests/perf.mk
 include tests/net.mk
 include tests/tui.mk
 include tests/bpf.mk
+include tests/metrics.mk
 include tests/fuzz.mk

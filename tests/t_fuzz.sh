@@ -20,12 +20,13 @@ kallsyms:$s/ksyms.c $s/ksym_names.c $s/util.c
 perf_record:$s/collect_perf.c $s/collect_perf_funcs.c $s/ksym_names.c $s/ksyms.c $s/sample.c $s/util.c
 mem:$s/mem_parse.c $s/util.c
 qmp:$s/qmp.c $s/util.c
-recording:$s/record_read.c $s/record_codec.c $s/sample.c $s/util.c"
+recording:$s/record_read.c $s/record_codec.c $s/sample.c $s/util.c
+metrics:$top_srcdir/ui/batch_openmetrics.c $top_srcdir/ui/fmt.c $s/exit_names.c $s/sample.c $s/util.c"
 failed=0
 echo "$targets" | while IFS=: read -r name srcs; do
 	bin="$out/fuzz_$name"
 	# shellcheck disable=SC2086
-	"$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$top_builddir" -I"$s" \
+	"$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$top_builddir" -I"$top_builddir/src/bpf" -I"$s" -I"$top_srcdir/ui" \
 		-I"$top_srcdir/tests/fuzz" ${PERF_CFLAGS:-} "$top_srcdir/tests/fuzz/fuzz_$name.c" $srcs -o "$bin" \
 		${PERF_LIBS:-} -lzstd -lm 2>"$TEST_TMP/$name.build" || { cat "$TEST_TMP/$name.build" >&2; echo "FAIL: cannot build fuzz_$name" >&2; exit 1; }
 	# new inputs go to a scratch corpus (the first directory), never into the repository's seeds

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "export.h"
 #include "nls.h"
 #include "util.h"
 #include "vm_sort.h"
@@ -59,6 +60,39 @@ static void wait_until(struct session *s, double deadline)
 	}
 }
 
+/* Prints the refresh just made (the n-th); -1 when written, else the exit status (the output went away). */
+static int print_refresh(struct session *s, long n, int key, const char *hostname)
+{
+	const struct model *m = &s->model;
+	size_t *order = xcalloc(m->nvms, sizeof(size_t));
+	vm_sort(m, key < 0 ? SORT_TOTAL : (enum sort_key)key, false, NULL, NULL, order);
+	writing_begins();
+	switch (s->opt->format) {
+	case OUT_TEXT:
+		batch_text_print(stdout, m, order, hostname);
+		break;
+	case OUT_CSV:
+		batch_csv_print(stdout, m, order, n == 0);
+		break;
+	case OUT_JSON:
+		batch_json_print(stdout, m, order, hostname);
+		break;
+	case OUT_NONE:
+		break;	/* a recorder: -w is the output */
+	}
+	free(order);
+	/* flushed every refresh so that `vmtop -b | tee log` shows each one as it happens */
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		/* the reader went away (`vmtop -b | head -1` with SIGPIPE ignored): quietly, as SIGPIPE would */
+		if (errno == EPIPE)
+			return 128 + SIGPIPE;
+		fprintf(stderr, "vmtop: %s: %s\n", _("cannot write output"), strerror(errno));
+		return 1;
+	}
+	writing = 0;
+	return -1;
+}
+
 int batch_run(struct session *s)
 {
 	const struct options *opt = s->opt;
@@ -68,6 +102,15 @@ int batch_run(struct session *s)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	int key = sort_key_from_name(opt->sort);
+	struct exporter *ex = NULL;
+	if (opt->listen || opt->textfile) {
+		char why[512];
+		if (!(ex = export_open(opt, why, sizeof(why)))) {
+			fprintf(stderr, "vmtop: %s\n", why);
+			return 1;
+		}
+		export_publish(ex, &s->model);	/* a scrape before the first refresh has the first sample's figures */
+	}
 	double deadline = clock_mono();
 	for (long n = 0; (opt->count < 0 || n < opt->count) && !stop_requested; n++) {
 		deadline += opt->delay;
@@ -75,35 +118,18 @@ int batch_run(struct session *s)
 			wait_until(s, deadline);	/* a replay prints its records as fast as it reads them */
 		if (stop_requested || !session_refresh(s))
 			break;
-		const struct model *m = &s->model;
-		size_t *order = xcalloc(m->nvms, sizeof(size_t));
-		vm_sort(m, key < 0 ? SORT_TOTAL : (enum sort_key)key, false, NULL, NULL, order);
-		writing_begins();
-		switch (opt->format) {
-		case OUT_TEXT:
-			batch_text_print(stdout, m, order, s->hostname);
-			break;
-		case OUT_CSV:
-			batch_csv_print(stdout, m, order, n == 0);
-			break;
-		case OUT_JSON:
-			batch_json_print(stdout, m, order, s->hostname);
-			break;
-		case OUT_NONE:
-			break;	/* a recorder: -w is the output */
+		if (ex)
+			export_publish(ex, &s->model);
+		if (opt->batch) {
+			int status = print_refresh(s, n, key, s->hostname);
+			if (status >= 0) {
+				export_close(ex);
+				return status;
+			}
 		}
-		free(order);
-		/* flushed every refresh so that `vmtop -b | tee log` shows each one as it happens */
-		if (fflush(stdout) == EOF || ferror(stdout)) {
-			/* the reader went away (`vmtop -b | head -1` with SIGPIPE ignored): quietly, as SIGPIPE would */
-			if (errno == EPIPE)
-				return 128 + SIGPIPE;
-			fprintf(stderr, "vmtop: %s: %s\n", _("cannot write output"), strerror(errno));
-			return 1;
-		}
-		writing = 0;
 		if (deadline < clock_mono() - opt->delay)
 			deadline = clock_mono();	/* fell far behind (suspended): don't burst to catch up */
 	}
+	export_close(ex);
 	return stop_requested ? 128 + stop_requested : 0;
 }

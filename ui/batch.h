@@ -8,7 +8,8 @@
 #include "options.h"
 #include "session.h"
 
-/* Runs opt->count refreshes (forever when -1), printing each; returns the exit status. */
+/* Runs opt->count refreshes (forever when -1), printing each with -b, exporting each with --listen or
+ * --textfile; returns the exit status. */
 int batch_run(struct session *s);
 
 /* One refresh in each format; order lists the VMs to print, in that order. first is true once. */
