@@ -24,8 +24,11 @@ serve() {	# MODE INDEX
 serve answer 0
 serve silent 1
 serve die 2
+# only this test's VMs: another test's fake VMs (make check runs tests side by side) may have the same names
+vms=$(pgrep -d, -P $sim)
+[ -n "$vms" ] || fail "no fake VM processes under fakehost $sim"
 
-"$VMTOP" -b -o json -n 4 -d 0.3 >"$TEST_TMP/json" 2>"$TEST_TMP/verr" || fail "vmtop: exit $?: $(cat "$TEST_TMP/verr")"
+"$VMTOP" -b -o json -n 4 -d 0.3 -p "$vms" >"$TEST_TMP/json" 2>"$TEST_TMP/verr" || fail "vmtop: exit $?: $(cat "$TEST_TMP/verr")"
 [ "$(wc -l <"$TEST_TMP/json")" = 4 ] || fail "expected 4 refreshes"
 vm() {	# INDEX JQ: the filter on fake-INDEX's balloon in the last refresh
 	tail -n 1 "$TEST_TMP/json" | jq -e --arg n "fake-$1" ".vms[] | select(.name == \$n) | .mem.balloon | $2" >/dev/null
@@ -54,7 +57,7 @@ tail -n 1 "$TEST_TMP/json" | jq -e '[.vms[] | select(.name | startswith("fake-")
 
 # --no-qmp: no connection at all, the reason says so
 : >"$TEST_TMP/log.0"
-"$VMTOP" -b -o json -n 2 -d 0.2 --no-qmp >"$TEST_TMP/json" 2>"$TEST_TMP/verr" || fail "vmtop --no-qmp: exit $?"
+"$VMTOP" -b -o json -n 2 -d 0.2 --no-qmp -p "$vms" >"$TEST_TMP/json" 2>"$TEST_TMP/verr" || fail "vmtop --no-qmp: exit $?"
 vm 0 '.source == null and .reason == "QMP off (--no-qmp)"' || fail "--no-qmp: $(got 0)"
 [ -s "$TEST_TMP/log.0" ] && fail "--no-qmp connected: $(cat "$TEST_TMP/log.0")"
 tail -n 1 "$TEST_TMP/json" | jq -e '.host.sources.balloon == null and .host.source_reasons.balloon == "QMP off (--no-qmp)"' \
