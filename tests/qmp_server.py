@@ -1,16 +1,22 @@
 # qmp_server.py - a stand-in for a VMM's QMP socket, for tests: MODE answer (greets, answers qmp_capabilities and
 # query-balloon with ACTUAL bytes), silent (accepts and never writes) or die (exits when asked query-balloon).
-# Every connection and command is appended to LOG, so a test can count them and see what was sent.
+# Every connection ("connect PID", the client's process by SO_PEERCRED: other vmtops on the host, such as other
+# tests', connect too) and command is appended to LOG, so a test can count them and see what was sent.
 #   usage: python3 qmp_server.py MODE PATH LOG [ACTUAL]
-import json, os, socket, sys
+import json, os, socket, struct, sys
 
 mode, path, log = sys.argv[1], sys.argv[2], sys.argv[3]
 actual = int(sys.argv[4]) if len(sys.argv) > 4 else 1 << 30
-if os.path.exists(path):
-    os.unlink(path)
+# listening before the path appears (bound under another name, then renamed): a client that finds the path is
+# never refused, as it could be between bind and listen on a busy host
+tmp = path + ".new"
+for p in (path, tmp):
+    if os.path.exists(p):
+        os.unlink(p)
 srv = socket.socket(socket.AF_UNIX)
-srv.bind(path)
+srv.bind(tmp)
 srv.listen(8)
+os.rename(tmp, path)
 held = []
 
 def note(what):
@@ -19,22 +25,27 @@ def note(what):
 
 while True:
     conn, _ = srv.accept()
-    note("connect")
+    pid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))[0]
+    note("connect %d" % pid)
     if mode == "silent":
         held.append(conn)  # kept open, never answered
         continue
-    conn.sendall(b'{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}}, "capabilities": []}}\r\n')
-    stream = conn.makefile("r")
-    for line in stream:
-        cmd = json.loads(line).get("execute", "")
-        note(cmd)
-        if cmd == "query-balloon" and mode == "die":
-            os._exit(0)  # the VMM dies with the query unanswered
-        if cmd == "qmp_capabilities":
-            conn.sendall(b'{"return": {}}\r\n')
-        elif cmd == "query-balloon":
-            conn.sendall(b'{"event": "BALLOON_CHANGE", "data": {"actual": 1}}\r\n')
-            conn.sendall(('{"return": {"actual": %d}}\r\n' % actual).encode())
-        else:
-            conn.sendall(b'{"error": {"class": "CommandNotFound", "desc": "not served here"}}\r\n')
+    # a client that gave up (vmtop's 50 ms deadline on a busy host) ends its connection, not the VMM: as qemu
+    try:
+        conn.sendall(b'{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}}, "capabilities": []}}\r\n')
+        stream = conn.makefile("r")
+        for line in stream:
+            cmd = json.loads(line).get("execute", "")
+            note(cmd)
+            if cmd == "query-balloon" and mode == "die":
+                os._exit(0)  # the VMM dies with the query unanswered
+            if cmd == "qmp_capabilities":
+                conn.sendall(b'{"return": {}}\r\n')
+            elif cmd == "query-balloon":
+                conn.sendall(b'{"event": "BALLOON_CHANGE", "data": {"actual": 1}}\r\n')
+                conn.sendall(('{"return": {"actual": %d}}\r\n' % actual).encode())
+            else:
+                conn.sendall(b'{"error": {"class": "CommandNotFound", "desc": "not served here"}}\r\n')
+    except (BrokenPipeError, ConnectionResetError):
+        pass
     conn.close()
