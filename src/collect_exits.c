@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <linux/types.h>
 
 #include "bpf/exits_rec.h"
+#include "bpf_load.h"
 #include "exits.skel.h"
 
 struct exits_bpf {
@@ -34,17 +34,6 @@ struct exits_bpf {
 	pid_t *tids;			/* the VMs' threads this sample, sorted */
 	size_t ntids, captids;
 };
-
-static char libbpf_last[160];
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN) {
-		vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, ap);
-		libbpf_last[strcspn(libbpf_last, "\n")] = '\0';
-	}
-	return 0;
-}
 
 static const char *const tp_names[EXITS_EV__COUNT] = {
 #define EXITS_TP_NAME(id, tp) [EXITS_EV_##id] = #tp,
@@ -73,22 +62,14 @@ static void *exits_open(const struct source_args *a, char *why, size_t whylen)
 		snprintf(why, whylen, "%s", _("exit counting off (--exits=off)"));
 		return NULL;
 	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		snprintf(why, whylen, _("no kernel BTF (/sys/kernel/btf/vmlinux): %s"), strerror(errno));
+	if (!bpf_load_begin(why, whylen))
 		return NULL;
-	}
-	libbpf_set_print(libbpf_quiet);
 	struct exits_bpf *e = xcalloc(1, sizeof(*e));
 	e->ncpus = libbpf_num_possible_cpus();
 	e->skel = vmtop_exits__open();
 	int err = e->skel ? vmtop_exits__load(e->skel) : -errno;
 	if (err) {
-		err = err < 0 ? -err : err;
-		if (err == EPERM || err == EACCES)
-			snprintf(why, whylen, "%s", _("eBPF needs CAP_BPF and CAP_PERFMON (or root)"));
-		else
-			snprintf(why, whylen, _("eBPF exit counters not loaded: %s%s%s"), strerror(err),
-				 libbpf_last[0] ? ": " : "", libbpf_last);
+		bpf_load_failed(err, _("eBPF exit counters not loaded: %s%s%s"), why, whylen);
 		exits_close(e);
 		return NULL;
 	}
