@@ -99,16 +99,6 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int cmp_count(const void *a, const void *b)
-{
-	const struct exit_count *x = a, *y = b;
-	if (x->tid != y->tid)
-		return (x->tid > y->tid) - (x->tid < y->tid);
-	if (x->ev != y->ev)
-		return (x->ev > y->ev) - (x->ev < y->ev);
-	return (x->arg > y->arg) - (x->arg < y->arg);
-}
-
 /* Sorts c[0..n) by tid, ev, arg: a radix sort by tid (three passes of 8 bits: pid_max is at most 2^22), then
  * insertion within a thread's few keys. qsort's calls per comparison took a sixth of the part's CPU. */
 static void sort_counts(struct exit_count *c, size_t n, struct exit_count *tmp)
@@ -131,7 +121,7 @@ static void sort_counts(struct exit_count *c, size_t n, struct exit_count *tmp)
 	for (size_t i = 1; i < n; i++) {
 		struct exit_count k = c[i];
 		size_t j = i;
-		while (j > 0 && c[j - 1].tid == k.tid && cmp_count(&c[j - 1], &k) > 0) {
+		while (j > 0 && c[j - 1].tid == k.tid && exit_count_cmp(&c[j - 1], &k) > 0) {
 			c[j] = c[j - 1];
 			j--;
 		}
