@@ -187,6 +187,25 @@ rig_track() {
 	echo "$1 $(rig_start_time "$1")" >>"$RIG_DIR/tracked"
 }
 
+# rig_minivmm_ready OUT WHAT: waits (10 s) for the minivmm writing its reports to OUT to say "ready"; else fails the
+# test with what it wrote to OUT.err.
+rig_minivmm_ready() {
+	for _ in $(seq 100); do grep -q '^ready' "$1" && return 0; sleep 0.1; done
+	fail "$2 not ready: $(cat "$1.err")"
+}
+
+# An awk program's head for minivmm's reports (--report: "KIND TIME COUNT" lines) in the file F: at(t) is the count
+# at time t, interpolated between reports (-1 outside them).
+RIG_MINIVMM_AT='
+function at(t,   k) {
+	for (k = 2; k <= n; k++)
+		if (ts[k] >= t)
+			return c[k - 1] + (c[k] - c[k - 1]) * (t - ts[k - 1]) / (ts[k] - ts[k - 1])
+	return -1
+}
+BEGIN { while ((getline line < F) > 0) { split(line, f, " "); n++; ts[n] = f[2]; c[n] = f[3] } }
+'
+
 rig_stop_all() {
 	if [ -f "$RIG_DIR/tracked" ]; then
 		while read -r _rig_p _rig_st; do
