@@ -187,6 +187,20 @@ rig_track() {
 	echo "$1 $(rig_start_time "$1")" >>"$RIG_DIR/tracked"
 }
 
+# rig_fakehost_ready PID N [TRIES]: waits (TRIES x 0.1 s, default 100) for the fakehost PID, writing to
+# $TEST_TMP/fh.out and fh.err, to say "ready N"; skips the test where it needs KVM, else fails when it is not ready.
+rig_fakehost_ready() {
+	for _ in $(seq "${3:-100}"); do
+		grep -q '^ready' "$TEST_TMP/fh.out" 2>/dev/null && break
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! grep -qx "ready $2" "$TEST_TMP/fh.out"; then
+		wait_limit "$1" 5 && [ "$wait_status" = 77 ] && skip "fakehost needs KVM: $(cat "$TEST_TMP/fh.err")"
+		fail "fakehost not ready: $(cat "$TEST_TMP/fh.out" "$TEST_TMP/fh.err")"
+	fi
+}
+
 # rig_minivmm_ready OUT WHAT: waits (10 s) for the minivmm writing its reports to OUT to say "ready"; else fails the
 # test with what it wrote to OUT.err.
 rig_minivmm_ready() {
