@@ -3,7 +3,7 @@
 EXTRA_DIST += src/bpf/core.h src/bpf/threads_rec.h src/bpf/threads.bpf.c src/bpf/exits_events.h src/bpf/exits_rec.h \
 	src/bpf/exits.bpf.c
 if HAVE_BPF
-libvmtop_a_SOURCES += src/thread_bpf.h src/thread_bpf.c
+libvmtop_a_SOURCES += src/bpf_load.h src/bpf_load.c src/thread_bpf.h src/thread_bpf.c
 BUILT_SOURCES += src/bpf/threads.skel.h src/bpf/exits.skel.h
 CLEANFILES += src/bpf/threads.bpf.o src/bpf/threads.skel.h src/bpf/exits.bpf.o src/bpf/exits.skel.h
 # -g gives the BTF that CO-RE relocates by; llvm-strip drops the DWARF (the skeleton embeds the object)

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <linux/types.h>
 
 #include "bpf/exits_rec.h"
+#include "bpf_load.h"
 #include "exits.skel.h"
 
 struct exits_bpf {
@@ -34,17 +34,6 @@ struct exits_bpf {
 	pid_t *tids;			/* the VMs' threads this sample, sorted */
 	size_t ntids, captids;
 };
-
-static char libbpf_last[160];
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN) {
-		vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, ap);
-		libbpf_last[strcspn(libbpf_last, "\n")] = '\0';
-	}
-	return 0;
-}
 
 static const char *const tp_names[EXITS_EV__COUNT] = {
 #define EXITS_TP_NAME(id, tp) [EXITS_EV_##id] = #tp,
@@ -73,22 +62,14 @@ static void *exits_open(const struct source_args *a, char *why, size_t whylen)
 		snprintf(why, whylen, "%s", _("exit counting off (--exits=off)"));
 		return NULL;
 	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		snprintf(why, whylen, _("no kernel BTF (/sys/kernel/btf/vmlinux): %s"), strerror(errno));
+	if (!bpf_load_begin(why, whylen))
 		return NULL;
-	}
-	libbpf_set_print(libbpf_quiet);
 	struct exits_bpf *e = xcalloc(1, sizeof(*e));
 	e->ncpus = libbpf_num_possible_cpus();
 	e->skel = vmtop_exits__open();
 	int err = e->skel ? vmtop_exits__load(e->skel) : -errno;
 	if (err) {
-		err = err < 0 ? -err : err;
-		if (err == EPERM || err == EACCES)
-			snprintf(why, whylen, "%s", _("eBPF needs CAP_BPF and CAP_PERFMON (or root)"));
-		else
-			snprintf(why, whylen, _("eBPF exit counters not loaded: %s%s%s"), strerror(err),
-				 libbpf_last[0] ? ": " : "", libbpf_last);
+		bpf_load_failed(err, _("eBPF exit counters not loaded: %s%s%s"), why, whylen);
 		exits_close(e);
 		return NULL;
 	}
@@ -118,16 +99,6 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int cmp_count(const void *a, const void *b)
-{
-	const struct exit_count *x = a, *y = b;
-	if (x->tid != y->tid)
-		return (x->tid > y->tid) - (x->tid < y->tid);
-	if (x->ev != y->ev)
-		return (x->ev > y->ev) - (x->ev < y->ev);
-	return (x->arg > y->arg) - (x->arg < y->arg);
-}
-
 /* Sorts c[0..n) by tid, ev, arg: a radix sort by tid (three passes of 8 bits: pid_max is at most 2^22), then
  * insertion within a thread's few keys. qsort's calls per comparison took a sixth of the part's CPU. */
 static void sort_counts(struct exit_count *c, size_t n, struct exit_count *tmp)
@@ -150,7 +121,7 @@ static void sort_counts(struct exit_count *c, size_t n, struct exit_count *tmp)
 	for (size_t i = 1; i < n; i++) {
 		struct exit_count k = c[i];
 		size_t j = i;
-		while (j > 0 && c[j - 1].tid == k.tid && cmp_count(&c[j - 1], &k) > 0) {
+		while (j > 0 && c[j - 1].tid == k.tid && exit_count_cmp(&c[j - 1], &k) > 0) {
 			c[j] = c[j - 1];
 			j--;
 		}

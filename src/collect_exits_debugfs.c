@@ -152,16 +152,6 @@ static struct vm_dir *vm_dir_of(struct exits_debugfs *e, const struct vm_sample 
 	return d;
 }
 
-static int cmp_count(const void *a, const void *b)
-{
-	const struct exit_count *x = a, *y = b;
-	if (x->tid != y->tid)
-		return (x->tid > y->tid) - (x->tid < y->tid);
-	if (x->ev != y->ev)
-		return (x->ev > y->ev) - (x->ev < y->ev);
-	return (x->arg > y->arg) - (x->arg < y->arg);
-}
-
 /* The key a counter file is counted under (bpf/exits_events.h). */
 static void stat_key(int stat, unsigned *ev, unsigned long long *arg)
 {
@@ -214,7 +204,7 @@ static bool debugfs_sample(void *state, struct host_sample *s, char *why, size_t
 			close(e->dirs[i].dirfd);
 		e->dirs[i] = e->dirs[--e->ndirs];
 	}
-	qsort(x->vm_counts, x->nvm_counts, sizeof(*x->vm_counts), cmp_count);
+	qsort(x->vm_counts, x->nvm_counts, sizeof(*x->vm_counts), exit_count_cmp);
 	x->valid = true;
 	x->per_thread = false;
 	x->timed = false;

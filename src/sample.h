@@ -175,6 +175,18 @@ struct exit_count {
 	unsigned long long ns;		/* EXIT: summed exit-to-entry time, 0 where the source cannot time exits */
 };
 
+/* The order counts and vm_counts are kept in: tid, ev, arg (qsort's form; inline: the bpf source's insertion
+ * sort calls it per step). */
+static inline int exit_count_cmp(const void *a, const void *b)
+{
+	const struct exit_count *x = a, *y = b;
+	if (x->tid != y->tid)
+		return (x->tid > y->tid) - (x->tid < y->tid);
+	if (x->ev != y->ev)
+		return (x->ev > y->ev) - (x->ev < y->ev);
+	return (x->arg > y->arg) - (x->arg < y->arg);
+}
+
 /* What the exits source counted up to this sample; valid false (sources[PART_EXITS].why says why) when none. */
 struct exits_sample {
 	bool valid;			/* a source filled it */

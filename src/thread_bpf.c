@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <linux/types.h>
 
 #include "bpf/threads_rec.h"
+#include "bpf_load.h"
 #include "nls.h"
 #include "thread_bpf.h"
 #include "threads.skel.h"
@@ -58,18 +58,6 @@ struct thread_bpf {
 	size_t nnews, capnews;
 };
 
-/* libbpf's last warning, for the reason when a load fails for a cause other than permission. */
-static char libbpf_last[160];
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN) {
-		vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, ap);
-		libbpf_last[strcspn(libbpf_last, "\n")] = '\0';
-	}
-	return 0;
-}
-
 static void open_news(struct thread_bpf *tb);
 
 /* The task iterator and bpf_seq_write came with 5.8. */
@@ -86,13 +74,8 @@ static bool kernel_has_iter_task(char *why, size_t whylen)
 
 struct thread_bpf *thread_bpf_new(char *why, size_t whylen)
 {
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		snprintf(why, whylen, _("no kernel BTF (/sys/kernel/btf/vmlinux): %s"), strerror(errno));
+	if (!bpf_load_begin(why, whylen) || !kernel_has_iter_task(why, whylen))
 		return NULL;
-	}
-	if (!kernel_has_iter_task(why, whylen))
-		return NULL;
-	libbpf_set_print(libbpf_quiet);
 	struct thread_bpf *tb = xcalloc(1, sizeof(*tb));
 	tb->ns_per_tick = 1000000000ULL / (unsigned long long)clk_tck();
 	tb->skel = vmtop_threads__open();
@@ -103,12 +86,7 @@ struct thread_bpf *thread_bpf_new(char *why, size_t whylen)
 			err = -errno;
 	}
 	if (err) {
-		err = err < 0 ? -err : err;
-		if (err == EPERM || err == EACCES)
-			snprintf(why, whylen, "%s", _("eBPF needs CAP_BPF and CAP_PERFMON (or root)"));
-		else
-			snprintf(why, whylen, _("eBPF task iterator not loaded: %s%s%s"), strerror(err),
-				 libbpf_last[0] ? ": " : "", libbpf_last);
+		bpf_load_failed(err, _("eBPF task iterator not loaded: %s%s%s"), why, whylen);
 		thread_bpf_free(tb);
 		return NULL;
 	}

@@ -187,6 +187,39 @@ rig_track() {
 	echo "$1 $(rig_start_time "$1")" >>"$RIG_DIR/tracked"
 }
 
+# rig_fakehost_ready PID N [TRIES]: waits (TRIES x 0.1 s, default 100) for the fakehost PID, writing to
+# $TEST_TMP/fh.out and fh.err, to say "ready N"; skips the test where it needs KVM, else fails when it is not ready.
+rig_fakehost_ready() {
+	for _ in $(seq "${3:-100}"); do
+		grep -q '^ready' "$TEST_TMP/fh.out" 2>/dev/null && break
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! grep -qx "ready $2" "$TEST_TMP/fh.out"; then
+		wait_limit "$1" 5 && [ "$wait_status" = 77 ] && skip "fakehost needs KVM: $(cat "$TEST_TMP/fh.err")"
+		fail "fakehost not ready: $(cat "$TEST_TMP/fh.out" "$TEST_TMP/fh.err")"
+	fi
+}
+
+# rig_minivmm_ready OUT WHAT: waits (10 s) for the minivmm writing its reports to OUT to say "ready"; else fails the
+# test with what it wrote to OUT.err.
+rig_minivmm_ready() {
+	for _ in $(seq 100); do grep -q '^ready' "$1" && return 0; sleep 0.1; done
+	fail "$2 not ready: $(cat "$1.err")"
+}
+
+# An awk program's head for minivmm's reports (--report: "KIND TIME COUNT" lines) in the file F: at(t) is the count
+# at time t, interpolated between reports (-1 outside them).
+RIG_MINIVMM_AT='
+function at(t,   k) {
+	for (k = 2; k <= n; k++)
+		if (ts[k] >= t)
+			return c[k - 1] + (c[k] - c[k - 1]) * (t - ts[k - 1]) / (ts[k] - ts[k - 1])
+	return -1
+}
+BEGIN { while ((getline line < F) > 0) { split(line, f, " "); n++; ts[n] = f[2]; c[n] = f[3] } }
+'
+
 rig_stop_all() {
 	if [ -f "$RIG_DIR/tracked" ]; then
 		while read -r _rig_p _rig_st; do

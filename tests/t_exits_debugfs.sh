@@ -31,8 +31,7 @@ EOF
 $NOCAPS "$RIG_MINIVMM" --report 20 pio >"$TEST_TMP/mini" 2>"$TEST_TMP/mini.err" &
 mini=$!
 rig_track $mini
-for _ in $(seq 100); do grep -q '^ready' "$TEST_TMP/mini" && break; sleep 0.1; done
-grep -q '^ready' "$TEST_TMP/mini" || fail "minivmm not ready: $(cat "$TEST_TMP/mini.err")"
+rig_minivmm_ready "$TEST_TMP/mini" minivmm
 limit 120 unshare -m sh "$TEST_TMP/inside.sh" $NOCAPS "$VMTOP" -b -n 5 -d 1 --sample-hz 0 -o json -p $mini \
 	>"$TEST_TMP/json" 2>"$TEST_TMP/err"
 rc=$?
@@ -55,14 +54,7 @@ jq -e -s '[.[] | select(.interval > 0)] | length >= 4 and all(.[]; .host.exits.p
 jq -r 'select(.interval > 0) | [.host.exits.time, .host.exits.interval, (.vms[0].exits.reasons.io_exits.rate // -1),
 	(.vms[0].exits.rate // -1), .vms[0].exits.top] | @tsv' "$TEST_TMP/json" >"$TEST_TMP/rows"
 grep '^io ' "$TEST_TMP/mini" >"$TEST_TMP/truth"
-awk -v F="$TEST_TMP/truth" '
-function at(t,   i) {
-	for (i = 2; i <= n; i++)
-		if (ts[i] >= t)
-			return c[i - 1] + (c[i] - c[i - 1]) * (t - ts[i - 1]) / (ts[i] - ts[i - 1])
-	return -1
-}
-BEGIN { while ((getline line < F) > 0) { split(line, f, " "); n++; ts[n] = f[2]; c[n] = f[3] } }
+awk -v F="$TEST_TMP/truth" "$RIG_MINIVMM_AT"'
 {
 	want = (at($1) - at($1 - $2)) / $2
 	if (at($1) < 0 || at($1 - $2) < 0) { print "no VMM count around " $1; bad = 1; next }

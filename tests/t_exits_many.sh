@@ -24,8 +24,7 @@ for i in $(seq 0 19); do
 	echo "$! $i $args" >>"$TEST_TMP/vms"
 done
 for i in $(seq 0 19); do
-	for _ in $(seq 100); do grep -q '^ready' "$TEST_TMP/mini.$i" && break; sleep 0.1; done
-	grep -q '^ready' "$TEST_TMP/mini.$i" || fail "minivmm $i not ready: $(cat "$TEST_TMP/mini.$i.err")"
+	rig_minivmm_ready "$TEST_TMP/mini.$i" "minivmm $i"
 done
 timeout 120 "$VMTOP" -b -n 4 -d 1 --sample-hz 0 -o json -p "$pids" >"$TEST_TMP/json" || fail "vmtop exit $?"
 src=$(jq -r 'select(.interval > 0) | .host.exits.source' "$TEST_TMP/json" | head -1)
@@ -43,14 +42,7 @@ while read -r pid i mode_args; do
 	[ "$(wc -l <"$TEST_TMP/rows.$i")" -ge 3 ] || { echo "VM $i: fewer than 3 refreshes"; bad=1; continue; }
 	case $mode_args in *pio) kind=io port=$((128 + i)) ;; mmio) kind=mmio port=- ;; *) kind=halt port=- ;; esac
 	grep "^$kind " "$TEST_TMP/mini.$i" >"$TEST_TMP/truth.$i"
-	awk -v F="$TEST_TMP/truth.$i" -v kind="$kind" -v port="$port" -v vm="$i" '
-	function at(t,   k) {
-		for (k = 2; k <= n; k++)
-			if (ts[k] >= t)
-				return c[k - 1] + (c[k] - c[k - 1]) * (t - ts[k - 1]) / (ts[k] - ts[k - 1])
-		return -1
-	}
-	BEGIN { while ((getline line < F) > 0) { split(line, f, " "); n++; ts[n] = f[2]; c[n] = f[3] } }
+	awk -v F="$TEST_TMP/truth.$i" -v kind="$kind" -v port="$port" -v vm="$i" "$RIG_MINIVMM_AT"'
 	{
 		printf "VM %s (%s): IO %.0f/s, MMIO %.0f/s, ports %s, pages %s", vm, kind, $3, $4, $5, $6
 		if (kind == "halt") {

@@ -10,8 +10,7 @@ grep -q '^#define HAVE_BPF 1' "$top_builddir/config.h" || skip "built without eB
 "$RIG_MINIVMM" --report 20 pio >"$TEST_TMP/mini" 2>"$TEST_TMP/mini.err" &
 mini=$!
 rig_track $mini
-for _ in $(seq 100); do grep -q '^ready' "$TEST_TMP/mini" && break; sleep 0.1; done
-grep -q '^ready' "$TEST_TMP/mini" || fail "minivmm not ready: $(cat "$TEST_TMP/mini.err")"
+rig_minivmm_ready "$TEST_TMP/mini" minivmm
 timeout 120 "$VMTOP" -b -n 5 -d 1 --sample-hz 0 -o json -p $mini >"$TEST_TMP/json" || fail "vmtop exit $?"
 sleep 0.1
 src=$(jq -r 'select(.interval > 0) | .host.exits.source' "$TEST_TMP/json" | head -1)
@@ -26,14 +25,7 @@ jq -r 'select(.interval > 0) | .vms[0] as $v | [.host.exits.time, .host.exits.in
 	"$TEST_TMP/json" >"$TEST_TMP/rows"
 [ "$(wc -l <"$TEST_TMP/rows")" -ge 4 ] || fail "fewer than 4 refreshes with an interval: $(cat "$TEST_TMP/json")"
 grep '^io ' "$TEST_TMP/mini" >"$TEST_TMP/truth"
-awk -v F="$TEST_TMP/truth" '
-function at(t,   i) {	# the VMM count at time t, interpolated between its reports
-	for (i = 2; i <= n; i++)
-		if (ts[i] >= t)
-			return c[i - 1] + (c[i] - c[i - 1]) * (t - ts[i - 1]) / (ts[i] - ts[i - 1])
-	return -1
-}
-BEGIN { while ((getline line < F) > 0) { split(line, f, " "); n++; ts[n] = f[2]; c[n] = f[3] } }
+awk -v F="$TEST_TMP/truth" "$RIG_MINIVMM_AT"'
 {
 	want = (at($1) - at($1 - $2)) / $2
 	if (at($1) < 0 || at($1 - $2) < 0) { print "no VMM count around " $1; bad = 1; next }

@@ -13,11 +13,7 @@ fh="$top_builddir/tests/fakehost"
 "$fh" --vms 60 --vcpus 2 --duty 0 --wake-ms 200 >"$TEST_TMP/fh.out" 2>"$TEST_TMP/fh.err" &
 sim=$!
 rig_track $sim
-for _ in $(seq 300); do grep -q '^ready' "$TEST_TMP/fh.out" 2>/dev/null && break; kill -0 $sim 2>/dev/null || break; sleep 0.1; done
-if ! grep -qx 'ready 60' "$TEST_TMP/fh.out"; then
-	wait_limit $sim 5 && [ "$wait_status" = 77 ] && skip "fakehost needs KVM: $(cat "$TEST_TMP/fh.err")"
-	fail "fakehost not ready: $(cat "$TEST_TMP/fh.out" "$TEST_TMP/fh.err")"
-fi
+rig_fakehost_ready $sim 60 300
 delay=0.5
 start_listen "$TEST_TMP/json" "$TEST_TMP/err" --listen 127.0.0.1:0 -d $delay -b -o json --no-qmp
 sleep 12	# vmtop rescans new VMs' descriptors for their first 10 s: a steady state first

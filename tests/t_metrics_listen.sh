@@ -27,11 +27,7 @@ fh="$top_builddir/tests/fakehost"
 	--name "$(printf 'bad\377byte')" >"$TEST_TMP/fh.out" 2>"$TEST_TMP/fh.err" &
 sim=$!
 rig_track $sim
-for _ in $(seq 100); do grep -q '^ready' "$TEST_TMP/fh.out" 2>/dev/null && break; kill -0 $sim 2>/dev/null || break; sleep 0.1; done
-if ! grep -qx 'ready 4' "$TEST_TMP/fh.out"; then
-	wait_limit $sim 5 && [ "$wait_status" = 77 ] && skip "fakehost needs KVM: $(cat "$TEST_TMP/fh.err")"
-	fail "fakehost not ready: $(cat "$TEST_TMP/fh.out" "$TEST_TMP/fh.err")"
-fi
+rig_fakehost_ready $sim 4
 pids=$(tr ' ' ',' <"/proc/$sim/task/$sim/children" | sed 's/,$//')
 mkdir "$TEST_TMP/tf"
 start_listen "$TEST_TMP/out" "$TEST_TMP/err" --listen 127.0.0.1:0 --textfile "$TEST_TMP/tf" -d 0.5 -p "$pids" --no-qmp

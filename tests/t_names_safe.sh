@@ -24,11 +24,7 @@ PY
 	--name "$(cat "$TEST_TMP/name2")" >"$TEST_TMP/fh.out" 2>"$TEST_TMP/fh.err" &
 sim=$!
 rig_track $sim
-for _ in $(seq 100); do grep -q '^ready' "$TEST_TMP/fh.out" 2>/dev/null && break; kill -0 $sim 2>/dev/null || break; sleep 0.1; done
-if ! grep -qx 'ready 3' "$TEST_TMP/fh.out"; then
-	wait_limit $sim 5 && [ "$wait_status" = 77 ] && skip "fakehost needs KVM: $(cat "$TEST_TMP/fh.err")"
-	fail "fakehost not ready: $(cat "$TEST_TMP/fh.out" "$TEST_TMP/fh.err")"
-fi
+rig_fakehost_ready $sim 3
 kids=$(cat "/proc/$sim/task/$sim/children")
 pids=$(echo $kids | tr ' ' ',')
 echo "$kids" >"$TEST_TMP/pids"

@@ -60,5 +60,11 @@ for opt in --batch --iterations --delay --output --pid --sort --sample-hz --thre
 	grep -q -- "$opt" "$TEST_TMP/help" || fail "--help does not mention $opt"
 	grep -q -- "$opt" "$TEST_TMP/man" || fail "man page does not document $opt"
 done
+# every long option of --help heads an entry (.TP) of the man page's OPTIONS, and every one there is in --help
+grep -o -- '--[a-z][a-z-]*' "$TEST_TMP/help" | sort -u >"$TEST_TMP/help.opts"
+sed 's/\\f[BIRP]//g; s/\\//g' "$top_srcdir/man/vmtop.1" | sed -n '/^\.SH OPTIONS/,/^\.SH /{/^\.TP$/{n;p}}' |
+	grep -o -- '--[a-z][a-z-]*' | sort -u >"$TEST_TMP/man.opts"
+diff "$TEST_TMP/help.opts" "$TEST_TMP/man.opts" >"$TEST_TMP/opts.diff" ||
+	fail "--help and the man page's OPTIONS differ (<: only in --help, >: only as a man entry): $(tr '\n' ' ' <"$TEST_TMP/opts.diff")"
 timeout -k 5 20 "$VMTOP" --version | grep -q '^vmtop [0-9]' || fail "--version"
 exit 0

@@ -190,26 +190,19 @@ static void vm_cpu(struct writer *w, const struct model *m, struct expo_text *x)
 	for (size_t i = 0; i < m->nvms; i++)
 		if (m->vms[i].totals)
 			sample(w, &w->vm_labels[i], NULL, m->vms[i].totals->ready, m->vms[i].totals->created);
-	family(w, "vmtop_vcpu_cpu_seconds", "counter", "seconds", "CPU time of one vCPU thread");
-	for (size_t i = 0; i < m->nvms; i++) {
-		const struct vm_totals *t = m->vms[i].totals;
-		if (!t)
-			continue;
-		for (int k = 0; k < t->nvcpus; k++) {
-			char idx[16];
-			snprintf(idx, sizeof(idx), "%d", k);
-			sample(w, &w->vm_labels[i], pair(x, "vcpu", idx), t->vcpu_cpu[k], t->created);
-		}
-	}
-	family(w, "vmtop_vcpu_ready_seconds", "counter", "seconds", "Time one vCPU thread was runnable but waiting");
-	for (size_t i = 0; i < m->nvms; i++) {
-		const struct vm_totals *t = m->vms[i].totals;
-		if (!t)
-			continue;
-		for (int k = 0; k < t->nvcpus; k++) {
-			char idx[16];
-			snprintf(idx, sizeof(idx), "%d", k);
-			sample(w, &w->vm_labels[i], pair(x, "vcpu", idx), t->vcpu_ready[k], t->created);
+	for (int ready = 0; ready < 2; ready++) {
+		family(w, ready ? "vmtop_vcpu_ready_seconds" : "vmtop_vcpu_cpu_seconds", "counter", "seconds",
+		       ready ? "Time one vCPU thread was runnable but waiting" : "CPU time of one vCPU thread");
+		for (size_t i = 0; i < m->nvms; i++) {
+			const struct vm_totals *t = m->vms[i].totals;
+			if (!t)
+				continue;
+			for (int k = 0; k < t->nvcpus; k++) {
+				char idx[16];
+				snprintf(idx, sizeof(idx), "%d", k);
+				sample(w, &w->vm_labels[i], pair(x, "vcpu", idx), ready ? t->vcpu_ready[k] : t->vcpu_cpu[k],
+				       t->created);
+			}
 		}
 	}
 	family(w, "vmtop_vm_component_seconds", "counter", "seconds",
