@@ -27,7 +27,7 @@ static const int sort_col[K__COUNT] = { 1, 0 };
 struct line {
 	bool title;		/* a section's heading: what alone */
 	char what[168];		/* a note fits whole: the view cuts it to the width */
-	double rate, share, time;	/* NAN: not shown */
+	double rate, share, time;	/* NAN: unknown, '-' (nothing on a line of text) */
 	char extra[64];
 };
 
@@ -189,10 +189,11 @@ static size_t rows(const struct tui *t, const struct vm_stat *v)
 	return n;
 }
 
-static const char *num(char *buf, size_t len, double v, const char *fmt)
+/* A figure of a row; unknown is '-' on a data row, nothing on a line of text (a title, a note: no figure at all). */
+static const char *num(char *buf, size_t len, double v, const char *fmt, bool text)
 {
 	if (isnan(v))
-		return "";
+		return text ? "" : "-";
 	snprintf(buf, len, fmt, v);
 	return buf;
 }
@@ -210,8 +211,10 @@ static void draw(struct tui *t, const struct vm_stat *v, int y, int h)
 	for (size_t i = first; i < ls.n && i < first + (size_t)h; i++) {
 		const struct line *l = &ls.l[i];
 		char r[24], s[16], tm[16];
-		const char *cells[NCOLS] = { l->what, num(r, sizeof(r), l->rate, "%.0f"), num(s, sizeof(s), l->share, "%.1f"),
-					     num(tm, sizeof(tm), l->time, "%.1f"), l->extra };
+		bool text = l->title || (isnan(l->rate) && isnan(l->share) && isnan(l->time) && !l->extra[0]);
+		const char *cells[NCOLS] = { l->what, num(r, sizeof(r), l->rate, "%.0f", text),
+					     num(s, sizeof(s), l->share, "%.1f", text),
+					     num(tm, sizeof(tm), l->time, "%.1f", text), l->extra };
 		if (l->title)
 			attrset(A_BOLD);
 		tui_grid_row(y++, cols, NCOLS, cells, i == vs->sel);
