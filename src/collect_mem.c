@@ -281,7 +281,9 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 	(void)why;
 	(void)whylen;
 	struct mem_source *ms = state;
-	double now = clock_mono(), slow_until = now + MEM_SLOW_BUDGET_S;
+	/* the budget counts the slow reads alone, and one is always made: a busy host (or hundreds of VMs' fast
+	 * reads) must not starve them for good */
+	double now = clock_mono(), slow_spent = 0;
 	read_host(ms, &s->mem);
 	for (size_t i = 0; i < ms->nvms; i++)
 		ms->vms[i].seen = false;
@@ -296,9 +298,11 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 				read_fast(e);
 			e->next_fast = now + MEM_FAST_S - 0.05;	/* a refresh of exactly 2 s reads every time */
 		}
-		if (now >= e->next_slow && clock_mono() < slow_until) {
+		if (now >= e->next_slow && slow_spent < MEM_SLOW_BUDGET_S) {
 			bool first = e->m.nnodes < 0 && e->m.thp_kib < 0;
+			double t0 = clock_mono();
 			read_slow(ms, e);
+			slow_spent += clock_mono() - t0;
 			e->next_slow = now + (first ? MEM_SLOW_S * (1 + (e->pid % 16) / 16.0) : MEM_SLOW_S);
 		}
 		vm->mem = e->m;
