@@ -9,7 +9,6 @@ need jq awk
 . "$top_srcdir/tests/rig.sh"
 rig_require_kvm
 grep -q '^#define HAVE_BPF 1' "$top_builddir/config.h" || skip "built without eBPF: exit keys need the bpf source"
-rig_lock
 rig_start_guest mmio mmio 1 || fail "the mmio guest did not start"
 rig_start_guest tick tick 1 || fail "the tick guest did not start"
 m=$(rig_pid mmio) t=$(rig_pid tick)

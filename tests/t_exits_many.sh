@@ -7,7 +7,6 @@ need jq awk
 . "$top_srcdir/tests/rig.sh"
 rig_require_kvm
 grep -q '^#define HAVE_BPF 1' "$top_builddir/config.h" || skip "built without eBPF: exit keys need the bpf source"
-rig_lock
 pids=""
 for i in $(seq 0 19); do
 	if [ "$i" -lt 12 ]; then
