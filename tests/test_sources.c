@@ -104,18 +104,18 @@ static void close_fake(void *state)
 	free(state);
 }
 
-static const struct source stat_src = { PART_STAT, "proc", true, open_stat, sample, NULL, close_fake };
-static const struct source bpf_src = { PART_THREADS, "bpf", false, refuse, sample, NULL, close_fake };
-static const struct source threads_src = { PART_THREADS, "proc", true, open_threads, sample, NULL, close_fake };
-static const struct source threads_too = { PART_THREADS, "other", false, open_threads, sample, NULL, close_fake };
-static const struct source perf_src = { PART_PERF, "perf", false, open_perf, sample, drain, close_fake };
-static const struct source net_src = { PART_NET, "netlink", false, refuse_net, sample, NULL, close_fake };
-static const struct source bpf_once = { PART_THREADS, "bpf", false, open_threads_once, sample, NULL, close_fake };
-static const struct source stat_refused = { PART_STAT, "proc", true, refuse, sample, NULL, close_fake };
-static const struct source threads_refused = { PART_THREADS, "proc", true, refuse, sample, NULL, close_fake };
+static const struct source stat_src = { PART_STAT, "proc", true, open_stat, sample, NULL, close_fake, false };
+static const struct source bpf_src = { PART_THREADS, "bpf", false, refuse, sample, NULL, close_fake, false };
+static const struct source threads_src = { PART_THREADS, "proc", true, open_threads, sample, NULL, close_fake, false };
+static const struct source threads_too = { PART_THREADS, "other", false, open_threads, sample, NULL, close_fake, false };
+static const struct source perf_src = { PART_PERF, "perf", false, open_perf, sample, drain, close_fake, false };
+static const struct source net_src = { PART_NET, "netlink", false, refuse_net, sample, NULL, close_fake, false };
+static const struct source bpf_once = { PART_THREADS, "bpf", false, open_threads_once, sample, NULL, close_fake, false };
+static const struct source stat_refused = { PART_STAT, "proc", true, refuse, sample, NULL, close_fake, false };
+static const struct source threads_refused = { PART_THREADS, "proc", true, refuse, sample, NULL, close_fake, false };
 
-static const struct source net_too = { PART_NET, "other", false, refuse_net, sample, NULL, close_fake };
-static const struct source net_bpf = { PART_NET, "bpf", false, refuse, sample, NULL, close_fake };
+static const struct source net_too = { PART_NET, "other", false, refuse_net, sample, NULL, close_fake, false };
+static const struct source net_bpf = { PART_NET, "bpf", false, refuse, sample, NULL, close_fake, false };
 
 /* Candidates that all refuse for one reason (an option that turns the part off) say it once; different reasons
  * are each said with their source's name. */
