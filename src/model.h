@@ -21,6 +21,8 @@ struct thread_stat {
 	double total, guest, user, kernel, ready;
 	double gtime;			/* the kernel's accounted guest time (gtime), whether guest trusts it or not */
 	bool guest_estimated;		/* guest from perf samples this interval: the backend's gtime disagreed */
+	int guest_includes_switch;	/* 1: exits so frequent that entering and leaving the guest is a material part
+					 * of guest (model_exits.c); 0 not; -1 unknown (no guest or exit rate) */
 	int last_cpu;
 	/* exits (model_exits.c): per second, NAN unknown (no source, a new thread, kvm_exit not observable) */
 	double exits_rate, exits_userspace;
@@ -112,6 +114,7 @@ struct vm_stat {
 	/* The split: guest + vmm_user + kernel + vhost == total. */
 	double total, guest, vmm_user, kernel, vhost, ready;
 	bool guest_estimated;		/* guest came from perf samples, not the kernel's accounting */
+	int guest_includes_switch;	/* 1: a vCPU's guest includes a material world switch, 0 none does, -1 unknown */
 	struct thread_stat *threads;	/* vCPUs first by index, then vhost, io, kvm, other */
 	size_t nthreads;
 	/* Perf split of the VM's own threads, and its share of host-side network work. */
@@ -173,6 +176,9 @@ struct host_stat {
 	bool exits_per_vcpu;		/* counted per vCPU thread (bpf); debugfs: per VM only */
 	bool exits_timed;		/* reasons carry their exit-to-entry time (bpf) */
 	char exits_note[160];		/* why kvm_exit is not observable, "" when it is */
+	const char *guest_switch;	/* how the backend enters and leaves a guest: "hardware" (VMX/SVM), "software"
+					 * (kvm_pvm), NULL unknown */
+	int guest_switch_vcpus;		/* vCPUs (VMs where counted per VM) whose guest includes the switch */
 	unsigned long long exits_drops;
 	double exits_time, exits_interval;	/* when the counters were read (wall clock), and since the last read */
 	double exits_rate, exits_userspace_rate;
@@ -197,5 +203,8 @@ void model_vm_free(struct vm_stat *v);
 /* Turns two samples of the same host into rates; prev may be NULL (first refresh: no rates). */
 void model_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 const struct vm_stat *model_find_vm(const struct model *m, pid_t pid);
+/* Whether a GUEST of guest % of one CPU, with exits_rate exits/s, is partly the world switch (model_exits.c): 1 yes,
+ * 0 no, -1 unknown (either NAN). */
+int model_guest_includes_switch(double guest, double exits_rate);
 
 #endif

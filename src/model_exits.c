@@ -1,5 +1,6 @@
 /* model_exits.c - the exits stage: per-thread count deltas of the exits part turned into rates per VM and vCPU, the
- * exit-to-entry time as % of one CPU, the top reason; ports, pages, MSRs and vectors cut to the busiest. */
+ * exit-to-entry time as % of one CPU, the top reason; ports, pages, MSRs and vectors cut to the busiest; and which
+ * vCPUs exit so often that their GUEST is partly the world switch. */
 #include "config.h"
 
 #include <math.h>
@@ -176,7 +177,7 @@ static const struct vm_sample *same_vm(const struct host_sample *s, size_t i, pi
 	return host_sample_find_vm(s, pid);
 }
 
-void model_exits_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
+static void exits_rates(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
 {
 	struct host_stat *h = &m->host;
 	const struct exits_sample *b = &cur->exits;
@@ -283,4 +284,62 @@ void model_exits_update(struct model *m, const struct host_sample *prev, const s
 	free(d);
 	h->exits_rate = h->exits_observable ? rate : NAN;
 	h->exits_userspace_rate = h->exits_live[EXITS_EV_USER] ? user : NAN;
+}
+
+/* The kernel accounts guest time around each VM entry, so GUEST holds entering and leaving the guest too. Where a
+ * vCPU exits more than once per SWITCH_GUEST_US of its guest time, that switch is a material part of its GUEST: 1%
+ * and more at bare metal's ~1 us an exit, most of it with a software or nested switch (tens of us). */
+#define SWITCH_GUEST_US 100.0
+#define SWITCH_MIN_RATE 1000.0	/* exits/s: an idle vCPU's timer exits make no such part */
+#define SWITCH_MIN_GUEST 1.0	/* % of one CPU: a GUEST too small to mislead */
+
+int model_guest_includes_switch(double guest, double exits_rate)
+{
+	if (isnan(guest) || isnan(exits_rate))
+		return -1;
+	return guest >= SWITCH_MIN_GUEST && exits_rate >= SWITCH_MIN_RATE &&
+	       guest / 100.0 < exits_rate * SWITCH_GUEST_US * 1e-6;
+}
+
+/* kvm_exit where it is observable; else exits to the VMM, each one a switch too (fewer than all: a lower bound) */
+static double switch_rate(double exits, double userspace)
+{
+	return isnan(exits) ? userspace : exits;
+}
+
+static void mark_switch(struct vm_stat *v, bool per_vcpu)
+{
+	/* counted per VM only (debugfs): judged on the VM's average vCPU */
+	if (!per_vcpu) {
+		v->guest_includes_switch = model_guest_includes_switch(v->guest, switch_rate(v->exits.rate,
+											    v->exits.userspace_rate));
+		for (size_t t = 0; t < v->nthreads; t++)
+			v->threads[t].guest_includes_switch = -1;
+		return;
+	}
+	v->guest_includes_switch = -1;
+	for (size_t t = 0; t < v->nthreads; t++) {
+		struct thread_stat *th = &v->threads[t];
+		th->guest_includes_switch = th->role != ROLE_VCPU ? 0 :
+			model_guest_includes_switch(th->guest, switch_rate(th->exits_rate, th->exits_userspace));
+		if (th->role == ROLE_VCPU && th->guest_includes_switch > v->guest_includes_switch)
+			v->guest_includes_switch = th->guest_includes_switch;
+	}
+}
+
+void model_exits_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
+{
+	exits_rates(m, prev, cur);
+	struct host_stat *h = &m->host;
+	h->guest_switch = !strcmp(cur->kvm_backend, "kvm_pvm") ? "software" :
+			  !strcmp(cur->kvm_backend, "kvm_intel") || !strcmp(cur->kvm_backend, "kvm_amd") ? "hardware" :
+			  NULL;
+	h->guest_switch_vcpus = 0;
+	for (size_t i = 0; i < m->nvms; i++) {
+		struct vm_stat *v = &m->vms[i];
+		mark_switch(v, h->exits_per_vcpu);
+		for (size_t t = 0; t < v->nthreads; t++)
+			h->guest_switch_vcpus += v->threads[t].guest_includes_switch == 1;
+		h->guest_switch_vcpus += !h->exits_per_vcpu && v->guest_includes_switch == 1;
+	}
 }

@@ -121,7 +121,8 @@ rig_start_guest() {
 	_rig_name=$1 _rig_mode=$2 _rig_smp=${3:-1} _rig_mem=${4:-64}
 	[ $# -ge 2 ] || { echo "usage: rig_start_guest NAME MODE [SMP [MEM_MB [QEMU_ARG...]]]" >&2; return 2; }
 	shift $(($# < 4 ? $# : 4))
-	case $_rig_mode in spin | pio | halt | mmio | tick) ;; *) echo "rig: unknown guest mode '$_rig_mode'" >&2; return 2 ;; esac
+	# pio=N: N loop steps in the guest between two exits
+	case $_rig_mode in spin | pio | pio=[0-9]* | halt | mmio | tick) ;; *) echo "rig: unknown guest mode '$_rig_mode'" >&2; return 2 ;; esac
 	[ ! -e "$RIG_DIR/$_rig_name.pid" ] || { echo "rig: guest $_rig_name already started" >&2; return 2; }
 	rig_require_qemu
 	_rig_base="$RIG_DIR/$_rig_name"
@@ -138,14 +139,14 @@ rig_start_guest() {
 	_rig_pid=$!
 	_rig_deadline=$(($(date +%s) + ${RIG_TIMEOUT:-60}))
 	while :; do
-		_rig_n=$(grep -c "^vmtop-guest: cpu[0-9]* $_rig_mode\$" "$_rig_base.con" 2>/dev/null)
+		_rig_n=$(grep -c "^vmtop-guest: cpu[0-9]* ${_rig_mode%%=*}\$" "$_rig_base.con" 2>/dev/null)
 		[ "${_rig_n:-0}" -lt "$_rig_smp" ] || return 0
 		if ! rig_alive "$_rig_pid"; then
 			_rig_why="qemu exited early"
 		elif grep -q '^vmtop-guest: .* fault$' "$_rig_base.con"; then
 			_rig_why="the guest faulted"
 		elif [ "$(date +%s)" -ge "$_rig_deadline" ]; then
-			_rig_why="${_rig_n:-0} of $_rig_smp vCPUs reached '$_rig_mode' within ${RIG_TIMEOUT:-60} s"
+			_rig_why="${_rig_n:-0} of $_rig_smp vCPUs reached '${_rig_mode%%=*}' within ${RIG_TIMEOUT:-60} s"
 		else
 			sleep 0.1
 			continue

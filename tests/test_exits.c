@@ -281,11 +281,69 @@ static void test_debugfs(void)
 	host_sample_clear(&b);
 }
 
+/* GUEST partly the world switch: the rule, then through the model on SVM over 1 s. vCPU 701 runs 40% in the guest
+ * and exits 20,000 times (20 us of guest an exit: marked), vCPU 702 runs 90% and exits 500 times (not), vCPU 703 has
+ * no guest time (its GUEST is 0%: nothing to mislead). */
+static void test_switch(void)
+{
+	CHECK(model_guest_includes_switch(NAN, 5000) == -1);
+	CHECK(model_guest_includes_switch(40, NAN) == -1);
+	CHECK(model_guest_includes_switch(40, 999) == 0);	/* under 1,000 exits/s */
+	CHECK(model_guest_includes_switch(40, 5000) == 1);	/* 80 us of guest an exit */
+	CHECK(model_guest_includes_switch(60, 5000) == 0);	/* 120 us */
+	CHECK(model_guest_includes_switch(0.5, 1e6) == 0);	/* GUEST under 1% */
+	struct host_sample a, b;
+	host(&a, 10, 1, "kvm_amd");
+	host(&b, 11, 1, "kvm_amd");
+	a.clk_tck = b.clk_tck = 100;
+	struct thread_sample ta[] = { th(701, ROLE_VCPU, 0, 5), th(702, ROLE_VCPU, 1, 5), th(703, ROLE_VCPU, 2, 5) };
+	struct thread_sample tb[] = { th(701, ROLE_VCPU, 0, 5), th(702, ROLE_VCPU, 1, 5), th(703, ROLE_VCPU, 2, 5) };
+	tb[0].utime = 50, tb[0].gtime = 40, tb[0].stime = 50;
+	tb[1].utime = 95, tb[1].gtime = 90, tb[1].stime = 5;
+	tb[2].stime = 100;
+	vm(&a.vms[0], 700, ta, 3);
+	vm(&b.vms[0], 700, tb, 3);
+	struct exit_count ca[] = { { 701, EXITS_EV_EXIT, SVM(0x7b), 0, 0 }, { 702, EXITS_EV_EXIT, SVM(0x60), 0, 0 },
+				   { 703, EXITS_EV_EXIT, SVM(0x7b), 0, 0 } };
+	struct exit_count cb[] = { { 701, EXITS_EV_EXIT, SVM(0x7b), 20000, 0 }, { 702, EXITS_EV_EXIT, SVM(0x60), 500, 0 },
+				   { 703, EXITS_EV_EXIT, SVM(0x7b), 90000, 0 } };
+	counts(&a, ca, 3);
+	counts(&b, cb, 3);
+	struct model m;
+	model_init(&m);
+	model_update(&m, &a, &b);
+	const struct vm_stat *v = model_find_vm(&m, 700);
+	CHECK(v && v->nthreads == 3);
+	CHECK(m.host.guest_switch && !strcmp(m.host.guest_switch, "hardware"));
+	CHECK_NEAR(v->threads[0].guest, 40, 1e-9);
+	CHECK(v->threads[0].guest_includes_switch == 1);
+	CHECK(v->threads[1].guest_includes_switch == 0);
+	CHECK(v->threads[2].guest_includes_switch == 0);
+	CHECK(v->guest_includes_switch == 1);
+	CHECK(m.host.guest_switch_vcpus == 1);
+	model_free(&m);
+	host_sample_clear(&b);
+	/* without the exits part: unknown, not "no" */
+	host(&b, 11, 1, "kvm_amd");
+	b.clk_tck = 100;
+	b.exits.valid = false;
+	vm(&b.vms[0], 700, tb, 3);
+	model_init(&m);
+	model_update(&m, &a, &b);
+	v = model_find_vm(&m, 700);
+	CHECK(v && v->threads[0].guest_includes_switch == -1 && v->guest_includes_switch == -1);
+	CHECK(m.host.guest_switch_vcpus == 0);
+	model_free(&m);
+	host_sample_clear(&a);
+	host_sample_clear(&b);
+}
+
 int main(void)
 {
 	test_names();
 	test_rates();
 	test_pvm();
 	test_debugfs();
+	test_switch();
 	return unit_done("test_exits");
 }

@@ -57,7 +57,7 @@ void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int 
 		fputs(",mem_anon_kib,mem_file_kib,mem_shmem_kib,mem_swap_kib,mem_thp_kib,mem_hugetlb_kib,mem_majflt_rate,"
 		      "ksm_merging_pages,ksm_rmap_items,ksm_zero_pages,ksm_profit_bytes,balloon_actual_kib,"
 		      "balloon_target_kib", out);
-		fputs(",exits_rate,exits_userspace_rate,exits_top\n", out);
+		fputs(",exits_rate,exits_userspace_rate,exits_top,guest_includes_switch\n", out);
 	}
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct vm_stat *v = &m->vms[order[i]];
@@ -106,6 +106,9 @@ void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int 
 			csv_str(out, exit_reason_name(v->exits.top, top, sizeof(top)));
 		else if (v->exits.valid && v->exits.top_ev == EXITS_EV_USER)
 			csv_str(out, exit_userspace_name(v->exits.top, top, sizeof(top)));
+		fputc(',', out);
+		if (v->guest_includes_switch >= 0)
+			fprintf(out, "%d", v->guest_includes_switch);
 		fputc('\n', out);
 	}
 }

@@ -59,6 +59,12 @@ static void json_key_num(FILE *out, const char *key, double v, bool comma)
 	json_num(out, v);
 }
 
+/* ,"key":true|false|null for 1, 0 and -1 (unknown) */
+static void json_key_tristate(FILE *out, const char *key, int v)
+{
+	fprintf(out, ",\"%s\":%s", key, v > 0 ? "true" : v == 0 ? "false" : "null");
+}
+
 /* An integer, or null when unknown (below zero, or MEM_UNKNOWN_SIGNED where negatives are real values). */
 static void json_key_int(FILE *out, const char *key, long long v, bool known, bool comma)
 {
@@ -359,6 +365,8 @@ static void print_host(FILE *out, const struct model *m, const char *hostname)
 		fputs(",\"guest_time_reason\":", out);
 		json_str(out, h->guest_why);
 	}
+	fputs(",\"guest_switch\":", out);
+	json_name_or_null(out, h->guest_switch);
 	fprintf(out, ",\"perf\":{\"enabled\":%s,\"sample_hz\":%u", h->perf_enabled ? "true" : "false", h->sample_hz);
 	if (h->perf_enabled) {
 		fprintf(out, ",\"samples\":%lu,\"lost\":%lu,\"kvm_vendor\":", h->perf_samples, h->perf_lost);
@@ -412,6 +420,7 @@ static void print_threads(FILE *out, const struct vm_stat *v, const struct host_
 		json_key_num(out, "kernel", split[2], true);
 		json_key_num(out, "ready", t->ready, true);
 		fprintf(out, ",\"guest_estimated\":%s", t->guest_estimated ? "true" : "false");
+		json_key_tristate(out, "guest_includes_switch", t->guest_includes_switch);
 		fprintf(out, ",\"last_cpu\":%d", t->last_cpu);
 		fputs(",\"exits\":{", out);
 		json_key_num(out, "rate", t->exits_rate, false);
@@ -562,6 +571,7 @@ static void print_vm(FILE *out, const struct vm_stat *v, const struct host_stat 
 	json_key_num(out, "vhost", split[3], true);
 	json_key_num(out, "ready", v->ready, true);
 	fprintf(out, "},\"estimated\":%s", v->guest_estimated ? "true" : "false");
+	json_key_tristate(out, "guest_includes_switch", v->guest_includes_switch);
 	print_threads(out, v, h);
 	json_components(out, "components", v->components, v->components_valid, own_components, N(own_components));
 	json_components(out, "apportioned", v->apportioned, v->components_valid, shared_components,

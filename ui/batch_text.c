@@ -70,6 +70,9 @@ static void print_header(FILE *out, const struct model *m, const char *hostname)
 		fprintf(out, _("Exits: %s/s kvm_exit, %s/s to the VMM, %llu dropped%s%s\n"),
 			fmt_per_s(pct[0], 16, h->exits_rate), fmt_per_s(pct[1], 16, h->exits_userspace_rate), h->exits_drops,
 			h->exits_note[0] ? "; " : "", h->exits_note);
+	char note[256];
+	if (h->guest_switch_vcpus > 0)
+		fprintf(out, _("Note: %s\n"), fmt_switch_note(note, sizeof(note), h->guest_switch_vcpus, h->guest_switch));
 	for (int i = 0; i < h->nwarnings; i++)
 		fprintf(out, _("Warning: %s\n"), h->warnings[i]);
 }
@@ -85,8 +88,7 @@ void batch_text_print(FILE *out, const struct model *m, const size_t *order, con
 		/* rounded together so that the printed parts add up to the printed total */
 		double split[4] = { v->guest, v->vmm_user, v->kernel, v->vhost };
 		double total = fmt_round_split(v->total, split, 4, 0.1);
-		fmt_pct(p[0], 16, split[0]);
-		snprintf(guest, sizeof(guest), "%s%s", v->guest_estimated && !isnan(v->guest) ? "~" : "", p[0]);
+		fmt_guest(guest, sizeof(guest), split[0], v->guest_estimated, v->guest_includes_switch);
 		char name[4 * 20 + 1];
 		char exits[16];
 		fprintf(out, "%7d %s %4d %7s %7s %7s %7s %7s %7s %7s %8s\n", (int)v->pid,

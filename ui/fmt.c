@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "fmt.h"
+#include "nls.h"
 
 const char *fmt_pct(char *buf, size_t len, double v)
 {
@@ -40,6 +41,23 @@ const char *fmt_pct(char *buf, size_t len, double v)
 		}
 	}
 	snprintf(buf, len, "%.1f", v);
+	return buf;
+}
+
+const char *fmt_guest(char *buf, size_t len, double guest, bool estimated, int includes_switch)
+{
+	char pct[24];
+	fmt_pct(pct, sizeof(pct), guest);
+	bool known = !isnan(guest);
+	snprintf(buf, len, "%s%s%s", known && estimated ? "~" : "", known && includes_switch == 1 ? "!" : "", pct);
+	return buf;
+}
+
+const char *fmt_switch_note(char *buf, size_t len, int vcpus, const char *guest_switch)
+{
+	snprintf(buf, len, _("GUEST! (vCPUs: %d): so many exits that entering and leaving the guest, counted as "
+			     "guest time, is a good part of it%s"), vcpus,
+		 guest_switch && !strcmp(guest_switch, "software") ? _(" (a software switch here: kvm_pvm)") : "");
 	return buf;
 }
 

@@ -2,10 +2,17 @@
 #ifndef VMTOP_FMT_H
 #define VMTOP_FMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* "%.1f" of a percentage, or "-" when NAN. Returns buf. */
 const char *fmt_pct(char *buf, size_t len, double v);
+/* GUEST% as the views show it: fmt_pct of guest after '~' when it is estimated from perf samples and '!' when it
+ * includes a material world switch (includes_switch 1) (frequent exits); unknown is "-", unmarked. Returns buf. */
+const char *fmt_guest(char *buf, size_t len, double guest, bool estimated, int includes_switch);
+/* The note beside a GUEST marked '!': on how many vCPUs, and how the backend switches (guest_switch: "software",
+ * "hardware" or NULL). Returns buf. */
+const char *fmt_switch_note(char *buf, size_t len, int vcpus, const char *guest_switch);
 /* Rounds the parts of a total to multiples of unit (0.1 for "%.1f") so that the known ones (NAN stays NAN)
  * add up to the total rounded the same way, by largest remainder; returns that total. Printed each on its
  * own, GUEST 24.96 + VMM 24.96 would show 25.0 + 25.0 beside a TOTAL of 49.9. */

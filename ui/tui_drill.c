@@ -71,12 +71,11 @@ static const char *with_pct(char *buf, size_t len, const char *num)
 /* Two lines about the VM: what it is and its split, so every view keeps the context. */
 static int draw_vm_lines(const struct vm_stat *v, int y)
 {
-	char p[7][16], mem[2][16], q[6][20];
+	char p[6][16], mem[2][16], q[6][20];
 	/* rounded together so that the parts shown add up to the TOTAL shown */
 	double split[4] = { v->guest, v->vmm_user, v->kernel, v->vhost };
 	double total = fmt_round_split(v->total, split, 4, 0.1);
-	fmt_pct(p[6], sizeof(p[6]), split[0]);
-	snprintf(p[1], sizeof(p[1]), "%s%.14s", v->guest_estimated && !isnan(v->guest) ? "~" : "", p[6]);
+	fmt_guest(p[1], sizeof(p[1]), split[0], v->guest_estimated, v->guest_includes_switch);
 	attrset(A_BOLD);
 	tui_putf(y++, 0, COLS, _("VM %d %s (%s, %d vCPUs, RSS %s of %s)"), (int)v->pid, v->name, v->vmm, v->nr_vcpus,
 		 fmt_kib(mem[0], 16, (long long)v->rss_kib), fmt_kib(mem[1], 16, v->mem_config_kib));

@@ -52,7 +52,7 @@ static int exits_note(const struct host_stat *h, char *buf, size_t len)
 static int count_notes(const struct host_stat *h)
 {
 	return (h->guest_estimated || h->guest_unknown) + (!h->perf_enabled && h->perf_why_off[0] != '\0') +
-	       exits_note(h, NULL, 0) + h->nwarnings;
+	       exits_note(h, NULL, 0) + (h->guest_switch_vcpus > 0) + h->nwarnings;
 }
 
 /* The n-th note, in the order they are shown; false past the last one. */
@@ -75,6 +75,10 @@ static bool note_text(const struct host_stat *h, int n, char *buf, size_t len)
 	}
 	if (exits_note(h, NULL, 0) && n-- == 0)
 		return exits_note(h, buf, len);
+	if (h->guest_switch_vcpus > 0 && n-- == 0) {
+		fmt_switch_note(buf, len, h->guest_switch_vcpus, h->guest_switch);
+		return true;
+	}
 	if (n < h->nwarnings) {
 		snprintf(buf, len, _("Warning: %s"), h->warnings[n]);
 		return true;

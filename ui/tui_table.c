@@ -160,13 +160,10 @@ static void draw_bar(const struct tui *t, const struct layout *l, int y, const s
 	tui_bar_draw(t, y, x + 1, w - 2, parts, 4, scale);
 }
 
-/* GUEST% (guest, rounded with the rest of the split), with ~ when it is an estimate from perf samples. */
+/* GUEST% (guest, rounded with the rest of the split), marked as fmt_guest marks it. */
 static const char *guest_cell(char *buf, size_t len, const struct vm_stat *v, double guest)
 {
-	char pct[24];
-	fmt_pct(pct, sizeof(pct), guest);
-	snprintf(buf, len, "%s%.*s", v->guest_estimated && !isnan(v->guest) ? "~" : "", (int)len - 2, pct);
-	return buf;
+	return fmt_guest(buf, len, guest, v->guest_estimated, v->guest_includes_switch);
 }
 
 static void draw_row(const struct tui *t, const struct layout *l, int y, const struct vm_stat *v, bool selected)

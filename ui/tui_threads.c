@@ -78,10 +78,8 @@ static void draw_row(int y, const struct thread_stat *th, bool selected)
 	/* rounded together so that GUEST + KERNEL + USER shown add up to the TOTAL shown */
 	double split[3] = { th->guest, th->kernel, th->user };
 	double total = fmt_round_split(th->total, split, 3, 0.1);
-	/* a thread's guest share estimated from perf samples (its gtime disagreed with them) is marked as on the
-	 * VM's row */
-	snprintf(guest, sizeof(guest), "%s%s", th->guest_estimated && !isnan(split[0]) ? "~" : "",
-		 fmt_pct(p[1], 16, split[0]));
+	/* marked as on the VM's row: estimated from perf samples (its gtime disagreed), or partly the switch */
+	fmt_guest(guest, sizeof(guest), split[0], th->guest_estimated, th->guest_includes_switch);
 	if (isnan(th->exits_rate))
 		snprintf(exits, sizeof(exits), "-");
 	else

@@ -2,7 +2,8 @@
  * guest.S - vmtop's tiny test guest: a PVH ELF that qemu -kernel boots directly (no Linux, no firmware calls).
  *
  * qemu -append picks the workload: spin (burn CPU in 64-bit ring 3), pio (an `out` loop to port 0x80 from
- * 64-bit ring 3: every OUT exits to qemu), halt (cli; hlt in ring 0), mmio (a store loop from ring 3 to
+ * 64-bit ring 3: every OUT exits to qemu; pio=N counts N down between two OUTs, a loop of known length in the
+ * guest), halt (cli; hlt in ring 0), mmio (a store loop from ring 3 to
  * MMIO_ADDR, where qemu's pc machine has nothing: every store exits to qemu as MMIO), tick (sti; hlt in ring 0,
  * woken TICK_HZ times a second by the local APIC timer: a halting, idle guest). Every vCPU, APs included, switches to
  * long mode and writes "vmtop-guest: cpuN MODE\n" to the debugcon port 0xe9 just before its workload.
@@ -206,9 +207,27 @@ parse_mode:
 	jb 1b
 	jmp 9f
 2:	mov %ecx, mode(%rip)
+3:	mov (%rsi), %al			/* MODE=N: N the loop count between two exits (pio) */
+	test %al, %al
+	jz 9f
+	cmp $' ', %al
+	je 9f
+	inc %rsi
+	cmp $'=', %al
+	jne 3b
+	xor %eax, %eax
+4:	movzbl (%rsi), %edx
+	sub $'0', %edx
+	cmp $9, %edx
+	ja 5f
+	imul $10, %rax, %rax
+	add %rdx, %rax
+	inc %rsi
+	jmp 4b
+5:	mov %rax, pio_spin(%rip)
 9:	ret
 
-/* eax = 1 if the word at %rsi (ended by NUL or space) equals the string at %rdi. */
+/* eax = 1 if the word at %rsi (ended by NUL, space or '=') equals the string at %rdi. */
 word_eq:
 	mov (%rdi), %al
 	mov (%rsi), %dl
@@ -222,6 +241,8 @@ word_eq:
 1:	test %dl, %dl
 	jz 3f
 	cmp $' ', %dl
+	je 3f
+	cmp $'=', %dl
 	je 3f
 2:	xor %eax, %eax
 	ret
@@ -364,8 +385,13 @@ spin_loop:
 
 pio_loop:
 	xor %eax, %eax
+	mov pio_spin(%rip), %rdx
 1:	out %al, $PIO_PORT
 	inc %eax
+	mov %rdx, %rcx
+	jrcxz 1b
+2:	dec %rcx
+	jnz 2b
 	jmp 1b
 
 mmio_loop:
@@ -425,6 +451,8 @@ start_info:	.long 0
 cpu_next:	.long 0
 con_lock:	.long 0
 mode:		.long MODE_UNKNOWN
+	.p2align 3
+pio_spin:	.quad 0			/* pio=N: the loop count between two OUTs */
 
 	.p2align 4
 tss_area:	/* every TSS: zeroed 104 bytes with iomap base 104, bitmap allowing only PIO_PORT */
