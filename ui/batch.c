@@ -66,7 +66,9 @@ static int print_refresh(struct session *s, long n, int key, const char *hostnam
 	const struct model *m = &s->model;
 	size_t *order = xcalloc(m->nvms, sizeof(size_t));
 	vm_sort(m, key < 0 ? SORT_TOTAL : (enum sort_key)key, false, NULL, NULL, order);
-	writing_begins();
+	/* a recorder writes nothing here: a stop ends its loop, and the session's close writes what -w still holds */
+	if (s->opt->format != OUT_NONE)
+		writing_begins();
 	switch (s->opt->format) {
 	case OUT_TEXT:
 		batch_text_print(stdout, m, order, hostname);
