@@ -3,6 +3,7 @@
 # ASan+UBSan build made out of tree in a scratch directory; any sanitizer report fails the run. Ends with
 # "N passed, N failed, N skipped".
 # usage: scripts/sanitize.sh [SCRATCH_DIR]   (default: a new directory under ${TMPDIR:-/tmp}, removed when all pass)
+#   SANITIZE_TESTS="tests/t_churn.sh" CHURN_SECONDS=1800 scripts/sanitize.sh   the 30-minute soak alone
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 scratch=${1:-$(mktemp -d "${TMPDIR:-/tmp}/vmtop-sanitize.XXXXXX")}
@@ -13,6 +14,7 @@ FAST_TESTS="tests/test_cmdline tests/test_model tests/test_fmt tests/test_thread
 	tests/t_options.sh tests/t_batch_formats.sh tests/t_batch_noperm.sh tests/t_batch_signals.sh tests/t_names_safe.sh
 	tests/t_tui_basic.sh tests/t_tui_list.sh tests/t_tui_drill.sh tests/t_tui_funcs.sh tests/t_tui_resize.sh tests/t_tui_term.sh
 	tests/t_metrics_listen.sh tests/t_churn.sh"
+FAST_TESTS=${SANITIZE_TESTS:-$FAST_TESTS}
 
 # A copy of the sources (the checkout may be configured in place, which an out-of-tree build refuses).
 rm -rf "$scratch/src" "$scratch/build" "$scratch/reports"
@@ -35,7 +37,9 @@ log="$scratch/build.log"
 export ASAN_OPTIONS="log_path=$scratch/reports/asan:detect_leaks=1:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$scratch/reports/ubsan:print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 # shellcheck disable=SC2086
-make -C "$scratch/build" -j"$(nproc)" check TESTS="$(echo $FAST_TESTS)" >"$scratch/check.log" 2>&1
+# a long soak (CHURN_SECONDS) gets its time on top of every test's limit
+make -C "$scratch/build" -j"$(nproc)" check TESTS="$(echo $FAST_TESTS)" TEST_TIME_LIMIT=$((1800 + ${CHURN_SECONDS:-0})) \
+	>"$scratch/check.log" 2>&1
 status=$?
 results=$(cat "$scratch"/build/tests/*.trs 2>/dev/null | sed -n 's/^:test-result: //p')
 pass=$(grep -c '^PASS' <<<"$results")

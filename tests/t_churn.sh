@@ -1,6 +1,6 @@
 #!/bin/sh
 # t_churn.sh - a churn soak: minivmm VMs start and end (SIGKILL, SIGTERM, their own exit) every ~100 ms for
-# CHURN_SECONDS (60 in make check; 1800 by hand: `make check TESTS=tests/t_churn.sh CHURN_SECONDS=1800`) while a
+# CHURN_SECONDS (60 in make check; 1800 by hand: `SANITIZE_TESTS=tests/t_churn.sh CHURN_SECONDS=1800 scripts/sanitize.sh`) while a
 # batch vmtop (JSON every 0.2 s) and an interactive one (tmux, drilling in and out of each tab) watch. Both must
 # still run at the end and end cleanly on q / SIGTERM, every JSON line must parse with VMs that existed, and the
 # descriptors of both stay flat; RSS is printed at start and end (and judged when not built with ASan, whose
