@@ -3,7 +3,7 @@
 # Every connection ("connect PID", the client's process by SO_PEERCRED: other vmtops on the host, such as other
 # tests', connect too) and command is appended to LOG, so a test can count them and see what was sent.
 #   usage: python3 qmp_server.py MODE PATH LOG [ACTUAL]
-import json, os, socket, struct, sys
+import json, os, socket, struct, sys, threading
 
 mode, path, log = sys.argv[1], sys.argv[2], sys.argv[3]
 actual = int(sys.argv[4]) if len(sys.argv) > 4 else 1 << 30
@@ -18,18 +18,13 @@ srv.bind(tmp)
 srv.listen(8)
 os.rename(tmp, path)
 held = []
+lock = threading.Lock()
 
 def note(what):
-    with open(log, "a") as f:
+    with lock, open(log, "a") as f:
         f.write(what + "\n")
 
-while True:
-    conn, _ = srv.accept()
-    pid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))[0]
-    note("connect %d" % pid)
-    if mode == "silent":
-        held.append(conn)  # kept open, never answered
-        continue
+def serve(conn):
     # a client that gave up (vmtop's 50 ms deadline on a busy host) ends its connection, not the VMM: as qemu
     try:
         conn.sendall(b'{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}}, "capabilities": []}}\r\n')
@@ -46,6 +41,15 @@ while True:
                 conn.sendall(('{"return": {"actual": %d}}\r\n' % actual).encode())
             else:
                 conn.sendall(b'{"error": {"class": "CommandNotFound", "desc": "not served here"}}\r\n')
-    except (BrokenPipeError, ConnectionResetError):
+    except (BrokenPipeError, ConnectionResetError, ValueError):
         pass
     conn.close()
+
+while True:
+    conn, _ = srv.accept()
+    pid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))[0]
+    note("connect %d" % pid)
+    if mode == "silent":
+        held.append(conn)  # kept open, never answered
+        continue
+    threading.Thread(target=serve, args=(conn,), daemon=True).start()
