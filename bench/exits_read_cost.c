@@ -1,5 +1,5 @@
 /* exits_read_cost - CPU per refresh of the exits part at scale: the exits source's map read (bpf_map_lookup_batch,
- * per-CPU sums, sort) and the model's exits stage, with the count map filled with KEYS keys per vCPU thread of the
+ * radix sort by thread) and the model's exits stage, with the count map filled with KEYS keys per vCPU thread of the
  * VMs found (run tests/fakehost first: its VMs never run, so the map is filled here as busy vCPUs would fill it).
  * usage: bench/exits_read_cost [KEYS [ROUNDS]]     (as root; KEYS 12, ROUNDS 200)
  * Prints figures; it asserts nothing. */

@@ -1,4 +1,4 @@
-/* collect_exits.c - the exits part: KVM tracepoints counted in the kernel by bpf/exits.bpf.c (raw_tp, per-CPU hash),
+/* collect_exits.c - the exits part: KVM tracepoints counted in the kernel by bpf/exits.bpf.c (raw_tp, one hash map),
  * read once per refresh with bpf_map_lookup_batch; counts of threads no VM holds any more are deleted. */
 #include "config.h"
 
