@@ -7,7 +7,7 @@ EXTRA_DIST += tests/t_fuzz.sh tests/fuzz/fuzz.h tests/fuzz/fuzz_proc_stat.c test
 FUZZ_SECONDS = 600
 
 fuzz: all
-	$(AM_TESTS_ENVIRONMENT) FUZZ_SECONDS='$(FUZZ_SECONDS)' $(SHELL) $(srcdir)/tests/t_fuzz.sh
+	$(AM_TESTS_ENVIRONMENT) FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_TARGETS='$(FUZZ_TARGETS)' $(SHELL) $(srcdir)/tests/t_fuzz.sh
 
 clean-local: clean-fuzz
 clean-fuzz:
