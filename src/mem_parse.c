@@ -41,7 +41,14 @@ void mem_parse_smaps_rollup(const char *text, struct vm_mem_sample *m)
 {
 	m->thp_kib = mem_parse_field(text, "AnonHugePages");
 	long long shared = mem_parse_field(text, "Shared_Hugetlb"), private = mem_parse_field(text, "Private_Hugetlb");
-	m->hugetlb_kib = shared < 0 && private < 0 ? -1 : (shared > 0 ? shared : 0) + (private > 0 ? private : 0);
+	if (shared < 0 && private < 0) {
+		m->hugetlb_kib = -1;
+		return;
+	}
+	shared = shared > 0 ? shared : 0;
+	private = private > 0 ? private : 0;
+	/* a sum past long long is no size a process has (fuzz_mem's 35 nines): unknown, not wrapped */
+	m->hugetlb_kib = private > LLONG_MAX - shared ? -1 : shared + private;
 }
 
 int mem_parse_numa_maps(const char *text, long long *kib, int max)

@@ -56,6 +56,11 @@ static void test_parsers(void)
 	CHECK(m.hugetlb_kib == 2048 + 1048576);
 	mem_parse_smaps_rollup("Rss: 5 kB\n", &m);
 	CHECK(m.thp_kib == -1 && m.hugetlb_kib == -1);
+	/* fuzz_mem: two sizes whose sum passes long long (UBSan: signed overflow) are unknown, not wrapped */
+	mem_parse_smaps_rollup("Shared_Hugetlb:  2\nPrivate_Hugetlb: 99999999999999999999999999999999999\n", &m);
+	CHECK(m.hugetlb_kib == -1);
+	mem_parse_smaps_rollup("Shared_Hugetlb: 0 kB\nPrivate_Hugetlb: 4096 kB\n", &m);
+	CHECK(m.hugetlb_kib == 4096);
 
 	long long kib[MEM_NODES_MAX];
 	CHECK(mem_parse_numa_maps(numa_text, kib, MEM_NODES_MAX) == 2);
