@@ -26,6 +26,8 @@ struct thread_stat {
 	int last_cpu;
 	/* exits (model_exits.c): per second, NAN unknown (no source, a new thread, kvm_exit not observable) */
 	double exits_rate, exits_userspace;
+	double guest_traced;		/* kvm_entry to kvm_exit, % of one CPU (the exits source); NAN unknown */
+	bool guest_is_traced;		/* guest is guest_traced (model_exits.c), not the kernel's tick-sampled gtime */
 	int exits_top_ev;		/* EXITS_EV_EXIT or EXITS_EV_USER; -1 none */
 	unsigned long long exits_top;	/* its key */
 };
@@ -114,6 +116,7 @@ struct vm_stat {
 	/* The split: guest + vmm_user + kernel + vhost == total. */
 	double total, guest, vmm_user, kernel, vhost, ready;
 	bool guest_estimated;		/* guest came from perf samples, not the kernel's accounting */
+	double guest_traced;		/* its vCPUs' kvm_entry to kvm_exit, % of one CPU; NAN unknown */
 	int guest_includes_switch;	/* 1: a vCPU's guest includes a material world switch, 0 none does, -1 unknown */
 	struct thread_stat *threads;	/* vCPUs first by index, then vhost, io, kvm, other */
 	size_t nthreads;
@@ -151,6 +154,7 @@ struct host_stat {
 	double uptime;
 	bool guest_unknown;		/* backend does not account guest time, no estimate */
 	bool guest_estimated;		/* guest comes from perf samples */
+	bool guest_traced;		/* some vCPU's guest is its traced time in the guest (kvm_entry to kvm_exit) */
 	char guest_why[160];
 	/* perf */
 	bool perf_enabled;

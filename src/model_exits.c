@@ -117,7 +117,8 @@ static void vm_rows(struct exits_stat *e, struct exit_count *d, size_t n, double
 			e->rows[ev] = xrealloc(e->rows[ev], (e->nrows[ev] + 1) * sizeof(*e->rows[ev]));
 			e->rows[ev][e->nrows[ev]++] = (struct exit_row){
 				.arg = d[i].arg, .rate = count / interval,
-				.time_pct = ev == EXITS_EV_EXIT && timed ? ns / (interval * 1e9) * 100 : NAN,
+				.time_pct = (ev == EXITS_EV_EXIT || ev == EXITS_EV_ENTRY) && timed ?
+						    ns / (interval * 1e9) * 100 : NAN,
 			};
 		}
 		i = j;
@@ -130,13 +131,15 @@ static void vm_rows(struct exits_stat *e, struct exit_count *d, size_t n, double
 	}
 }
 
+#define TRACED_MIN_ENTRIES 20	/* stretches in the guest an interval for their sum to stand for its guest time */
+
 /* One thread's rates from its deltas [d, d + n) (sorted by event and key); unknown when not whole. */
 static void thread_rates(struct thread_stat *t, const struct exit_count *d, size_t n, double interval,
 			 const struct host_stat *h, bool whole)
 {
 	if (!whole)
 		return;		/* stays unknown (unknown_vm) */
-	unsigned long long exits = 0, user = 0, top_exit = 0, top_user = 0;
+	unsigned long long exits = 0, user = 0, top_exit = 0, top_user = 0, entries = 0, in_guest_ns = 0;
 	t->exits_top_ev = -1;
 	for (size_t i = 0; i < n; i++) {
 		if (d[i].ev == EXITS_EV_EXIT) {
@@ -146,6 +149,9 @@ static void thread_rates(struct thread_stat *t, const struct exit_count *d, size
 				t->exits_top_ev = EXITS_EV_EXIT;
 				t->exits_top = d[i].arg;
 			}
+		} else if (d[i].ev == EXITS_EV_ENTRY) {
+			entries += d[i].count;
+			in_guest_ns += d[i].ns;
 		} else if (d[i].ev == EXITS_EV_USER) {
 			user += d[i].count;
 			if (!top_exit && d[i].count > top_user) {
@@ -157,13 +163,18 @@ static void thread_rates(struct thread_stat *t, const struct exit_count *d, size
 	}
 	t->exits_rate = h->exits_observable ? exits / interval : NAN;
 	t->exits_userspace = h->exits_live[EXITS_EV_USER] ? user / interval : NAN;
+	/* a stretch in the guest counts when its exit comes: with few exits the one still open is a good part */
+	t->guest_traced = h->exits_observable && h->exits_timed && entries >= TRACED_MIN_ENTRIES ?
+				  in_guest_ns / (interval * 1e9) * 100 : NAN;
 }
 
 static void unknown_vm(struct vm_stat *v)
 {
 	v->exits = (struct exits_stat){ .rate = NAN, .time_pct = NAN, .userspace_rate = NAN, .top_ev = -1 };
+	v->guest_traced = NAN;
 	for (size_t t = 0; t < v->nthreads; t++) {
-		v->threads[t].exits_rate = v->threads[t].exits_userspace = NAN;
+		v->threads[t].exits_rate = v->threads[t].exits_userspace = v->threads[t].guest_traced = NAN;
+		v->threads[t].guest_is_traced = false;
 		v->threads[t].exits_top_ev = -1;
 	}
 }
@@ -286,6 +297,33 @@ static void exits_rates(struct model *m, const struct host_sample *prev, const s
 	h->exits_userspace_rate = h->exits_live[EXITS_EV_USER] ? user : NAN;
 }
 
+/* GUEST from the exits source's traced time in the guest where it has it: exact, where the kernel's guest time is
+ * sampled at its ticks. The thread's TOTAL and VMM stay; KERNEL takes what guest gives up or lends. */
+static void guest_from_traces(struct vm_stat *v, struct host_stat *h)
+{
+	double sum = NAN;
+	for (size_t t = 0; t < v->nthreads; t++) {
+		struct thread_stat *th = &v->threads[t];
+		if (th->role != ROLE_VCPU || isnan(th->guest_traced))
+			continue;
+		sum = isnan(sum) ? th->guest_traced : sum + th->guest_traced;
+		if (isnan(th->guest) || isnan(th->kernel) || isnan(th->total) || th->guest_estimated)
+			continue;
+		double room = th->guest + th->kernel;	/* user (VMM) stays as the kernel split it */
+		double g = th->guest_traced < room ? th->guest_traced : room;
+		double moved = g - th->guest;
+		th->guest = g;
+		th->kernel = room - g;
+		th->guest_is_traced = true;
+		h->guest_traced = true;
+		if (!isnan(v->guest) && !isnan(v->kernel)) {
+			v->guest += moved;
+			v->kernel -= moved;
+		}
+	}
+	v->guest_traced = sum;
+}
+
 /* The kernel accounts guest time around each VM entry, so GUEST holds entering and leaving the guest too. Where a
  * vCPU exits more than once per SWITCH_GUEST_US of its guest time, that switch is a material part of its GUEST: 1%
  * and more at bare metal's ~1 us an exit, most of it with a software or nested switch (tens of us). */
@@ -335,8 +373,10 @@ void model_exits_update(struct model *m, const struct host_sample *prev, const s
 			  !strcmp(cur->kvm_backend, "kvm_intel") || !strcmp(cur->kvm_backend, "kvm_amd") ? "hardware" :
 			  NULL;
 	h->guest_switch_vcpus = 0;
+	h->guest_traced = false;
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct vm_stat *v = &m->vms[i];
+		guest_from_traces(v, h);
 		mark_switch(v, h->exits_per_vcpu);
 		for (size_t t = 0; t < v->nthreads; t++)
 			h->guest_switch_vcpus += v->threads[t].guest_includes_switch == 1;

@@ -303,19 +303,32 @@ static void test_switch(void)
 	tb[2].stime = 100;
 	vm(&a.vms[0], 700, ta, 3);
 	vm(&b.vms[0], 700, tb, 3);
-	struct exit_count ca[] = { { 701, EXITS_EV_EXIT, SVM(0x7b), 0, 0 }, { 702, EXITS_EV_EXIT, SVM(0x60), 0, 0 },
+	/* 701's 20,000 stretches in the guest took 0.45 s (its tick-sampled gtime said 0.4); 702's 10 are too few */
+	struct exit_count ca[] = { { 701, EXITS_EV_EXIT, SVM(0x7b), 0, 0 }, { 701, EXITS_EV_ENTRY, 0, 0, 0 },
+				   { 702, EXITS_EV_EXIT, SVM(0x60), 0, 0 }, { 702, EXITS_EV_ENTRY, 0, 0, 0 },
 				   { 703, EXITS_EV_EXIT, SVM(0x7b), 0, 0 } };
-	struct exit_count cb[] = { { 701, EXITS_EV_EXIT, SVM(0x7b), 20000, 0 }, { 702, EXITS_EV_EXIT, SVM(0x60), 500, 0 },
+	struct exit_count cb[] = { { 701, EXITS_EV_EXIT, SVM(0x7b), 20000, 0 }, { 701, EXITS_EV_ENTRY, 0, 20000, 450000000 },
+				   { 702, EXITS_EV_EXIT, SVM(0x60), 500, 0 }, { 702, EXITS_EV_ENTRY, 0, 10, 900000000 },
 				   { 703, EXITS_EV_EXIT, SVM(0x7b), 90000, 0 } };
-	counts(&a, ca, 3);
-	counts(&b, cb, 3);
+	counts(&a, ca, 5);
+	counts(&b, cb, 5);
 	struct model m;
 	model_init(&m);
 	model_update(&m, &a, &b);
 	const struct vm_stat *v = model_find_vm(&m, 700);
 	CHECK(v && v->nthreads == 3);
 	CHECK(m.host.guest_switch && !strcmp(m.host.guest_switch, "hardware"));
-	CHECK_NEAR(v->threads[0].guest, 40, 1e-9);
+	/* GUEST from the traced stretches, KERNEL giving what guest took, VMM as the kernel split it */
+	CHECK_NEAR(v->threads[0].guest_traced, 45, 1e-9);
+	CHECK(v->threads[0].guest_is_traced);
+	CHECK_NEAR(v->threads[0].guest, 45, 1e-9);
+	CHECK_NEAR(v->threads[0].kernel, 45, 1e-9);
+	CHECK_NEAR(v->threads[0].user, 10, 1e-9);
+	CHECK(isnan(v->threads[1].guest_traced) && !v->threads[1].guest_is_traced);
+	CHECK_NEAR(v->threads[1].guest, 90, 1e-9);
+	CHECK_NEAR(v->guest, 135, 1e-9);
+	CHECK_NEAR(v->guest + v->vmm_user + v->kernel + v->vhost, v->total, 1e-9);
+	CHECK(m.host.guest_traced);
 	CHECK(v->threads[0].guest_includes_switch == 1);
 	CHECK(v->threads[1].guest_includes_switch == 0);
 	CHECK(v->threads[2].guest_includes_switch == 0);

@@ -420,6 +420,11 @@ static void print_threads(FILE *out, const struct vm_stat *v, const struct host_
 		json_key_num(out, "kernel", split[2], true);
 		json_key_num(out, "ready", t->ready, true);
 		fprintf(out, ",\"guest_estimated\":%s", t->guest_estimated ? "true" : "false");
+		fputs(",\"guest_source\":", out);
+		json_name_or_null(out, isnan(t->guest) ? NULL : t->guest_is_traced ? "traced" :
+				  t->guest_estimated ? "samples" : "accounted");
+		json_key_num(out, "guest_traced", t->guest_traced, true);
+		json_key_num(out, "gtime", t->gtime, true);
 		json_key_tristate(out, "guest_includes_switch", t->guest_includes_switch);
 		fprintf(out, ",\"last_cpu\":%d", t->last_cpu);
 		fputs(",\"exits\":{", out);
@@ -570,6 +575,7 @@ static void print_vm(FILE *out, const struct vm_stat *v, const struct host_stat 
 	json_key_num(out, "kernel", split[2], true);
 	json_key_num(out, "vhost", split[3], true);
 	json_key_num(out, "ready", v->ready, true);
+	json_key_num(out, "guest_traced", v->guest_traced, true);
 	fprintf(out, "},\"estimated\":%s", v->guest_estimated ? "true" : "false");
 	json_key_tristate(out, "guest_includes_switch", v->guest_includes_switch);
 	print_threads(out, v, h);

@@ -140,6 +140,14 @@ static void build(const struct tui *t, const struct vm_stat *v, struct lines *ls
 		section(ls, _("Exits by kind (KVM's debugfs counters: per VM, not timed)"), e, EXITS_EV_EXIT, e->rate, true);
 	} else if (h->exits_observable) {
 		section(ls, _("Exit reasons (kvm_exit)"), e, EXITS_EV_EXIT, e->rate, true);
+		/* beside the time each reason costs, the time between them: in the guest (with the switch) */
+		struct line *l = h->exits_timed && e->nrows[EXITS_EV_ENTRY] ? add(ls) : NULL;
+		if (l) {
+			snprintf(l->what, sizeof(l->what), "  %s", _("(in the guest: kvm_entry to kvm_exit)"));
+			l->rate = e->rows[EXITS_EV_ENTRY][0].rate;
+			l->share = NAN;
+			l->time = e->rows[EXITS_EV_ENTRY][0].time_pct;
+		}
 	} else {
 		title(ls, _("Exit reasons (kvm_exit)"));
 		struct line *l = add(ls);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* exits.bpf.c - raw_tp programs counting KVM tracepoints per (vCPU thread, event, key) in a hash; kvm_exit reads the
- * vendor's exit code from the vCPU with CO-RE, kvm_entry adds the time since that exit. */
+ * vendor's exit code from the vCPU with CO-RE and adds the time since the entry before it (time in the guest),
+ * kvm_entry adds the time since that exit (its handling). */
 #include "core.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
@@ -28,12 +29,17 @@ struct {
 	__type(value, __u64);
 } exit_drops SEC(".maps");
 
-/* per vCPU thread: the exit not yet followed by an entry */
+/* A point in a vCPU thread's run: when, its CPU time and its context switches then. */
+struct mark {
+	__u64 ts;		/* 0: none */
+	__u64 runtime;		/* se.sum_exec_runtime */
+	__u64 switches;		/* nvcsw + nivcsw */
+};
+
+/* per vCPU thread: the exit not yet followed by an entry, and the entry not yet followed by an exit */
 struct inflight {
 	__u64 arg;
-	__u64 ts;		/* 0: none */
-	__u64 runtime;		/* se.sum_exec_runtime then */
-	__u64 switches;		/* nvcsw + nivcsw then */
+	struct mark exit, entry;
 };
 
 struct {
@@ -80,6 +86,26 @@ static __always_inline __u32 exit_code(struct kvm_vcpu *vcpu, __u32 isa)
 	return EXITS_CODE_UNREAD;
 }
 
+static __always_inline struct mark mark_now(void)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct mark m = {
+		.ts = bpf_ktime_get_ns(),
+		.runtime = BPF_CORE_READ(t, se.sum_exec_runtime),
+		.switches = BPF_CORE_READ(t, nvcsw) + BPF_CORE_READ(t, nivcsw),
+	};
+	return m;
+}
+
+/* From mark a to now b: wall time where the thread kept its CPU; where it slept or was preempted meanwhile (a HLT,
+ * an exit to the VMM that blocked), the CPU time it ran, so the sums stay within the vCPU's CPU time. */
+static __always_inline __u64 since(const struct mark *a, const struct mark *b)
+{
+	if (a->switches == b->switches)
+		return b->ts - a->ts;
+	return b->runtime > a->runtime ? b->runtime - a->runtime : 0;
+}
+
 SEC("raw_tp/kvm_exit")
 int BPF_PROG(on_kvm_exit, struct kvm_vcpu *vcpu, __u32 isa)
 {
@@ -88,39 +114,37 @@ int BPF_PROG(on_kvm_exit, struct kvm_vcpu *vcpu, __u32 isa)
 	struct exits_val *v = slot(tid, EXITS_EV_EXIT, arg);
 	if (v)
 		__sync_fetch_and_add(&v->count, 1);
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	struct inflight f = {
-		.arg = arg,
-		.ts = bpf_ktime_get_ns(),
-		.runtime = BPF_CORE_READ(t, se.sum_exec_runtime),
-		.switches = BPF_CORE_READ(t, nvcsw) + BPF_CORE_READ(t, nivcsw),
-	};
+	struct inflight f = { .arg = arg, .exit = mark_now() };
+	struct inflight *was = bpf_map_lookup_elem(&exit_inflight, &tid);
+	if (was && was->entry.ts) {
+		struct exits_val *g = slot(tid, EXITS_EV_ENTRY, 0);
+		if (g) {
+			__sync_fetch_and_add(&g->count, 1);
+			__sync_fetch_and_add(&g->ns, since(&was->entry, &f.exit));
+		}
+	}
 	bpf_map_update_elem(&exit_inflight, &tid, &f, BPF_ANY);
 	return 0;
 }
 
-/* The time since the exit: wall time where the thread kept its CPU; where it slept or was preempted (a HLT, an
- * exit to the VMM that blocked), the CPU time it ran meanwhile, so the sum stays within the vCPU's CPU time. */
 SEC("raw_tp/kvm_entry")
 int BPF_PROG(on_kvm_entry)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct mark now = mark_now();
 	struct inflight *f = bpf_map_lookup_elem(&exit_inflight, &tid);
-	if (!f || !f->ts)
+	if (!f) {
+		struct inflight first = { .entry = now };
+		bpf_map_update_elem(&exit_inflight, &tid, &first, BPF_ANY);
 		return 0;
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	__u64 switches = BPF_CORE_READ(t, nvcsw) + BPF_CORE_READ(t, nivcsw);
-	__u64 ns;
-	if (switches == f->switches) {
-		ns = bpf_ktime_get_ns() - f->ts;
-	} else {
-		__u64 rt = BPF_CORE_READ(t, se.sum_exec_runtime);
-		ns = rt > f->runtime ? rt - f->runtime : 0;
 	}
-	struct exits_val *v = slot(tid, EXITS_EV_EXIT, f->arg);
-	if (v)
-		__sync_fetch_and_add(&v->ns, ns);
-	f->ts = 0;
+	if (f->exit.ts) {
+		struct exits_val *v = slot(tid, EXITS_EV_EXIT, f->arg);
+		if (v)
+			__sync_fetch_and_add(&v->ns, since(&f->exit, &now));
+	}
+	f->exit.ts = 0;
+	f->entry = now;
 	return 0;
 }
 

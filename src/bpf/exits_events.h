@@ -14,7 +14,8 @@
  *   VIRQ   vector injected into the vCPU (kvm_inj_virq)
  *   APIC   vector accepted by a local APIC (kvm_apic_accept_irq: counted for the thread that sent it)
  *   HCALL  hypercall number
- *   ENTRY  not counted: ends the time of the exit before it */
+ *   ENTRY  0: entries followed by an exit, the value's ns the time from each entry to that exit (in the guest,
+ *          the switch in and out included); an entry also ends the time of the exit before it */
 #define EXITS_EVENTS(X)                          \
 	X(EXIT, kvm_exit)                        \
 	X(USER, kvm_userspace_exit)              \
