@@ -13,6 +13,7 @@
 struct guest_accounting {
 	bool unreliable;		/* once said, said: the CPU's extensions do not change */
 	bool hw_virt;			/* the CPU offers VMX or SVM */
+	bool host_is_guest;		/* ... and is itself a hypervisor's guest */
 	char backend[32];
 	char why[160];
 };
@@ -27,6 +28,7 @@ static void detect_backend(struct guest_accounting *ga)
 		if (strncmp(buf, "flags", 5))
 			continue;
 		ga->hw_virt = strstr(buf, " vmx") || strstr(buf, " svm");
+		ga->host_is_guest = strstr(buf, " hypervisor") != NULL;
 		break;
 	}
 	if (f)
@@ -64,6 +66,7 @@ const char *guest_accounting_evidence(bool hw_virt, const struct host_sample *s)
 void guest_accounting_update(struct guest_accounting *ga, struct host_sample *s)
 {
 	str_copy(s->kvm_backend, ga->backend, sizeof(s->kvm_backend));
+	s->host_is_guest = ga->host_is_guest;
 	const char *evidence = guest_accounting_evidence(ga->hw_virt, s);
 	if (evidence && !ga->unreliable) {
 		ga->unreliable = true;

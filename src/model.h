@@ -180,8 +180,8 @@ struct host_stat {
 	bool exits_per_vcpu;		/* counted per vCPU thread (bpf); debugfs: per VM only */
 	bool exits_timed;		/* reasons carry their exit-to-entry time (bpf) */
 	char exits_note[160];		/* why kvm_exit is not observable, "" when it is */
-	const char *guest_switch;	/* how the backend enters and leaves a guest: "hardware" (VMX/SVM), "software"
-					 * (kvm_pvm), NULL unknown */
+	const char *guest_switch;	/* how the backend enters and leaves a guest: "hardware" (VMX/SVM), "nested"
+					 * (VMX/SVM of a host that is a guest itself), "software" (kvm_pvm), NULL unknown */
 	int guest_switch_vcpus;		/* vCPUs (VMs where counted per VM) whose guest includes the switch */
 	unsigned long long exits_drops;
 	double exits_time, exits_interval;	/* when the counters were read (wall clock), and since the last read */
@@ -207,8 +207,10 @@ void model_vm_free(struct vm_stat *v);
 /* Turns two samples of the same host into rates; prev may be NULL (first refresh: no rates). */
 void model_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 const struct vm_stat *model_find_vm(const struct model *m, pid_t pid);
-/* Whether a GUEST of guest % of one CPU, with exits_rate exits/s, is partly the world switch (model_exits.c): 1 yes,
- * 0 no, -1 unknown (either NAN). */
-int model_guest_includes_switch(double guest, double exits_rate);
+/* What one entry and exit of a guest is taken to cost, in us, by how the backend switches (host_stat.guest_switch). */
+double model_switch_us(const char *guest_switch);
+/* Whether a GUEST of guest % of one CPU, with exits_rate exits/s of switch_us each, is partly the world switch
+ * (model_exits.c): 1 yes, 0 no, -1 unknown (either NAN). */
+int model_guest_includes_switch(double guest, double exits_rate, double switch_us);
 
 #endif

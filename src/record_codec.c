@@ -622,6 +622,17 @@ static void exits_get(struct rec_in *in, struct host_sample *s)
 		e->vm_counts = exit_counts_get(in, &e->nvm_counts);
 }
 
+/* Whether the host is itself a guest (added after the threads part: older files lack it, read as no). */
+static void host_cpu_put(struct rec_buf *b, const struct host_sample *s)
+{
+	put_u(b, s->host_is_guest);
+}
+
+static void host_cpu_get(struct rec_in *in, struct host_sample *s)
+{
+	s->host_is_guest = get_u(in) != 0;
+}
+
 /* One entry per part, named as sample_part_name() says (the name is what the file holds, not the enum's
  * number); core first. A part added later adds one entry here; an older file without it leaves it empty. */
 static const struct part_codec {
@@ -638,6 +649,7 @@ static const struct part_codec {
 	{ "balloon", balloon_put, balloon_get },
 	{ "exits", exits_put, exits_get },
 	{ "perf_funcs", perf_funcs_put, perf_funcs_get },
+	{ "host_cpu", host_cpu_put, host_cpu_get },
 };
 #define NCODECS (sizeof(codecs) / sizeof(codecs[0]))
 

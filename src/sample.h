@@ -260,6 +260,8 @@ struct host_sample {
 	bool guest_time_unreliable;
 	char guest_time_why[160];
 	char kvm_backend[32];		/* kvm_intel, kvm_amd, kvm_pvm, ... "" unknown */
+	bool host_is_guest;		/* the host runs under a hypervisor itself (cpuinfo's hypervisor flag): its VM
+					 * entries and exits are emulated beneath it, tens of times slower */
 	bool schedstat_valid;
 	struct perf_sample perf;
 	struct host_mem_sample mem;

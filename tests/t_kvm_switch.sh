@@ -23,7 +23,7 @@ jq -c --argjson b "$busy" --argjson l "$loop" '[.host.guest_switch] + [.vms[] | 
 	 vcpu: .vcpu[0].guest_includes_switch}]' "$TEST_TMP/json"
 case $(echo "$last" | jq -r '.host.perf.kvm_vendor // empty') in
 kvm_pvm) want=software ;;
-kvm_amd | kvm_intel) want=hardware ;;
+kvm_amd | kvm_intel) if grep -qw hypervisor /proc/cpuinfo; then want=nested; else want=hardware; fi ;;
 *) want= ;;
 esac
 [ -z "$want" ] || echo "$last" | jq -e --arg w $want '.host.guest_switch == $w' >/dev/null ||

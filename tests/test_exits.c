@@ -281,21 +281,25 @@ static void test_debugfs(void)
 	host_sample_clear(&b);
 }
 
-/* GUEST partly the world switch: the rule, then through the model on SVM over 1 s. vCPU 701 runs 40% in the guest
- * and exits 20,000 times (20 us of guest an exit: marked), vCPU 702 runs 90% and exits 500 times (not), vCPU 703 has
- * no guest time (its GUEST is 0%: nothing to mislead). */
+/* GUEST partly the world switch: the rule, then through the model on nested SVM over 1 s. vCPU 701 runs 45% in the
+ * guest and exits 20,000 times (marked), vCPU 702 runs 90% and exits 500 times (not), vCPU 703 has no guest time
+ * (its GUEST is 0%: nothing to mislead). */
 static void test_switch(void)
 {
-	CHECK(model_guest_includes_switch(NAN, 5000) == -1);
-	CHECK(model_guest_includes_switch(40, NAN) == -1);
-	CHECK(model_guest_includes_switch(40, 999) == 0);	/* under 1,000 exits/s */
-	CHECK(model_guest_includes_switch(40, 5000) == 1);	/* 80 us of guest an exit */
-	CHECK(model_guest_includes_switch(60, 5000) == 0);	/* 120 us */
-	CHECK(model_guest_includes_switch(0.5, 1e6) == 0);	/* GUEST under 1% */
+	CHECK(model_switch_us("hardware") == 1 && model_switch_us("nested") == 10 && model_switch_us("software") == 10);
+	CHECK(model_switch_us(NULL) == 1);	/* unknown: the cheapest, the fewest marks */
+	CHECK(model_guest_includes_switch(NAN, 5000, 1) == -1);
+	CHECK(model_guest_includes_switch(40, NAN, 1) == -1);
+	CHECK(model_guest_includes_switch(40, 999, 10) == 0);	/* under 1,000 exits/s */
+	CHECK(model_guest_includes_switch(40, 37000, 1) == 1);	/* bare metal: 3.7 of GUEST 40 */
+	CHECK(model_guest_includes_switch(40, 15000, 1) == 0);	/* 1.5 of 40: under 5% */
+	CHECK(model_guest_includes_switch(32, 3000, 10) == 1);	/* nested: 3 of 32 (the box's pio guest) */
+	CHECK(model_guest_includes_switch(0.5, 1e6, 10) == 0);	/* GUEST under 1% */
 	struct host_sample a, b;
 	host(&a, 10, 1, "kvm_amd");
 	host(&b, 11, 1, "kvm_amd");
 	a.clk_tck = b.clk_tck = 100;
+	b.host_is_guest = true;
 	struct thread_sample ta[] = { th(701, ROLE_VCPU, 0, 5), th(702, ROLE_VCPU, 1, 5), th(703, ROLE_VCPU, 2, 5) };
 	struct thread_sample tb[] = { th(701, ROLE_VCPU, 0, 5), th(702, ROLE_VCPU, 1, 5), th(703, ROLE_VCPU, 2, 5) };
 	tb[0].utime = 50, tb[0].gtime = 40, tb[0].stime = 50;
@@ -303,30 +307,34 @@ static void test_switch(void)
 	tb[2].stime = 100;
 	vm(&a.vms[0], 700, ta, 3);
 	vm(&b.vms[0], 700, tb, 3);
-	/* 701's 20,000 stretches in the guest took 0.45 s (its tick-sampled gtime said 0.4); 702's 10 are too few */
+	/* traced stretches in the guest: 701's 20,000 took 0.45 s (its ticks said 0.4), 702's 500 took 0.93 s (ticks:
+	 * 0.9); 703's 10 are too few to stand for its guest time */
 	struct exit_count ca[] = { { 701, EXITS_EV_EXIT, SVM(0x7b), 0, 0 }, { 701, EXITS_EV_ENTRY, 0, 0, 0 },
 				   { 702, EXITS_EV_EXIT, SVM(0x60), 0, 0 }, { 702, EXITS_EV_ENTRY, 0, 0, 0 },
-				   { 703, EXITS_EV_EXIT, SVM(0x7b), 0, 0 } };
+				   { 703, EXITS_EV_EXIT, SVM(0x7b), 0, 0 }, { 703, EXITS_EV_ENTRY, 0, 0, 0 } };
 	struct exit_count cb[] = { { 701, EXITS_EV_EXIT, SVM(0x7b), 20000, 0 }, { 701, EXITS_EV_ENTRY, 0, 20000, 450000000 },
-				   { 702, EXITS_EV_EXIT, SVM(0x60), 500, 0 }, { 702, EXITS_EV_ENTRY, 0, 10, 900000000 },
-				   { 703, EXITS_EV_EXIT, SVM(0x7b), 90000, 0 } };
-	counts(&a, ca, 5);
-	counts(&b, cb, 5);
+				   { 702, EXITS_EV_EXIT, SVM(0x60), 500, 0 }, { 702, EXITS_EV_ENTRY, 0, 500, 930000000 },
+				   { 703, EXITS_EV_EXIT, SVM(0x7b), 90000, 0 }, { 703, EXITS_EV_ENTRY, 0, 10, 500000000 } };
+	counts(&a, ca, 6);
+	counts(&b, cb, 6);
 	struct model m;
 	model_init(&m);
 	model_update(&m, &a, &b);
 	const struct vm_stat *v = model_find_vm(&m, 700);
 	CHECK(v && v->nthreads == 3);
-	CHECK(m.host.guest_switch && !strcmp(m.host.guest_switch, "hardware"));
-	/* GUEST from the traced stretches, KERNEL giving what guest took, VMM as the kernel split it */
+	CHECK(m.host.guest_switch && !strcmp(m.host.guest_switch, "nested"));
+	/* 702: GUEST from its traced stretches, KERNEL giving what guest took, VMM as the kernel split it */
+	CHECK_NEAR(v->threads[1].guest_traced, 93, 1e-9);
+	CHECK(v->threads[1].guest_is_traced);
+	CHECK_NEAR(v->threads[1].guest, 93, 1e-9);
+	CHECK_NEAR(v->threads[1].kernel, 2, 1e-9);
+	CHECK_NEAR(v->threads[1].user, 5, 1e-9);
+	/* 701 exits so often that its traced span holds KVM's entry and exit code: the kernel's figure stays */
 	CHECK_NEAR(v->threads[0].guest_traced, 45, 1e-9);
-	CHECK(v->threads[0].guest_is_traced);
-	CHECK_NEAR(v->threads[0].guest, 45, 1e-9);
-	CHECK_NEAR(v->threads[0].kernel, 45, 1e-9);
-	CHECK_NEAR(v->threads[0].user, 10, 1e-9);
-	CHECK(isnan(v->threads[1].guest_traced) && !v->threads[1].guest_is_traced);
-	CHECK_NEAR(v->threads[1].guest, 90, 1e-9);
-	CHECK_NEAR(v->guest, 135, 1e-9);
+	CHECK(!v->threads[0].guest_is_traced);
+	CHECK_NEAR(v->threads[0].guest, 40, 1e-9);
+	CHECK(isnan(v->threads[2].guest_traced) && !v->threads[2].guest_is_traced);
+	CHECK_NEAR(v->guest, 133, 1e-9);
 	CHECK_NEAR(v->guest + v->vmm_user + v->kernel + v->vhost, v->total, 1e-9);
 	CHECK(m.host.guest_traced);
 	CHECK(v->threads[0].guest_includes_switch == 1);

@@ -57,7 +57,8 @@ const char *fmt_switch_note(char *buf, size_t len, int vcpus, const char *guest_
 {
 	snprintf(buf, len, _("GUEST! (vCPUs: %d): so many exits that entering and leaving the guest, counted as "
 			     "guest time, is a good part of it%s"), vcpus,
-		 guest_switch && !strcmp(guest_switch, "software") ? _(" (a software switch here: kvm_pvm)") : "");
+		 !guest_switch ? "" : !strcmp(guest_switch, "software") ? _(" (a software switch here: kvm_pvm)") :
+		 !strcmp(guest_switch, "nested") ? _(" (this host is a guest itself: each switch is emulated)") : "");
 	return buf;
 }
 
