@@ -71,8 +71,9 @@ jq -e '.host.sources.threads == "bpf" and (.host.source_reasons | has("threads")
 chmod 755 "$TEST_TMP"
 limit 60 setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all \
 	"$VMTOP" -b -n 2 -d 0.3 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" || fail "unprivileged run failed"
-jq -e '.host.sources.threads == "proc" and (.host.source_reasons.threads | test("^bpf: .*CAP_BPF"))' \
-	"$TEST_TMP/json" >/dev/null || fail "unprivileged: $(jq -c '.host | {sources, source_reasons}' "$TEST_TMP/json" | head -1)"
+jq -s -e 'length > 0 and all(.[]; .host.sources.threads == "proc" and
+	(.host.source_reasons.threads | test("^bpf: .*CAP_BPF")))' "$TEST_TMP/json" >/dev/null ||
+	fail "unprivileged: $(jq -c '.host | {sources, source_reasons}' "$TEST_TMP/json" | head -1)"
 [ "$(grep -c 'threads: bpf: .*CAP_BPF.*; using proc' "$TEST_TMP/err")" = 1 ] || fail "fallback not said once: $(cat "$TEST_TMP/err")"
 limit 60 setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all "$VMTOP" -b -n 1 -d 0.3 \
 	>"$TEST_TMP/text" 2>/dev/null
