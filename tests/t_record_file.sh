@@ -15,7 +15,8 @@ f="$T/vmtop-$day.rec"
 [ -f "$f" ] || fail "no $T/vmtop-$day.rec: $(ls "$T")"
 limit 60 "$VMTOP" -r "$f" -o json >"$T/a.json" 2>"$T/err" || fail "replay exit $?: $(cat "$T/err")"
 [ "$(wc -l <"$T/a.json")" = 3 ] || fail "replayed $(wc -l <"$T/a.json") refreshes of 3"
-jq -e --arg h "$(uname -n)" '.host.hostname == $h' "$T/a.json" >/dev/null || fail "hostname not the recording's"
+jq -s -e --arg h "$(uname -n)" 'length > 0 and all(.[]; .host.hostname == $h)' "$T/a.json" >/dev/null ||
+	fail "hostname not the recording's"
 
 # a second run appends: its own header, then its records (the first of which has the previous run's as its prev)
 limit 60 "$VMTOP" -b -o none -n 2 -d 0.1 -w "$f" 2>"$T/err" || fail "second recorder exit $?: $(cat "$T/err")"
