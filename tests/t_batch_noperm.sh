@@ -6,7 +6,7 @@ need jq setpriv
 user=nobody
 id "$user" >/dev/null 2>&1 || skip "no user '$user'"
 chmod 755 "$TEST_TMP"
-timeout -k 5 60 setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups --inh-caps=-all \
+limit 60 setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups --inh-caps=-all \
 	"$VMTOP" -b -n 2 -d 0.3 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err"
 status=$?
 [ "$status" = 0 ] || fail "unprivileged run: exit $status: $(cat "$TEST_TMP/err")"

@@ -2,7 +2,7 @@
 # on a pipe nobody reads, with 128 + the signal; it ends quietly when the reader goes away (head -c 10).
 . "$top_srcdir/tests/lib.sh"
 need python3
-python3 - "$VMTOP" <<'PY' || fail "see above"
+limit 120 python3 - "$VMTOP" <<'PY' || fail "see above"
 import fcntl, os, signal, subprocess, sys, time
 vmtop = sys.argv[1]
 F_SETPIPE_SZ = 1031

@@ -17,9 +17,9 @@ wait_lines() {	# until the JSON has $1 lines (vmtop's refreshes are 0.5 s apart)
 }
 
 for src in $sources; do
-	timeout 120 "$VMTOP" -b -o json --sample-hz 0 --threads-source $src -d 0.5 -n 16 >"$TEST_TMP/json" \
-		2>"$TEST_TMP/err" &
+	"$VMTOP" -b -o json --sample-hz 0 --threads-source $src -d 0.5 -n 16 >"$TEST_TMP/json" 2>"$TEST_TMP/err" &
 	top=$!
+	rig_track $top
 	wait_lines 2
 	"$top_builddir/tests/fakehost" --vms 3 --vcpus 2 --duty 0 --seconds 120 --kvm-after-ms 1500 >"$TEST_TMP/fh.out" 2>"$TEST_TMP/fh.err" &
 	sim=$!
@@ -49,7 +49,8 @@ for src in $sources; do
 	sed -n "${gone}p" "$TEST_TMP/json" | jq -e --arg p "$pids" '($p | split(",") | map(tonumber)) as $want |
 		all(.vms[]; .pid as $x | $want | index($x) | not)' >/dev/null ||
 		fail "$src: refresh $gone still lists an exited VM"
-	wait $top || fail "$src: vmtop exit $?: $(cat "$TEST_TMP/err")"
+	wait_limit $top 120 || fail "$src: vmtop still running after 120 s: $(cat "$TEST_TMP/err")"
+	[ "$wait_status" = 0 ] || fail "$src: vmtop exit $wait_status: $(cat "$TEST_TMP/err")"
 	[ "$(lines)" = 16 ] || fail "$src: $(lines) refreshes, not 16"
 	grep -v 'descriptors are not readable' "$TEST_TMP/err" >"$TEST_TMP/err.new"
 	[ ! -s "$TEST_TMP/err.new" ] || fail "$src: vmtop complained: $(cat "$TEST_TMP/err.new")"

@@ -50,8 +50,8 @@ awk -v F="$TEST_TMP/truth" "$RIG_MINIVMM_AT"'
 	}
 }
 END { exit bad }' "$TEST_TMP/rows" || fail "exits do not match the VMM's count"
-if ! jq -e 'select(.interval > 0) | .host.exits.kvm_exit_observable' "$TEST_TMP/json" >/dev/null; then
-	jq -e 'select(.interval > 0) | .host.exits.note | test("kvm_exit")' "$TEST_TMP/json" >/dev/null ||
-		fail "kvm_exit not observable and not said: $(jq -c .host.exits "$TEST_TMP/json" | tail -1)"
-fi
+# every refresh where kvm_exit is not observable says so
+jq -s -e 'map(select(.interval > 0)) | length > 0 and
+	all(.[]; .host.exits.kvm_exit_observable or (.host.exits.note | test("kvm_exit")))' "$TEST_TMP/json" >/dev/null ||
+	fail "kvm_exit not observable and not said: $(jq -c .host.exits "$TEST_TMP/json" | tail -1)"
 exit 0

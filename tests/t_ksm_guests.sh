@@ -33,8 +33,8 @@ merged() {
 	tail -n 1 "$TEST_TMP/json" | jq -r --argjson p "$1" '.vms[] | select(.pid == $p) | .mem.ksm.merging_pages'
 }
 snap() {
-	"$VMTOP" -b -o json -n 1 -d 0.2 -p "$a,$b" >"$TEST_TMP/json" 2>/dev/null || fail "vmtop json: exit $?"
-	"$VMTOP" -b -n 1 -d 0.2 -p "$a,$b" >"$TEST_TMP/text" 2>/dev/null || fail "vmtop text: exit $?"
+	limit 60 "$VMTOP" -b -o json -n 1 -d 0.2 -p "$a,$b" >"$TEST_TMP/json" 2>/dev/null || fail "vmtop json: exit $?"
+	limit 60 "$VMTOP" -b -n 1 -d 0.2 -p "$a,$b" >"$TEST_TMP/text" 2>/dev/null || fail "vmtop text: exit $?"
 }
 
 if [ "$saved_run" = 0 ]; then

@@ -40,12 +40,14 @@ tid=$(rig_threads "$pid" | awk '$2 == "CPU" && $3 == "0/KVM" {print $1}')
 [ -n "$tid" ] || fail "no 'CPU 0/KVM' thread in the guest alone"
 waited() { awk '{print int($2 / 1000000)}' "/proc/$pid/task/$tid/schedstat"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-timeout 120 "$VMTOP" -b -n 3 -d 2 -o json >"$TEST_TMP/json" &
+"$VMTOP" -b -n 3 -d 2 -o json >"$TEST_TMP/json" &
 vmtop=$!
+rig_track $vmtop
 # the vCPU's wait from vmtop's first line (the end of its first interval) to its exit (the end of its third)
 while [ ! -s "$TEST_TMP/json" ] && kill -0 $vmtop 2>/dev/null; do sleep 0.05; done
 w0=$(waited) t0=$(now_ms)
-wait $vmtop || fail "vmtop exit $?"
+wait_limit $vmtop 120 || fail "vmtop still running after 120 s"
+[ "$wait_status" = 0 ] || fail "vmtop exit $wait_status"
 w1=$(waited) t1=$(now_ms)
 ref=$(((w1 - w0) * 100 / (t1 - t0)))
 tail -n 2 "$TEST_TMP/json" | jq -e -s 'all(.[]; .vms[] | select(.name == "alone") | .cpu.ready != null)' >/dev/null ||

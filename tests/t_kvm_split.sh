@@ -24,12 +24,14 @@ ticks() {
 	echo $_t
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-timeout 120 "$VMTOP" -b -n 3 -d 2 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" &
+"$VMTOP" -b -n 3 -d 2 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" &
 vmtop=$!
+rig_track $vmtop
 # the threads' ticks from vmtop's first line (the end of its first interval) to its exit (the end of its third)
 while [ ! -s "$TEST_TMP/json" ] && kill -0 $vmtop 2>/dev/null; do sleep 0.05; done
 s0=$(ticks "$(rig_pid spinner)") p0=$(ticks "$(rig_pid porter)") t0=$(now_ms)
-wait $vmtop || fail "vmtop exit $?: $(cat "$TEST_TMP/err")"
+wait_limit $vmtop 120 || fail "vmtop still running after 120 s: $(cat "$TEST_TMP/err")"
+[ "$wait_status" = 0 ] || fail "vmtop exit $wait_status: $(cat "$TEST_TMP/err")"
 s1=$(ticks "$(rig_pid spinner)") p1=$(ticks "$(rig_pid porter)") t1=$(now_ms)
 last=$(tail -n 1 "$TEST_TMP/json")
 vm() { echo "$last" | jq -e --arg n "$1" ".vms[] | select(.name == \$n) | $2" >/dev/null; }

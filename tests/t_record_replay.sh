@@ -44,8 +44,8 @@ cmp "$T/live.json" "$T/replay.json" || fail "replayed JSON differs: $(diff "$T/l
 [ ! -s "$T/replay.err" ] || fail "replay complained: $(cat "$T/replay.err")"
 # and on a host with nothing in /proc and /sys (empty tmpfs over both, in a mount namespace of its own)
 if unshare -m --propagation private true 2>/dev/null; then
-	unshare -m --propagation private sh -c 'mount -t tmpfs none /proc && mount -t tmpfs none /sys && exec "$@"' sh \
-		"$VMTOP" -r "$T/rec" -b -o json >"$T/bare.json" 2>"$T/bare.err" || fail "replay without /proc exit $?: $(cat "$T/bare.err")"
+	limit 60 unshare -m --propagation private sh -c 'mount -t tmpfs none /proc && mount -t tmpfs none /sys && exec "$@"' \
+		sh "$VMTOP" -r "$T/rec" -b -o json >"$T/bare.json" 2>"$T/bare.err" || fail "replay without /proc exit $?: $(cat "$T/bare.err")"
 	cmp "$T/live.json" "$T/bare.json" || fail "replay without /proc differs: $(head -c 300 "$T/bare.err")"
 	traced="$traced; identical with empty /proc and /sys"
 fi
@@ -75,7 +75,7 @@ python3 -c "import random; r = random.Random($$); print('\n'.join(str(r.randrang
 while read -r cut; do
 	head -c "$cut" "$T/rec" >"$T/cut.rec"
 	complete=$( (tail -n +3 "$T/starts"; echo "$size") | awk -v c="$cut" '$1 <= c { n++ } END { print n + 0 }')
-	"$VMTOP" -r "$T/cut.rec" -o json >"$T/cut.json" 2>"$T/cut.err"
+	limit 60 "$VMTOP" -r "$T/cut.rec" -o json >"$T/cut.json" 2>"$T/cut.err"
 	st=$?
 	if [ "$complete" = 0 ]; then
 		[ $st = 1 ] && grep -q 'no complete record' "$T/cut.err" || fail "cut at $cut (no record): exit $st, $(cat "$T/cut.err")"

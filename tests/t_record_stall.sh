@@ -25,9 +25,10 @@ frames=$(grep -a -o 'vmtR' "$T/mnt/r.rec" | wc -l)
 fsfreeze -u "$T/mnt"
 [ "$during" -ge 5 ] || fail "only $during refreshes while the disk was frozen: the refreshes wait for the disk"
 [ "$frames" -le $((at + 3)) ] || fail "$frames frames in the file while frozen after $at refreshes: the freeze did not hold writes"
-wait $top || fail "vmtop exit $?: $(cat "$T/live.err")"
+wait_limit $top 60 || fail "vmtop still running 60 s after the thaw: $(cat "$T/live.err")"
+[ "$wait_status" = 0 ] || fail "vmtop exit $wait_status: $(cat "$T/live.err")"
 top=
-"$VMTOP" -r "$T/mnt/r.rec" -o json >"$T/replay.json" 2>"$T/err" || fail "replay exit $?: $(cat "$T/err")"
+limit 60 "$VMTOP" -r "$T/mnt/r.rec" -o json >"$T/replay.json" 2>"$T/err" || fail "replay exit $?: $(cat "$T/err")"
 cmp "$T/live.json" "$T/replay.json" || fail "the recording lost samples while the disk was frozen"
 echo "$during refreshes printed while the disk was frozen ($frames frames in the file then); all 41 samples recorded after the thaw"
 exit 0

@@ -45,7 +45,8 @@ if [ -e /dev/kvm ]; then
 	rig_track $fm
 	for _ in $(seq 100); do grep -q '^ready' "$TEST_TMP/fm.out" && break; sleep 0.1; done
 	grep -qx 'ready 2' "$TEST_TMP/fm.out" || fail "fakehost (KVM) not ready: $(cat "$TEST_TMP/fm.err")"
-	"$VMTOP" -b -n 1 -d 0.2 -o json --sample-hz 0 --threads-source bpf >"$TEST_TMP/mm.json" || fail "vmtop bpf failed"
+	limit 60 "$VMTOP" -b -n 1 -d 0.2 -o json --sample-hz 0 --threads-source bpf >"$TEST_TMP/mm.json" ||
+		fail "vmtop bpf failed"
 	n=$(nproc)
 	slack=$(( (n * 2 > 32 ? n * 2 : 32) * n * $(getconf PAGESIZE) / 1024 ))
 	for p in $(cat "/proc/$fm/task/$fm/children"); do
@@ -64,16 +65,18 @@ if [ -e /dev/kvm ]; then
 fi
 
 # vmtop itself: bpf as root, /proc without privileges, with the reason (once on stderr, in JSON and text)
-"$VMTOP" -b -n 1 -d 0.3 -o json | jq -e '.host.sources.threads == "bpf" and (.host.source_reasons | has("threads") | not)' \
+limit 60 "$VMTOP" -b -n 1 -d 0.3 -o json >"$TEST_TMP/root.json"
+jq -e '.host.sources.threads == "bpf" and (.host.source_reasons | has("threads") | not)' "$TEST_TMP/root.json" \
 	>/dev/null || fail "as root the threads source is not bpf"
 chmod 755 "$TEST_TMP"
-setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all \
+limit 60 setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all \
 	"$VMTOP" -b -n 2 -d 0.3 -o json >"$TEST_TMP/json" 2>"$TEST_TMP/err" || fail "unprivileged run failed"
-jq -e '.host.sources.threads == "proc" and (.host.source_reasons.threads | test("^bpf: .*CAP_BPF"))' \
-	"$TEST_TMP/json" >/dev/null || fail "unprivileged: $(jq -c '.host | {sources, source_reasons}' "$TEST_TMP/json" | head -1)"
+jq -s -e 'length > 0 and all(.[]; .host.sources.threads == "proc" and
+	(.host.source_reasons.threads | test("^bpf: .*CAP_BPF")))' "$TEST_TMP/json" >/dev/null ||
+	fail "unprivileged: $(jq -c '.host | {sources, source_reasons}' "$TEST_TMP/json" | head -1)"
 [ "$(grep -c 'threads: bpf: .*CAP_BPF.*; using proc' "$TEST_TMP/err")" = 1 ] || fail "fallback not said once: $(cat "$TEST_TMP/err")"
-setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all "$VMTOP" -b -n 1 -d 0.3 \
-	2>/dev/null | grep -q '^Sources: stat=proc threads=proc .*' || fail "text header does not name proc"
-setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all "$VMTOP" -b -n 1 -d 0.3 \
-	2>/dev/null | grep -q '^Note: threads: bpf: ' || fail "text header does not say why not bpf"
+limit 60 setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all "$VMTOP" -b -n 1 -d 0.3 \
+	>"$TEST_TMP/text" 2>/dev/null
+grep -q '^Sources: stat=proc threads=proc .*' "$TEST_TMP/text" || fail "text header does not name proc"
+grep -q '^Note: threads: bpf: ' "$TEST_TMP/text" || fail "text header does not say why not bpf"
 exit 0

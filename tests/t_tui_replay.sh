@@ -22,7 +22,8 @@ limit $((120 * TEST_SLOW)) "$VMTOP" -b -o none -n 10 -d "$(awk -v s="$TEST_SLOW"
 rig_stop "$A"	# the replay needs no guest: what it shows is the file's
 
 # which records have minivmm (JSON line i is record i + 1; record 1 has it: it was ready before)
-"$VMTOP" -r "$T/rec" -o json | jq -c --argjson m $M '[.vms[] | select(.pid == $m)] | length' >"$T/has"
+limit 60 "$VMTOP" -r "$T/rec" -o json >"$T/replay.json"
+jq -c --argjson m $M '[.vms[] | select(.pid == $m)] | length' "$T/replay.json" >"$T/has"
 last=$(grep -n '^1$' "$T/has" | tail -n 1 | cut -d: -f1)
 last=$((${last:-0} + 1))
 [ "$last" -ge 2 ] && [ "$last" -le 10 ] || fail "minivmm should exit half way: last record with it $last of 11"
@@ -68,7 +69,8 @@ tui_wait "record $((last + 1)) of 11" 5
 tui_screen | grep -Eq "^ *$M +minivmm" && fail "minivmm listed after its exit"
 
 # g: the first record's time, as the header showed it
-first=$("$VMTOP" -r "$T/rec" -o json -n 1 | jq -r '.time')
+limit 60 "$VMTOP" -r "$T/rec" -o json -n 1 >"$T/first.json"
+first=$(jq -r '.time' "$T/first.json")
 tui_type Escape
 tui_type g
 tui_wait "Go to" 5
