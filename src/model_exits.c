@@ -1,6 +1,7 @@
 /* model_exits.c - the exits stage: per-thread count deltas of the exits part turned into rates per VM and vCPU, the
- * exit-to-entry time as % of one CPU, the top reason; ports, pages, MSRs and vectors cut to the busiest; and which
- * vCPUs exit so often that their GUEST is partly the world switch. */
+ * exit-to-entry time as % of one CPU, the top reason; ports, pages, MSRs and vectors cut to the busiest; which
+ * vCPUs exit so often that their GUEST is partly the world switch, and GUEST from the traced entry-to-exit time of
+ * the others. */
 #include "config.h"
 
 #include <math.h>
