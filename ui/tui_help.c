@@ -60,8 +60,7 @@ void tui_help_draw(struct tui *t)
 	tui_put(y++, 0, COLS, _("% of one CPU: TOTAL = GUEST (in the guest) + VMM (its user space) + KERNEL (host"));
 	tui_put(y++, 0, COLS, _("kernel, its threads) + VHOST. READY: waiting for a CPU. -: unknown, ~: estimated"));
 	tui_put(y++, 0, COLS, _("MEM resident, SWAP swapped, KSM merged, BALLOON balloon size (wide terminals)"));
-	tui_put(y++, 0, COLS, _("EXITS/s KVM exits/s (-: not seen). GUEST!: so many exits that GUEST is partly"));
-	tui_put(y++, 0, COLS, _("the switch into and out of the guest; exits view: reasons, time, ports, MMIO"));
+	tui_put(y++, 0, COLS, _("EXITS/s KVM exits/s (-: not seen). GUEST!: many exits, GUEST partly the switch"));
 	y = draw_keys(y, max_y, list_keys, sizeof(list_keys) / sizeof(list_keys[0]));
 	if (t->s->recording)
 		y = draw_keys(y, max_y, replay_keys, sizeof(replay_keys) / sizeof(replay_keys[0]));
