@@ -48,10 +48,12 @@ jq -n -e --argjson g "$(both "$S.cpu.guest")" --argjson t "$(both "$S.cpu.total"
 	'$g >= ($m - 0.15) * $t' >/dev/null ||
 	fail "spin guest not mostly GUEST: $(show "$S.cpu")"
 echo "spinner $(show "$S.cpu | {total, guest}"), its vCPU $(show "$S.vcpu[0] | {total, guest, guest_source, guest_traced, gtime}")"
-# few exits: its GUEST is the time from each kvm_entry to its kvm_exit, exact, and within 3 points of the kernel's
-# tick-sampled guest time (0.4-1.4 apart in the box)
-each "$S.vcpu[0].guest_source == \"traced\" and ($S.vcpu[0].guest_traced - $S.vcpu[0].gtime | fabs) <= 3" ||
-	fail "spin vCPU's GUEST not traced, or far from the kernel's: $(show "$S.vcpu[0]")"
+# few exits: its GUEST is the time from each kvm_entry to its kvm_exit, exact: no less than the kernel's
+# tick-sampled guest time less 3 points (0.4-1.4 apart in the box; where the box lost ticks, the kernel's read 78%
+# and 70%, traced 85% and 81%), no more than the thread ran
+each "$S.vcpu[0].guest_source == \"traced\" and ($S.vcpu[0].guest - $S.vcpu[0].guest_traced | fabs) <= 0.02 and
+	$S.vcpu[0].guest_traced >= $S.vcpu[0].gtime - 3 and $S.vcpu[0].guest_traced <= $S.vcpu[0].total + 1" ||
+	fail "spin vCPU's GUEST not its traced time, or that out of bounds: $(show "$S.vcpu[0]")"
 rig_stop spinner
 
 rig_start_guest porter pio 1 64 || fail "pio guest did not start"
