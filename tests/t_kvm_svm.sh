@@ -50,10 +50,14 @@ jq -n -e --argjson g "$(both "$S.cpu.guest")" --argjson t "$(both "$S.cpu.total"
 echo "spinner $(show "$S.cpu | {total, guest}"), its vCPU $(show "$S.vcpu[0] | {total, guest, guest_source, guest_traced, gtime}")"
 # few exits: its GUEST is the time from each kvm_entry to its kvm_exit, exact: no less than the kernel's
 # tick-sampled guest time less 3 points (0.4-1.4 apart in the box; where the box lost ticks, the kernel's read 78%
-# and 70%, traced 85% and 81%), no more than the thread ran
-each "$S.vcpu[0].guest_source == \"traced\" and ($S.vcpu[0].guest - $S.vcpu[0].guest_traced | fabs) <= 0.02 and
-	$S.vcpu[0].guest_traced >= $S.vcpu[0].gtime - 3 and $S.vcpu[0].guest_traced <= $S.vcpu[0].total + 1" ||
+# and 70%, traced 85% and 81%), no more than the thread ran; or, in an interval whose traced sum passed the
+# thread's time (seen once a box run, in vmtop's second interval), the kernel's figure
+each "($S.vcpu[0].guest_source == \"traced\" and ($S.vcpu[0].guest - $S.vcpu[0].guest_traced | fabs) <= 0.02 and
+	$S.vcpu[0].guest_traced >= $S.vcpu[0].gtime - 3 and $S.vcpu[0].guest_traced <= $S.vcpu[0].total + 1) or
+	($S.vcpu[0].guest_source == \"accounted\" and $S.vcpu[0].guest_traced > $S.vcpu[0].total + 1)" ||
 	fail "spin vCPU's GUEST not its traced time, or that out of bounds: $(show "$S.vcpu[0]")"
+jq -e -s "any(.[]; $S.vcpu[0].guest_source == \"traced\")" "$TEST_TMP/intervals" >/dev/null ||
+	fail "spin vCPU's GUEST traced in neither interval: $(show "$S.vcpu[0]")"
 rig_stop spinner
 
 rig_start_guest porter pio 1 64 || fail "pio guest did not start"
@@ -77,12 +81,19 @@ echo "porter components $(show "$P.components")"
 # with perf's guest-flagged samples within 3 points on average (6 over both intervals), give or take three standard
 # errors of the sampled share (at 99 Hz they alone were 3 points a interval)
 echo "porter's vCPU: traced $(show "$P.vcpu[0].guest_traced"), gtime $(show "$P.vcpu[0].gtime"), perf $(show "$P.components.guest")"
-each "$P.vcpu[0].guest_includes_switch == true" || fail "the pio vCPU is not marked exit-heavy: $(show "$P.vcpu[0]")"
-each "$P.vcpu[0].guest_source == \"accounted\" and $P.vcpu[0].guest_traced >= $P.vcpu[0].gtime - 3" ||
-	fail "the pio vCPU's GUEST: $(show "$P.vcpu[0] | {guest, guest_source, guest_traced, gtime}")"
-jq -n -e --argjson g "$(both "$P.vcpu[0].gtime")" --argjson p "$(both "$P.components.guest")" \
-	--argjson all "$(both "$P.cpu.total")" \
-	'($all / 100 * 999 * 2) as $n | ($p / $all) as $s | ($g - $p | fabs) <= 6 + 3 * ($s * (1 - $s) / $n | sqrt) * $all' \
-	>/dev/null ||
-	fail "accounted and sampled guest time disagree by more than 3 points: $(show "$P.vcpu[0].gtime") $(show "$P.components.guest")"
+jq -e -s "any(.[]; $P.vcpu[0].guest_includes_switch == true)" "$TEST_TMP/intervals" >/dev/null ||
+	fail "the pio vCPU is not marked exit-heavy: $(show "$P.vcpu[0]")"
+each "$P.vcpu[0].guest_includes_switch == false or $P.vcpu[0].guest_source == \"accounted\"" ||
+	fail "the marked pio vCPU's GUEST is not the kernel's: $(show "$P.vcpu[0] | {guest, guest_source, guest_traced, gtime}")"
+# compared where the box had its CPU (the pio guest's 2,900-3,300 exits/s at 999 Hz): starved by a busy host (a soak
+# beside it) its ticks and perf's timer were lost (gtime 7.5%, perf 4%, traced 20%) and its exit rate fell (1,800/s)
+if each "$P.vcpu[0].exits.rate >= 2000"; then
+	jq -n -e --argjson g "$(both "$P.vcpu[0].gtime")" --argjson p "$(both "$P.components.guest")" \
+		--argjson all "$(both "$P.cpu.total")" \
+		'($all / 100 * 999 * 2) as $n | ($p / $all) as $s | ($g - $p | fabs) <= 6 + 3 * ($s * (1 - $s) / $n | sqrt) * $all' \
+		>/dev/null ||
+		fail "accounted and sampled guest time disagree by more than 3 points: $(show "$P.vcpu[0].gtime") $(show "$P.components.guest")"
+else
+	echo "the box was short of CPU (the pio vCPU under 2,000 exits/s): its guest time sources not compared"
+fi
 exit 0
