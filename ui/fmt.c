@@ -55,10 +55,9 @@ const char *fmt_guest(char *buf, size_t len, double guest, bool estimated, int i
 
 const char *fmt_switch_note(char *buf, size_t len, int vcpus, const char *guest_switch)
 {
-	snprintf(buf, len, _("GUEST! (vCPUs: %d): so many exits that entering and leaving the guest, counted as "
-			     "guest time, is a good part of it%s"), vcpus,
-		 !guest_switch ? "" : !strcmp(guest_switch, "software") ? _(" (a software switch here: kvm_pvm)") :
-		 !strcmp(guest_switch, "nested") ? _(" (this host is a guest itself: each switch is emulated)") : "");
+	snprintf(buf, len, _("GUEST! (vCPUs: %d): entering and leaving the guest (many exits) is a good part of GUEST%s"),
+		 vcpus, !guest_switch ? "" : !strcmp(guest_switch, "software") ? _(" (kvm_pvm: a software switch)") :
+		 !strcmp(guest_switch, "nested") ? _(" (nested: each switch emulated)") : "");
 	return buf;
 }
 
