@@ -154,7 +154,6 @@ struct host_stat {
 	double uptime;
 	bool guest_unknown;		/* backend does not account guest time, no estimate */
 	bool guest_estimated;		/* guest comes from perf samples */
-	bool guest_traced;		/* some vCPU's guest is its traced time in the guest (kvm_entry to kvm_exit) */
 	char guest_why[160];
 	/* perf */
 	bool perf_enabled;

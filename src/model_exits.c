@@ -305,7 +305,7 @@ static void exits_rates(struct model *m, const struct host_sample *prev, const s
  * guest: traced 33-39% beside 22-32% of ticks and 24-30% of perf samples; its spin guest: 90% beside 91%, and 85%
  * beside 78% where the box lost ticks). The thread's TOTAL stays; what is not guest is VMM and KERNEL in the ratio
  * the kernel split them (a spin vCPU's VMM 9% of lost guest ticks becomes 1.5%). */
-static void guest_from_traces(struct vm_stat *v, struct host_stat *h)
+static void guest_from_traces(struct vm_stat *v)
 {
 	double sum = NAN;
 	for (size_t t = 0; t < v->nthreads; t++) {
@@ -332,7 +332,6 @@ static void guest_from_traces(struct vm_stat *v, struct host_stat *h)
 		th->user = user;
 		th->kernel = kernel;
 		th->guest_is_traced = true;
-		h->guest_traced = true;
 	}
 	v->guest_traced = sum;
 }
@@ -364,7 +363,8 @@ static double switch_rate(double exits, double userspace)
 	return isnan(exits) ? userspace : exits;
 }
 
-static void mark_switch(struct vm_stat *v, bool per_vcpu, double switch_us)
+/* Marks the VM's vCPUs (the VM where counted per VM only); returns how many were marked. */
+static int mark_switch(struct vm_stat *v, bool per_vcpu, double switch_us)
 {
 	/* counted per VM only (debugfs): judged on the VM's average vCPU */
 	if (!per_vcpu) {
@@ -372,8 +372,9 @@ static void mark_switch(struct vm_stat *v, bool per_vcpu, double switch_us)
 							v->exits.userspace_rate), switch_us);
 		for (size_t t = 0; t < v->nthreads; t++)
 			v->threads[t].guest_includes_switch = -1;
-		return;
+		return v->guest_includes_switch == 1;
 	}
+	int marked = 0;
 	v->guest_includes_switch = -1;
 	for (size_t t = 0; t < v->nthreads; t++) {
 		struct thread_stat *th = &v->threads[t];
@@ -381,7 +382,9 @@ static void mark_switch(struct vm_stat *v, bool per_vcpu, double switch_us)
 			model_guest_includes_switch(th->guest, switch_rate(th->exits_rate, th->exits_userspace), switch_us);
 		if (th->role == ROLE_VCPU && th->guest_includes_switch > v->guest_includes_switch)
 			v->guest_includes_switch = th->guest_includes_switch;
+		marked += th->guest_includes_switch == 1;
 	}
+	return marked;
 }
 
 void model_exits_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
@@ -393,13 +396,8 @@ void model_exits_update(struct model *m, const struct host_sample *prev, const s
 			  vmx_svm ? (cur->host_is_guest ? "nested" : "hardware") : NULL;
 	double switch_us = model_switch_us(h->guest_switch);
 	h->guest_switch_vcpus = 0;
-	h->guest_traced = false;
 	for (size_t i = 0; i < m->nvms; i++) {
-		struct vm_stat *v = &m->vms[i];
-		mark_switch(v, h->exits_per_vcpu, switch_us);
-		guest_from_traces(v, h);
-		for (size_t t = 0; t < v->nthreads; t++)
-			h->guest_switch_vcpus += v->threads[t].guest_includes_switch == 1;
-		h->guest_switch_vcpus += !h->exits_per_vcpu && v->guest_includes_switch == 1;
+		h->guest_switch_vcpus += mark_switch(&m->vms[i], h->exits_per_vcpu, switch_us);
+		guest_from_traces(&m->vms[i]);
 	}
 }
