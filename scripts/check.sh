@@ -11,6 +11,13 @@ for t in tests/*.log; do
 	case $t in tests/test-suite.log) continue ;; esac
 	grep -h -E '^SKIP:|^ok .* # SKIP' "$t" 2>/dev/null | sed "s|^|$(basename "$t" .log): |"
 done
+# why each failed test failed, here at the end where CI's tail shows it (its own FAIL lines, else its last lines)
+for trs in tests/*.trs; do
+	grep -q -E '^:test-result: (FAIL|ERROR|XPASS)' "$trs" || continue
+	log=${trs%.trs}.log
+	echo "--- why $(basename "$log" .log) failed:"
+	grep -E '^(# )?(FAIL|ERROR|not ok|Bail out|in_box)' "$log" | tail -n 20 | cut -c1-600 | grep . || tail -n 15 "$log"
+done
 san_pass=0 san_fail=0 san_skip=0
 if [ "$status" = 0 ]; then
 	bash scripts/sanitize.sh >sanitize.log 2>&1 || { echo "sanitize.sh failed: see sanitize.log"; tail -40 sanitize.log; status=1; }
