@@ -34,8 +34,10 @@ log="$scratch/build.log"
 	{ tail -30 "$log"; echo "sanitize: the sanitizer build failed (see $log)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 # Reports go to files as well as stderr, so that one in a process whose exit status a test does not judge still counts.
-export ASAN_OPTIONS="log_path=$scratch/reports/asan:detect_leaks=1:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export UBSAN_OPTIONS="log_path=$scratch/reports/ubsan:print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export ASAN_OPTIONS="log_path=$scratch/reports/asan:log_exe_name=1:detect_leaks=1:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="log_path=$scratch/reports/ubsan:log_exe_name=1:print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+# the churn's PIDs, kept to match a report's file name (PIDs wrap in a long soak: the time says which)
+export CHURN_LOG="$scratch/churn.log"
 # shellcheck disable=SC2086
 # a long soak (CHURN_SECONDS) gets its time on top of every test's limit
 make -C "$scratch/build" -j"$(nproc)" check TESTS="$(echo $FAST_TESTS)" TEST_TIME_LIMIT=$((1800 + ${CHURN_SECONDS:-0})) \
@@ -49,7 +51,7 @@ grep -h -E '^(FAIL|ERROR|SKIP):' "$scratch"/build/tests/*.log 2>/dev/null | sort
 reports=$(find "$scratch/reports" -type f | wc -l)
 if [ "$reports" -gt 0 ]; then
 	echo "sanitize: $reports sanitizer report(s):"
-	for r in "$scratch"/reports/*; do echo "--- $r"; head -40 "$r"; done
+	for r in "$scratch"/reports/*; do echo "--- $r (written $(date -r "$r" +%T))"; head -40 "$r"; done
 	fail=$((fail + reports))
 fi
 [ "$status" = 0 ] || [ "$fail" -gt 0 ] || fail=1

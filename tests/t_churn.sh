@@ -15,6 +15,8 @@ need jq
 SECONDS_TOTAL=${CHURN_SECONDS:-60}
 MAX_ALIVE=${CHURN_VMS:-6}
 MINIVMM="$top_builddir/tests/minivmm"
+churn_log=${CHURN_LOG:-$TEST_TMP/churn.log}
+: >"$churn_log"
 
 # vmtop's descriptors and RSS (KiB), "FDS RSS"
 usage() {
@@ -30,7 +32,8 @@ vms_now() {
 
 # The churn: keeps up to MAX_ALIVE minivmm processes; every ~100 ms starts one or ends one. Each start takes a mode
 # (halt mostly: the host is shared; pio and spin for a short life) and a way to end (killed, terminated, or its own
-# --seconds). Runs in the background until $TEST_TMP/stop appears; counts what it did in $TEST_TMP/churn.log.
+# --seconds). Runs in the background until $TEST_TMP/stop appears; logs what it did (with PIDs, to match a
+# sanitizer report's file name) in CHURN_LOG ($TEST_TMP/churn.log).
 churn() {
 	i=0
 	: >"$TEST_TMP/alive"
@@ -49,14 +52,14 @@ churn() {
 			esac
 			"$MINIVMM" --vcpus "$vcpus" --seconds "$secs" "$mode" >/dev/null 2>&1 9>&- &
 			echo "$! $((r % 2))" >>"$TEST_TMP/alive"
-			echo start >>"$TEST_TMP/churn.log"
+			echo "start $! $mode $vcpus $secs $(date +%T)" >>"$churn_log"
 		elif [ "$n" -gt 0 ]; then
 			read -r pid how <"$TEST_TMP/alive"
 			sed -i 1d "$TEST_TMP/alive"
 			if [ "$how" = 0 ]; then
-				kill -KILL "$pid" 2>/dev/null && echo kill >>"$TEST_TMP/churn.log"
+				kill -KILL "$pid" 2>/dev/null && echo "kill $pid $(date +%T)" >>"$churn_log"
 			else
-				kill -TERM "$pid" 2>/dev/null && echo term >>"$TEST_TMP/churn.log"
+				kill -TERM "$pid" 2>/dev/null && echo "term $pid $(date +%T)" >>"$churn_log"
 			fi
 			wait "$pid" 2>/dev/null
 		fi
@@ -128,8 +131,8 @@ wait_limit $batch 10 || fail "batch vmtop did not end within 10 s of SIGTERM"
 tui_type q
 tui_wait 'VMTOP_EXIT=0' 10
 
-echo "churn: $(grep -c start "$TEST_TMP/churn.log") VMs started, $(grep -c kill "$TEST_TMP/churn.log") killed," \
-	"$(grep -c term "$TEST_TMP/churn.log") terminated, the rest ended on their own; $rounds rounds of keys"
+echo "churn: $(grep -c ^start "$churn_log") VMs started, $(grep -c ^kill "$churn_log") killed," \
+	"$(grep -c ^term "$churn_log") terminated, the rest ended on their own; $rounds rounds of keys"
 echo "batch vmtop: fds, RSS KiB at start $start_batch, at end $end_batch"
 echo "interactive vmtop: fds, RSS KiB at start $start_tui, at end $end_tui"
 
