@@ -37,7 +37,8 @@ bool bpf_load_begin(char *why, size_t whylen)
 void bpf_load_failed(int err, const char *not_loaded, char *why, size_t whylen)
 {
 	err = err < 0 ? -err : err;
-	if (err == EPERM || err == EACCES)
+	/* EACCES is also the verifier refusing a program: for root, that is what it means */
+	if (err == EPERM || (err == EACCES && geteuid() != 0))
 		snprintf(why, whylen, "%s", _("eBPF needs CAP_BPF and CAP_PERFMON (or root)"));
 	else
 		snprintf(why, whylen, not_loaded, strerror(err), libbpf_last[0] ? ": " : "", libbpf_last);

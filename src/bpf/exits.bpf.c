@@ -196,3 +196,26 @@ int BPF_PROG(on_kvm_hypercall, unsigned long nr)
 	count(EXITS_EV_HCALL, nr);
 	return 0;
 }
+
+SEC("raw_tp/kvm_vcpu_wakeup")
+int BPF_PROG(on_kvm_vcpu_wakeup, __u64 ns, __u8 waited, __u8 valid)
+{
+	struct exits_val *v = slot((__u32)bpf_get_current_pid_tgid(), EXITS_EV_WAKE,
+				   (waited ? EXITS_WAKE_WAITED : 0) | (valid ? 0 : EXITS_WAKE_SPURIOUS));
+	if (v) {
+		__sync_fetch_and_add(&v->count, 1);
+		__sync_fetch_and_add(&v->ns, ns);
+	}
+	return 0;
+}
+
+/* (vcpu, address, error): a kernel whose tracepoint has no vcpu yet (address, error) does not attach it */
+SEC("raw_tp/kvm_page_fault")
+int BPF_PROG(on_kvm_page_fault, struct kvm_vcpu *vcpu, __u64 address, __u64 error)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct inflight *f = bpf_map_lookup_elem(&exit_inflight, &tid);
+	__u64 isa = f ? f->arg >> 32 : 0;
+	count(EXITS_EV_PF, isa << 32 | (error & 0x3f));
+	return 0;
+}

@@ -15,7 +15,15 @@
  *   APIC   vector accepted by a local APIC (kvm_apic_accept_irq: counted for the thread that sent it)
  *   HCALL  hypercall number
  *   ENTRY  0: entries followed by an exit, the value's ns the time from each entry to that exit (in the guest,
- *          the switch in and out included); an entry also ends the time of the exit before it */
+ *          the switch in and out included); an entry also ends the time of the exit before it
+ *   WAKE   a halted vCPU woke (kvm_vcpu_wakeup): EXITS_WAKE_WAITED when it slept (else halt polling caught the
+ *          wakeup) | EXITS_WAKE_SPURIOUS when nothing was there to run; the value's ns sums the time halted
+ *   PF     a guest page fault KVM handled (kvm_page_fault: NPF/EPT violation, or a #PF under shadow paging):
+ *          isa << 32 (that of the thread's last kvm_exit: 0 none seen) | the error code's low 6 bits, which mean
+ *          the #PF error code (SVM, shadow paging) or the EPT violation's qualification (VMX)
+ * New events go last: a recording keeps the numbers. */
+#define EXITS_WAKE_WAITED 1
+#define EXITS_WAKE_SPURIOUS 2
 #define EXITS_EVENTS(X)                          \
 	X(EXIT, kvm_exit)                        \
 	X(USER, kvm_userspace_exit)              \
@@ -25,7 +33,9 @@
 	X(VIRQ, kvm_inj_virq)                    \
 	X(APIC, kvm_apic_accept_irq)             \
 	X(HCALL, kvm_hypercall)                  \
-	X(ENTRY, kvm_entry)
+	X(ENTRY, kvm_entry)                      \
+	X(WAKE, kvm_vcpu_wakeup)                 \
+	X(PF, kvm_page_fault)
 
 #define EXITS_EV_ENUM(id, tp) EXITS_EV_##id,
 enum exits_event { EXITS_EVENTS(EXITS_EV_ENUM) EXITS_EV__COUNT };
