@@ -78,3 +78,27 @@ const char *exit_userspace_name(unsigned long long reason, char *buf, size_t len
 		snprintf(buf, len, "KVM_EXIT_%llu", reason);
 	return buf;
 }
+
+const char *exit_wake_name(unsigned long long arg, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", arg & EXITS_WAKE_WAITED ? "waited" : "polled",
+		 arg & EXITS_WAKE_SPURIOUS ? "_spurious" : "");
+	return buf;
+}
+
+const char *exit_fault_name(unsigned long long arg, char *buf, size_t len)
+{
+	unsigned isa = (unsigned)(arg >> 32), e = (unsigned)(arg & 0x3f);
+	const char *access, *cause;
+	if (isa == EXITS_ISA_VMX) {
+		/* the EPT violation's qualification: bits 0-2 the access (read, write, fetch), 3-5 what the entry allowed */
+		access = e & 4 ? "fetch" : e & 2 ? "write" : "read";
+		cause = e & 0x38 ? "protect" : "missing";
+	} else {
+		/* a #PF error code (SVM's NPF, or shadow paging): P 0, W 1, U 2, RSVD 3 (KVM's MMIO entries), FETCH 4 */
+		access = e & 0x10 ? "fetch" : e & 2 ? "write" : "read";
+		cause = e & 8 ? "mmio" : e & 1 ? "protect" : "missing";
+	}
+	snprintf(buf, len, "%s_%s", access, cause);
+	return buf;
+}

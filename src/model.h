@@ -36,7 +36,7 @@ struct thread_stat {
 struct exit_row {
 	unsigned long long arg;		/* the key (bpf/exits_events.h) */
 	double rate;			/* per second */
-	double time_pct;		/* EXIT: exit-to-entry time, % of one CPU; NAN for the others */
+	double time_pct;		/* EXIT: exit-to-entry time, WAKE: time halted, % of one CPU; NAN for the others */
 };
 
 #define EXITS_TOP 10			/* rows kept of ports, pages, MSRs, vectors, hypercalls */

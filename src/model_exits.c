@@ -118,7 +118,8 @@ static void vm_rows(struct exits_stat *e, struct exit_count *d, size_t n, double
 			e->rows[ev] = xrealloc(e->rows[ev], (e->nrows[ev] + 1) * sizeof(*e->rows[ev]));
 			e->rows[ev][e->nrows[ev]++] = (struct exit_row){
 				.arg = d[i].arg, .rate = count / interval,
-				.time_pct = (ev == EXITS_EV_EXIT || ev == EXITS_EV_ENTRY) && timed ?
+				/* WAKE's time comes from its tracepoint, whatever the source timed */
+				.time_pct = ((ev == EXITS_EV_EXIT || ev == EXITS_EV_ENTRY) && timed) || ev == EXITS_EV_WAKE ?
 						    ns / (interval * 1e9) * 100 : NAN,
 			};
 		}

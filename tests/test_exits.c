@@ -35,6 +35,20 @@ static void test_names(void)
 	CHECK_STR(exit_userspace_name(10, b, sizeof(b)), "INTR");
 	CHECK_STR(exit_userspace_name(EXITS_USER_ERROR, b, sizeof(b)), "ERROR");
 	CHECK_STR(exit_userspace_name(999, b, sizeof(b)), "KVM_EXIT_999");
+	/* halts: halt polling caught the wakeup, or the vCPU slept */
+	CHECK_STR(exit_wake_name(0, b, sizeof(b)), "polled");
+	CHECK_STR(exit_wake_name(EXITS_WAKE_WAITED, b, sizeof(b)), "waited");
+	CHECK_STR(exit_wake_name(EXITS_WAKE_WAITED | EXITS_WAKE_SPURIOUS, b, sizeof(b)), "waited_spurious");
+	/* page faults: a #PF error code (SVM's NPF: P 1, W 2, RSVD 8, FETCH 16; also shadow paging, isa 0) */
+	CHECK_STR(exit_fault_name((unsigned long long)EXITS_ISA_SVM << 32 | 0x6, b, sizeof(b)), "write_missing");
+	CHECK_STR(exit_fault_name((unsigned long long)EXITS_ISA_SVM << 32 | 0x7, b, sizeof(b)), "write_protect");
+	CHECK_STR(exit_fault_name((unsigned long long)EXITS_ISA_SVM << 32 | 0xf, b, sizeof(b)), "write_mmio");
+	CHECK_STR(exit_fault_name((unsigned long long)EXITS_ISA_SVM << 32 | 0x14, b, sizeof(b)), "fetch_missing");
+	CHECK_STR(exit_fault_name(0x9, b, sizeof(b)), "read_mmio");
+	/* VMX's EPT violation qualification: access in bits 0-2, what the entry allowed in 3-5 */
+	CHECK_STR(exit_fault_name((unsigned long long)EXITS_ISA_VMX << 32 | 0x1, b, sizeof(b)), "read_missing");
+	CHECK_STR(exit_fault_name((unsigned long long)EXITS_ISA_VMX << 32 | 0xa, b, sizeof(b)), "write_protect");
+	CHECK_STR(exit_fault_name((unsigned long long)EXITS_ISA_VMX << 32 | 0x4, b, sizeof(b)), "fetch_missing");
 }
 
 static struct thread_sample th(pid_t tid, enum thread_role role, int idx, unsigned long long start)
@@ -115,6 +129,8 @@ static void test_rates(void)
 		{ 101, EXITS_EV_EXIT, SVM(0x7b), 1000, 100000000 },
 		{ 101, EXITS_EV_USER, IO, 1000, 0 },
 		{ 101, EXITS_EV_PIO, PIO_OUT(0x80), 1000, 0 },
+		{ 101, EXITS_EV_WAKE, EXITS_WAKE_WAITED, 100, 3000000000 },
+		{ 101, EXITS_EV_PF, SVM(0xf), 10, 0 },
 		{ 102, EXITS_EV_EXIT, SVM(0x78), 5000, 0 },
 		{ 103, EXITS_EV_EXIT, SVM(0x7b), 100, 0 },
 		{ 104, EXITS_EV_EXIT, SVM(0x7b), 77, 0 },
@@ -124,6 +140,9 @@ static void test_rates(void)
 		{ 101, EXITS_EV_EXIT, SVM(0x7b), 21000, 600000000 },
 		{ 101, EXITS_EV_USER, IO, 21000, 0 },
 		{ 101, EXITS_EV_PIO, PIO_OUT(0x80), 21000, 0 },
+		{ 101, EXITS_EV_WAKE, 0, 300, 100000000 },		/* new: polled */
+		{ 101, EXITS_EV_WAKE, EXITS_WAKE_WAITED, 1100, 4000000000 },
+		{ 101, EXITS_EV_PF, SVM(0xf), 2010, 0 },
 		{ 102, EXITS_EV_EXIT, SVM(0x78), 10, 0 },	/* went back: unknown, not a negative rate */
 		{ 103, EXITS_EV_EXIT, SVM(0x7b), 100000, 0 },	/* another thread behind the same TID */
 	};
@@ -144,6 +163,13 @@ static void test_rates(void)
 	CHECK(!row(v, EXITS_EV_EXIT, SVM(0x78)));
 	CHECK(row(v, EXITS_EV_PIO, PIO_OUT(0x80)) && fabs(row(v, EXITS_EV_PIO, PIO_OUT(0x80))->rate - 10000) < 1e-9);
 	CHECK_NEAR(v->exits.time_pct, 25, 1e-9);
+	/* halts with the time halted (from the tracepoint), page faults by kind; neither is an exit */
+	r = row(v, EXITS_EV_WAKE, EXITS_WAKE_WAITED);
+	CHECK(r && fabs(r->rate - 500) < 1e-9 && fabs(r->time_pct - 50) < 1e-9);	/* 1 s halted of 2 s */
+	r = row(v, EXITS_EV_WAKE, 0);
+	CHECK(r && fabs(r->rate - 150) < 1e-9 && fabs(r->time_pct - 5) < 1e-9);
+	r = row(v, EXITS_EV_PF, SVM(0xf));
+	CHECK(r && fabs(r->rate - 1000) < 1e-9 && isnan(r->time_pct));
 	/* per vCPU: 101 known; 102 unknown (its key went back: the interval is not whole); 103 reused: unknown */
 	CHECK(v->nthreads == 3);
 	CHECK(v->threads[0].tid == 101);

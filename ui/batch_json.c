@@ -250,6 +250,29 @@ static void json_rate_map(FILE *out, const char *key, const struct exits_stat *e
 	fputc('}', out);
 }
 
+/* {NAME: {rate, time_pct}, ...} of one event's rows; null when the event is not counted. */
+static void json_timed_map(FILE *out, const char *key, const struct exits_stat *e, int ev, bool live,
+			   const char *(*name)(unsigned long long, char *, size_t))
+{
+	fprintf(out, ",\"%s\":", key);
+	if (!e->valid || !live) {
+		fputs("null", out);
+		return;
+	}
+	fputc('{', out);
+	for (size_t i = 0; i < e->nrows[ev]; i++) {
+		const struct exit_row *r = &e->rows[ev][i];
+		char buf[48];
+		fputs(i ? "," : "", out);
+		json_str(out, name(r->arg, buf, sizeof(buf)));
+		fputs(":{", out);
+		json_key_num(out, "rate", r->rate, false);
+		json_key_num(out, "time_pct", r->time_pct, true);
+		fputc('}', out);
+	}
+	fputc('}', out);
+}
+
 static const char *vector_name(unsigned long long v, char *buf, size_t len)
 {
 	if (v == EXITS_ARG_ALL)
@@ -271,22 +294,7 @@ static void print_vm_exits(FILE *out, const struct vm_stat *v, const struct host
 	char buf[48];
 	fputs(",\"top\":", out);
 	json_name_or_null(out, e->valid ? top_name(e->top_ev, e->top, buf, sizeof(buf)) : NULL);
-	fputs(",\"reasons\":", out);
-	if (!e->valid || !h->exits_observable) {
-		fputs("null", out);
-	} else {
-		fputc('{', out);
-		for (size_t i = 0; i < e->nrows[EXITS_EV_EXIT]; i++) {
-			const struct exit_row *r = &e->rows[EXITS_EV_EXIT][i];
-			fputs(i ? "," : "", out);
-			json_str(out, exit_reason_name(r->arg, buf, sizeof(buf)));
-			fputs(":{", out);
-			json_key_num(out, "rate", r->rate, false);
-			json_key_num(out, "time_pct", r->time_pct, true);
-			fputc('}', out);
-		}
-		fputc('}', out);
-	}
+	json_timed_map(out, "reasons", e, EXITS_EV_EXIT, h->exits_observable, exit_reason_name);
 	json_rate_map(out, "userspace", e, EXITS_EV_USER, h->exits_live[EXITS_EV_USER], exit_userspace_name);
 	fputs(",\"pio\":", out);
 	if (!e->valid || !h->exits_live[EXITS_EV_PIO]) {
@@ -335,6 +343,8 @@ static void print_vm_exits(FILE *out, const struct vm_stat *v, const struct host
 	json_rate_map(out, "irq", e, EXITS_EV_VIRQ, h->exits_live[EXITS_EV_VIRQ], vector_name);
 	json_rate_map(out, "apic_irq", e, EXITS_EV_APIC, h->exits_live[EXITS_EV_APIC], vector_name);
 	json_rate_map(out, "hypercall", e, EXITS_EV_HCALL, h->exits_live[EXITS_EV_HCALL], vector_name);
+	json_timed_map(out, "halt", e, EXITS_EV_WAKE, h->exits_live[EXITS_EV_WAKE], exit_wake_name);
+	json_rate_map(out, "page_faults", e, EXITS_EV_PF, h->exits_live[EXITS_EV_PF], exit_fault_name);
 	fputc('}', out);
 }
 

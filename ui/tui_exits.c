@@ -82,6 +82,8 @@ static void exits_key_label(int ev, unsigned long long arg, char *buf, size_t le
 			 (arg >> 56) < 3 ? mmio_types[arg >> 56] : "?");
 		break;
 	case EXITS_EV_MSR: snprintf(buf, len, "0x%llx %s", arg & 0xffffffffULL, (arg >> 32) & 1 ? "write" : "read"); break;
+	case EXITS_EV_WAKE: exit_wake_name(arg, buf, len); break;
+	case EXITS_EV_PF: exit_fault_name(arg, buf, len); break;
 	default:
 		if (arg == EXITS_ARG_ALL)
 			snprintf(buf, len, "%s", _("all"));
@@ -161,6 +163,9 @@ static void build(const struct tui *t, const struct vm_stat *v, struct lines *ls
 	section(ls, _("Injected vectors"), e, EXITS_EV_VIRQ, NAN, h->exits_live[EXITS_EV_VIRQ]);
 	section(ls, _("Vectors accepted by APICs"), e, EXITS_EV_APIC, NAN, h->exits_live[EXITS_EV_APIC]);
 	section(ls, _("Hypercalls"), e, EXITS_EV_HCALL, NAN, h->exits_live[EXITS_EV_HCALL]);
+	section(ls, _("Halts (kvm_vcpu_wakeup; TIME%: time halted)"), e, EXITS_EV_WAKE, NAN,
+		h->exits_live[EXITS_EV_WAKE]);
+	section(ls, _("Guest page faults (kvm_page_fault: access_cause)"), e, EXITS_EV_PF, NAN, h->exits_live[EXITS_EV_PF]);
 	title(ls, _("vCPUs (rate: kvm_exit/s; to the VMM /s and top reason on the right)"));
 	if (!h->exits_per_vcpu) {
 		struct line *l = add(ls);
