@@ -2,8 +2,10 @@
 # 0xd0000000, where the pc machine has nothing) and a halting one (hlt, woken 1000 times a second by its LAPIC
 # timer). Where kvm_exit fires (the box: SVM) the MMIO guest's top reason is the nested page fault (npf; VMX:
 # EPT_MISCONFIG) at the rate of its MMIO exits to the VMM, the halting guest shows hlt, and each VM's handling time
-# of all reasons is at most its vCPU's CPU time over the run. Everywhere: the MMIO exits to the VMM and their page
-# are the VMM's; under kvm_pvm the reasons are null and the note says kvm_exit is not emitted.
+# of all reasons is at most its vCPU's CPU time over the run; on SVM each npf is a write page fault KVM handles
+# (kvm_page_fault), and the halting guest's halts woken (kvm_vcpu_wakeup) are at most its hlt exits. Everywhere:
+# the MMIO exits to the VMM and their page are the VMM's, the halting guest's halts are woken; under kvm_pvm the
+# reasons are null and the note says kvm_exit is not emitted.
 . "$top_srcdir/tests/lib.sh"
 need jq awk
 . "$top_srcdir/tests/rig.sh"
@@ -23,13 +25,18 @@ jq -r 'select(.interval > 0) | .host.exits.kvm_exit_observable as $o | .interval
 	 ([.exits.mmio[]? | select(.gpa == 3489660928 and .type == "write") | .rate] | add // 0),
 	 (.exits.top // "-"), (if .exits.reasons then (.exits.reasons[.exits.top].rate // 0) else -1 end),
 	 (if .exits.reasons then ((.exits.reasons.hlt // .exits.reasons.HLT // {rate: 0}).rate) else -1 end),
-	 (.exits.time_pct // -1), .vcpu[0].total, $iv] | @tsv' "$TEST_TMP/json" >"$TEST_TMP/rows"
+	 (.exits.time_pct // -1), .vcpu[0].total, $iv,
+	 (if .exits.halt then ([.exits.halt[].rate] | add // 0) else -1 end),
+	 (if .exits.page_faults then ([.exits.page_faults | to_entries[] | select(.key | startswith("write")) | .value]
+	  | add // 0) else -1 end),
+	 (.exits.page_faults // {} | to_entries | map("\(.key)=\(.value | floor)") | join(",") | if . == "" then "-" else . end)]
+	| @tsv' "$TEST_TMP/json" >"$TEST_TMP/rows"
 [ "$(wc -l <"$TEST_TMP/rows")" -ge 8 ] || fail "fewer than 4 refreshes of both VMs: $(cat "$TEST_TMP/rows")"
 awk -v M="$m" -v T="$t" '
 {
 	vm = $2 == M ? "mmio" : "tick"
-	printf "%s guest: MMIO to the VMM %.0f/s (page 0xd0000000 %.0f/s), top %s %.0f/s, hlt %.0f/s, time %.1f%% of vCPU %.1f%%\n",
-		vm, $3, $4, $5, $6, $7, $8, $9
+	printf "%s guest: MMIO to the VMM %.0f/s (page 0xd0000000 %.0f/s), top %s %.0f/s, hlt %.0f/s, time %.1f%% of vCPU %.1f%%, halts %.0f/s, page faults %s\n",
+		vm, $3, $4, $5, $6, $7, $8, $9, $11, $13
 	slack = 0.05 * $3 + 2 / $10
 	if (vm == "mmio") {
 		if ($3 < 100) { print "  too few MMIO exits to the VMM"; bad = 1 }
@@ -38,8 +45,14 @@ awk -v M="$m" -v T="$t" '
 			print "  top reason is not the nested page fault"; bad = 1
 		}
 		if ($1 == "true" && $6 < 0.95 * $3 - 2 / $10) { print "  fewer npf exits than MMIO exits to the VMM"; bad = 1 }
+		# SVM traces each nested page fault (VMX does not trace EPT misconfigs, its MMIO path): writes
+		if ($5 == "npf" && $12 >= 0 && $12 < 0.95 * $3 - 2 / $10) { print "  fewer write page faults than MMIO exits"; bad = 1 }
+		if ($11 > 5 + 2 / $10) { print "  halts from the guest that never halts"; bad = 1 }
 	} else {
 		if ($1 == "true" && $7 < 20) { print "  the halting guest shows no hlt"; bad = 1 }
+		# each hlt that found nothing pending blocks, and its wakeup is counted (kvm_vcpu_wakeup)
+		if ($11 >= 0 && $11 < 20) { print "  the halting guest shows no halts woken"; bad = 1 }
+		if ($1 == "true" && $11 > 1.05 * $7 + 2 / $10) { print "  more halts woken than hlt exits"; bad = 1 }
 		if ($3 > 0) { print "  MMIO exits to the VMM from the halting guest"; bad = 1 }
 	}
 	if ($1 != "true" && $6 != -1) { print "  kvm_exit not observable but reasons shown"; bad = 1 }

@@ -60,6 +60,14 @@ tui_screen | grep -Eq '^ +io +5000 +94\.3 +20\.0' || fail "exits: io reason row 
 tui_screen | grep -Eq '^ +IO +4900 +97\.0' || fail "exits: exits to the VMM"
 tui_screen | grep -Eq '^ +0x0080 out +4900' || fail "exits: port row"
 tui_screen | grep -Eq '^ +0xfee00000 write +150' || fail "exits: MMIO page row"
+# further down (the selection scrolls the view): halts with the time halted, page faults by access and cause, and
+# section titles whole, past the WHAT column
+tui_type -N 22 Down
+tui_wait '^ +waited +800 +- +42\.5'
+tui_screen | grep -Eq '^ +polled +120 +- +0\.3' || fail "exits: polled halts row"
+tui_screen | grep -Eq '^ +write_mmio +150 ' || fail "exits: page fault row"
+tui_screen | grep -q '^vCPUs (rate: kvm_exit/s; to the VMM /s and top reason on the right)' || fail "exits: a title cut"
+tui_type -N 22 Up
 tui_type '>'
 tui_wait 'VM 1001 exits  Sort: NAME'
 [ "$(line_of '^ +interrupt ')" -lt "$(line_of '^ +io ')" ] || fail "exits: NAME sort"

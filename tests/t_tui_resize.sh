@@ -17,8 +17,10 @@ done
 # At 200 columns: the split bar and the whole long name's column; at 80: no bar, the name cut.
 tui_wait 'SPLIT G U K V'
 
-tui_screen | grep -Eq '1001 web-frontend .* 4\.0G .* 5300 \[[GUKV|]+ *\]' || fail "no EXITS/s and bar on the web-frontend row"
-tui_screen | grep -Eq 'BALLOON +EXITS/s +SPLIT' || fail "no EXITS/s column at 200 columns"
+tui_screen | grep -Eq '1001 web-frontend .* 4\.0G .* 5300 io +\[[GUKV|]+ *\]' ||
+	fail "no EXITS/s, top exit and bar on the web-frontend row"
+tui_screen | grep -Eq '1003 build-runner .* 1500 - +\[' || fail "no top exit not shown as -"
+tui_screen | grep -Eq 'BALLOON +EXITS/s +TOP EXIT +SPLIT' || fail "no EXITS/s and TOP EXIT columns at 200 columns"
 tui_resize 80 24
 tui_wait_frame 80 24
 tui_wait_gone 'SPLIT'

@@ -142,6 +142,8 @@ static void fill_exits(struct vm_stat *v, const struct fake_vm *f)
 		static const struct exit_row user[] = { { 2, 4900, NAN }, { 6, 150, NAN } };
 		static const struct exit_row pio[] = { { 1ULL << 16 | 0x80, 4900, NAN }, { 0x3f8, 12, NAN } };
 		static const struct exit_row mmio[] = { { 2ULL << 56 | 0xfee00, 150, NAN } };
+		static const struct exit_row wake[] = { { EXITS_WAKE_WAITED, 800, 42.5 }, { 0, 120, 0.3 } };
+		static const struct exit_row pf[] = { { 2ULL << 32 | 0xf, 150, NAN } };
 		e->rate = 5300;
 		e->time_pct = 21.7;
 		e->userspace_rate = 5050;
@@ -155,6 +157,10 @@ static void fill_exits(struct vm_stat *v, const struct fake_vm *f)
 		e->nrows[EXITS_EV_PIO] = e->rows[EXITS_EV_PIO] ? 2 : 0;
 		e->rows[EXITS_EV_MMIO] = rows_of(mmio, 1);
 		e->nrows[EXITS_EV_MMIO] = e->rows[EXITS_EV_MMIO] ? 1 : 0;
+		e->rows[EXITS_EV_WAKE] = rows_of(wake, 2);
+		e->nrows[EXITS_EV_WAKE] = e->rows[EXITS_EV_WAKE] ? 2 : 0;
+		e->rows[EXITS_EV_PF] = rows_of(pf, 1);
+		e->nrows[EXITS_EV_PF] = e->rows[EXITS_EV_PF] ? 1 : 0;
 	}
 	for (size_t i = 0; i < v->nthreads; i++) {
 		struct thread_stat *th = &v->threads[i];

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "batch.h"
-#include "exit_names.h"
 #include "fmt.h"
 
 static void csv_str(FILE *out, const char *s)
@@ -102,10 +101,8 @@ void batch_csv_print(FILE *out, const struct model *m, const size_t *order, int 
 		csv_num(out, v->exits.userspace_rate);
 		fputc(',', out);
 		char top[48];
-		if (v->exits.valid && v->exits.top_ev == EXITS_EV_EXIT)
-			csv_str(out, exit_reason_name(v->exits.top, top, sizeof(top)));
-		else if (v->exits.valid && v->exits.top_ev == EXITS_EV_USER)
-			csv_str(out, exit_userspace_name(v->exits.top, top, sizeof(top)));
+		if (v->exits.valid && fmt_exit_top(top, sizeof(top), v->exits.top_ev, v->exits.top))
+			csv_str(out, top);
 		fputc(',', out);
 		if (v->guest_includes_switch >= 0)
 			fprintf(out, "%d", v->guest_includes_switch);

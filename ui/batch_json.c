@@ -212,16 +212,6 @@ static void print_host_exits(FILE *out, const struct host_stat *h)
 	fputc('}', out);
 }
 
-/* The name of a top reason: a kvm_exit reason, or an exit to the VMM where kvm_exit is not seen. */
-static const char *top_name(int ev, unsigned long long arg, char *buf, size_t len)
-{
-	if (ev == EXITS_EV_EXIT)
-		return exit_reason_name(arg, buf, len);
-	if (ev == EXITS_EV_USER)
-		return exit_userspace_name(arg, buf, len);
-	return NULL;
-}
-
 static void json_name_or_null(FILE *out, const char *s)
 {
 	if (s)
@@ -293,7 +283,7 @@ static void print_vm_exits(FILE *out, const struct vm_stat *v, const struct host
 	json_key_num(out, "userspace_rate", e->userspace_rate, true);
 	char buf[48];
 	fputs(",\"top\":", out);
-	json_name_or_null(out, e->valid ? top_name(e->top_ev, e->top, buf, sizeof(buf)) : NULL);
+	json_name_or_null(out, e->valid ? fmt_exit_top(buf, sizeof(buf), e->top_ev, e->top) : NULL);
 	json_timed_map(out, "reasons", e, EXITS_EV_EXIT, h->exits_observable, exit_reason_name);
 	json_rate_map(out, "userspace", e, EXITS_EV_USER, h->exits_live[EXITS_EV_USER], exit_userspace_name);
 	fputs(",\"pio\":", out);
@@ -442,7 +432,7 @@ static void print_threads(FILE *out, const struct vm_stat *v, const struct host_
 		json_key_num(out, "userspace", t->exits_userspace, true);
 		char buf[48];
 		fputs(",\"top\":", out);
-		json_name_or_null(out, h->exits_valid ? top_name(t->exits_top_ev, t->exits_top, buf, sizeof(buf)) : NULL);
+		json_name_or_null(out, h->exits_valid ? fmt_exit_top(buf, sizeof(buf), t->exits_top_ev, t->exits_top) : NULL);
 		fputs("}}", out);
 		first = false;
 	}

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <wchar.h>
 
+#include "bpf/exits_events.h"
+#include "exit_names.h"
 #include "fmt.h"
 #include "nls.h"
 
@@ -231,4 +233,13 @@ const char *fmt_name(char *buf, size_t len, const char *s, int width)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+const char *fmt_exit_top(char *buf, size_t len, int ev, unsigned long long arg)
+{
+	if (ev == EXITS_EV_EXIT)
+		return exit_reason_name(arg, buf, len);
+	if (ev == EXITS_EV_USER)
+		return exit_userspace_name(arg, buf, len);
+	return NULL;
 }

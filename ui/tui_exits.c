@@ -163,9 +163,9 @@ static void build(const struct tui *t, const struct vm_stat *v, struct lines *ls
 	section(ls, _("Injected vectors"), e, EXITS_EV_VIRQ, NAN, h->exits_live[EXITS_EV_VIRQ]);
 	section(ls, _("Vectors accepted by APICs"), e, EXITS_EV_APIC, NAN, h->exits_live[EXITS_EV_APIC]);
 	section(ls, _("Hypercalls"), e, EXITS_EV_HCALL, NAN, h->exits_live[EXITS_EV_HCALL]);
-	section(ls, _("Halts (kvm_vcpu_wakeup; TIME%: time halted)"), e, EXITS_EV_WAKE, NAN,
+	section(ls, _("Halts (kvm_vcpu_wakeup; TIME%: halted)"), e, EXITS_EV_WAKE, NAN,
 		h->exits_live[EXITS_EV_WAKE]);
-	section(ls, _("Guest page faults (kvm_page_fault: access_cause)"), e, EXITS_EV_PF, NAN, h->exits_live[EXITS_EV_PF]);
+	section(ls, _("Guest page faults KVM handled"), e, EXITS_EV_PF, NAN, h->exits_live[EXITS_EV_PF]);
 	title(ls, _("vCPUs (rate: kvm_exit/s; to the VMM /s and top reason on the right)"));
 	if (!h->exits_per_vcpu) {
 		struct line *l = add(ls);
@@ -228,11 +228,16 @@ static void draw(struct tui *t, const struct vm_stat *v, int y, int h)
 		const char *cells[NCOLS] = { l->what, num(r, sizeof(r), l->rate, "%.0f", text),
 					     num(s, sizeof(s), l->share, "%.1f", text),
 					     num(tm, sizeof(tm), l->time, "%.1f", text), l->extra };
-		if (l->title)
-			attrset(A_BOLD);
-		tui_grid_row(y++, cols, NCOLS, cells, i == vs->sel);
-		if (l->title)
+		if (l->title) {
+			/* a section's title has no figures: the whole line, not the WHAT column's width */
+			int base = i == vs->sel ? A_REVERSE : A_NORMAL;
+			tui_fill_line(y, base);
+			attrset(base | A_BOLD);
+			tui_put(y++, 0, COLS, l->what);
 			attrset(A_NORMAL);
+			continue;
+		}
+		tui_grid_row(y++, cols, NCOLS, cells, i == vs->sel);
 	}
 	free(ls.l);
 }

@@ -12,7 +12,7 @@
 
 enum col {
 	C_PID, C_NAME, C_VCPU, C_TOTAL, C_GUEST, C_VMM, C_KERNEL, C_VHOST, C_READY, C_RSS, C_SWAP, C_KSM, C_BALLOON,
-	C_EXITS, C_BAR, C__COUNT
+	C_EXITS, C_TOPEXIT, C_BAR, C__COUNT
 };
 
 struct column {
@@ -40,11 +40,12 @@ static const struct column columns[C__COUNT] = {
 	[C_READY] = { "READY%", 6, 9, SORT_READY },
 	[C_RSS] = { "RSS", 6, 5, SORT_RSS, 0 },
 	/* dropped first, and shown only once NAME has its preferred width: EXITS/s from 112 columns, KSM from 119,
-	 * SWAP from 126, BALLOON from 134; up to 111 the table is as it was before they came */
+	 * SWAP from 126, BALLOON from 134, TOP EXIT from 149; up to 111 the table is as it was before they came */
 	[C_SWAP] = { "SWAP", 6, 13, SORT_SWAP, NAME_PREFERRED },
 	[C_KSM] = { "KSM", 6, 12, SORT_KSM, NAME_PREFERRED },
 	[C_BALLOON] = { "BALLOON", 7, 14, SORT_BALLOON, NAME_PREFERRED },
 	[C_EXITS] = { "EXITS/s", 8, 11, SORT_EXITS, NAME_PREFERRED },
+	[C_TOPEXIT] = { "TOP EXIT", 14, 15, -1, NAME_PREFERRED },
 	[C_BAR] = { "SPLIT", 12, 10, -1, 0 },
 };
 
@@ -134,7 +135,7 @@ static void draw_titles(const struct tui *t, const struct layout *l, int y)
 			continue;
 		bool sorted = columns[c].sort == (int)t->sort;
 		attrset(sorted ? base | (int)(A_BOLD | A_UNDERLINE) : base);
-		if (c == C_NAME)
+		if (c == C_NAME || c == C_TOPEXIT)	/* text: left-aligned */
 			tui_put(y, l->x[c], l->width[c], columns[c].title);
 		else if (c == C_BAR)
 			draw_legend(t, l, y, base);
@@ -197,6 +198,13 @@ static void draw_row(const struct tui *t, const struct layout *l, int y, const s
 	else
 		snprintf(b[0], sizeof(b[0]), "%.0f", v->exits.rate);
 	put_right(l, C_EXITS, y, b[0]);
+	/* its top kvm_exit reason; where kvm_exit is not seen its top exit to the VMM, as VMM:NAME */
+	char top[48] = "-";
+	if (v->exits.valid && fmt_exit_top(top, sizeof(top), v->exits.top_ev, v->exits.top) &&
+	    v->exits.top_ev == EXITS_EV_USER)
+		snprintf(top, sizeof(top), "VMM:%s", fmt_exit_top(b[0], sizeof(b[0]), v->exits.top_ev, v->exits.top));
+	if (l->width[C_TOPEXIT])
+		tui_put(y, l->x[C_TOPEXIT], l->width[C_TOPEXIT], top);
 	attrset(A_NORMAL);
 	if (l->width[C_BAR])
 		draw_bar(t, l, y, v);
