@@ -25,6 +25,7 @@ struct exits_bpf {
 	struct vmtop_exits *skel;
 	struct bpf_link *links[EXITS_EV__COUNT];
 	bool live[EXITS_EV__COUNT];
+	bool off[EXITS_EV__COUNT];	/* not attached on purpose */
 	int counts_fd, drops_fd;
 	int ncpus;			/* possible CPUs: the drop counter's slots */
 	struct exits_key *keys;
@@ -67,6 +68,10 @@ static void *exits_open(const struct source_args *a, char *why, size_t whylen)
 	struct exits_bpf *e = xcalloc(1, sizeof(*e));
 	e->ncpus = libbpf_num_possible_cpus();
 	e->skel = vmtop_exits__open();
+	/* emulated instructions only when asked: one event per instruction */
+	e->off[EXITS_EV_EMUL] = !a->exits_all;
+	if (e->skel && e->off[EXITS_EV_EMUL])
+		bpf_program__set_autoload(e->skel->progs.on_kvm_emulate_insn, false);
 	int err = e->skel ? vmtop_exits__load(e->skel) : -errno;
 	if (err) {
 		bpf_load_failed(err, _("eBPF exit counters not loaded: %s%s%s"), why, whylen);
@@ -76,6 +81,8 @@ static void *exits_open(const struct source_args *a, char *why, size_t whylen)
 	/* each event on its own: one the kernel lacks (no kvm module, an older kernel) is left out, not fatal */
 	int nlive = 0;
 	for (int i = 0; i < EXITS_EV__COUNT; i++) {
+		if (e->off[i])
+			continue;
 		char prog[64];
 		snprintf(prog, sizeof(prog), "on_%s", tp_names[i]);
 		struct bpf_program *p = bpf_object__find_program_by_name(e->skel->obj, prog);
@@ -178,6 +185,7 @@ static bool exits_sample(void *state, struct host_sample *s, char *why, size_t w
 	x->per_thread = true;
 	x->timed = true;
 	memcpy(x->live, e->live, sizeof(x->live));
+	memcpy(x->off, e->off, sizeof(x->off));
 	x->counts = xcalloc(n ? n : 1, sizeof(*x->counts));
 	x->ncounts = 0;
 	for (size_t i = 0; i < n; i++) {

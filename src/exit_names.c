@@ -102,3 +102,9 @@ const char *exit_fault_name(unsigned long long arg, char *buf, size_t len)
 	snprintf(buf, len, "%s_%s", access, cause);
 	return buf;
 }
+
+const char *exit_emul_name(unsigned long long arg, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", arg ? "failed" : "ok");
+	return buf;
+}

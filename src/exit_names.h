@@ -16,6 +16,8 @@ const char *exit_wake_name(unsigned long long arg, char *buf, size_t len);
 /* A PF key as ACCESS_CAUSE: read, write or fetch; missing (no mapping yet, or swapped out), protect (mapped without
  * that right: write-protected for dirty logging, or KSM) or mmio (KVM's reserved-bit entry for emulated MMIO). */
 const char *exit_fault_name(unsigned long long arg, char *buf, size_t len);
+/* An EMUL key: ok, or failed (KVM could not emulate the instruction). */
+const char *exit_emul_name(unsigned long long arg, char *buf, size_t len);
 /* The debugfs file of an enum exits_kvm_stat ("io_exits"; "other" for EXITS_STAT_OTHER), NULL past the table. */
 const char *exit_stat_file(unsigned stat);
 /* The basic VMX reason of a raw exit_reason: its low 16 bits. */

@@ -175,6 +175,7 @@ struct host_stat {
 	/* exits: which events are live, whether kvm_exit is observable, the host's totals */
 	bool exits_valid;
 	bool exits_live[EXITS_EV__COUNT];
+	bool exits_off[EXITS_EV__COUNT];	/* not counted on purpose (kvm_emulate_insn without --exits=all) */
 	bool exits_observable;		/* kvm_exit fires here (not under kvm_pvm) */
 	bool exits_per_vcpu;		/* counted per vCPU thread (bpf); debugfs: per VM only */
 	bool exits_timed;		/* reasons carry their exit-to-entry time (bpf) */

@@ -198,6 +198,7 @@ static void exits_rates(struct model *m, const struct host_sample *prev, const s
 	h->exits_valid = b->valid;
 	h->exits_rate = h->exits_userspace_rate = NAN;
 	memcpy(h->exits_live, b->live, sizeof(h->exits_live));
+	memcpy(h->exits_off, b->off, sizeof(h->exits_off));
 	h->exits_drops = b->drops;
 	h->exits_per_vcpu = b->valid && b->per_thread;
 	h->exits_timed = b->valid && b->timed;

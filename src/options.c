@@ -45,7 +45,8 @@ static void print_help(void)
 		 "                           ready, rss, swap, ksm, balloon or exits (default total)\n"
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
 		 "      --no-qmp             do not ask VMs' QMP sockets for their balloon\n"
-		 "      --exits=on|off       count KVM exits by reason, port, MMIO page, MSR (default on)\n"
+		 "      --exits=on|off|all   count KVM exits by reason, port, MMIO page, MSR (default on);\n"
+		 "                           all: emulated instructions too (costly where they are many)\n"
 		 "      --functions          batch JSON: each VM's top kernel functions per component\n"
 		 "      --threads-source SRC how VM threads are read: auto (default: eBPF where it loads,\n"
 		 "                           else /proc), bpf or proc\n"
@@ -201,9 +202,10 @@ int options_parse(struct options *opt, int argc, char **argv)
 			opt->no_qmp = true;
 			break;
 		case OPT_EXITS:
-			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
-				return usage_error(N_("invalid --exits '%s': expected on or off"), optarg);
+			if (strcmp(optarg, "on") && strcmp(optarg, "off") && strcmp(optarg, "all"))
+				return usage_error(N_("invalid --exits '%s': expected on, off or all"), optarg);
 			opt->exits_off = !strcmp(optarg, "off");
+			opt->exits_all = !strcmp(optarg, "all");
 			break;
 		case OPT_FUNCTIONS:
 			opt->functions = true;

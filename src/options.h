@@ -21,6 +21,7 @@ struct options {
 	unsigned sample_hz;		/* perf sampling frequency, 0 = off */
 	bool no_qmp;			/* --no-qmp: never connect to a VMM's QMP socket (balloon unknown) */
 	bool exits_off;			/* --exits=off: no exit counting */
+	bool exits_all;			/* --exits=all: kvm_emulate_insn too (it can fire 100,000s of times a second) */
 	bool functions;			/* --functions: split kernel samples by function from the start */
 	enum threads_source threads_source;
 	bool color;			/* false with NO_COLOR or --no-color */

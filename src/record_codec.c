@@ -600,6 +600,9 @@ static void exits_put(struct rec_buf *b, const struct host_sample *s)
 	put_u(b, e->drops);
 	exit_counts_put(b, e->counts, e->ncounts);
 	exit_counts_put(b, e->vm_counts, e->nvm_counts);
+	put_u(b, EXITS_EV__COUNT);
+	for (int k = 0; k < EXITS_EV__COUNT; k++)
+		put_u(b, e->off[k]);
 }
 
 static void exits_get(struct rec_in *in, struct host_sample *s)
@@ -620,6 +623,14 @@ static void exits_get(struct rec_in *in, struct host_sample *s)
 	e->counts = exit_counts_get(in, &e->ncounts);
 	if (!in->bad)
 		e->vm_counts = exit_counts_get(in, &e->nvm_counts);
+	if (in->bad || in->p == in->end)
+		return;		/* recorded before events could be left out on purpose */
+	size_t no = get_count(in, 1);
+	for (size_t k = 0; k < no; k++) {
+		bool off = get_u(in) != 0;
+		if (k < EXITS_EV__COUNT)
+			e->off[k] = off;
+	}
 }
 
 /* Whether the host is itself a guest (added after the threads part: older files lack it, read as no). */

@@ -192,6 +192,7 @@ struct exits_sample {
 	bool valid;			/* a source filled it */
 	double mono, realtime;		/* when its counters were read (later than the sample's start) */
 	bool live[EXITS_EV__COUNT];	/* the source counts this event here (bpf: the tracepoint is attached) */
+	bool off[EXITS_EV__COUNT];	/* left out on purpose: kvm_emulate_insn without --exits=all */
 	bool per_thread;		/* counts are per vCPU thread; false: only vm_counts (debugfs) */
 	bool timed;			/* EXIT counts carry their exit-to-entry time (ns) */
 	unsigned long long drops;	/* events whose key found the map full, since start */

@@ -68,6 +68,7 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 	s->opt = opt;
 	model_init(&s->model);
 	struct source_args args = { .sample_hz = opt->sample_hz, .no_qmp = opt->no_qmp, .exits_off = opt->exits_off,
+				    .exits_all = opt->exits_all,
 				     .kernel_functions = opt->functions,
 				     .threads_proc_only = opt->threads_source == THREADS_PROC,
 				     .threads_bpf_only = opt->threads_source == THREADS_BPF };

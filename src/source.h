@@ -15,6 +15,7 @@ struct source_args {
 	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
 	bool no_qmp;			/* qmp: --no-qmp, never connect to a VMM's QMP socket */
 	bool exits_off;			/* exits: --exits=off */
+	bool exits_all;			/* exits: --exits=all, kvm_emulate_insn too */
 	/* perf: split kernel samples by function too (--functions, or the functions view opened). Sources keep
 	 * a pointer to the collector's copy, so collector_want_functions() reaches them while they run. */
 	bool kernel_functions;

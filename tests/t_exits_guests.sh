@@ -3,7 +3,8 @@
 # timer). Where kvm_exit fires (the box: SVM) the MMIO guest's top reason is the nested page fault (npf; VMX:
 # EPT_MISCONFIG) at the rate of its MMIO exits to the VMM, the halting guest shows hlt, and each VM's handling time
 # of all reasons is at most its vCPU's CPU time over the run; on SVM each npf is a write page fault KVM handles
-# (kvm_page_fault), and the halting guest's halts woken (kvm_vcpu_wakeup) are at most its hlt exits. Everywhere:
+# (kvm_page_fault) and an emulated instruction (--exits=all: kvm_emulate_insn), and the halting guest's halts
+# woken (kvm_vcpu_wakeup) are at most its hlt exits. Everywhere:
 # the MMIO exits to the VMM and their page are the VMM's, the halting guest's halts are woken; under kvm_pvm the
 # reasons are null and the note says kvm_exit is not emitted.
 . "$top_srcdir/tests/lib.sh"
@@ -14,7 +15,8 @@ grep -q '^#define HAVE_BPF 1' "$top_builddir/config.h" || skip "built without eB
 rig_start_guest mmio mmio 1 || fail "the mmio guest did not start"
 rig_start_guest tick tick 1 || fail "the tick guest did not start"
 m=$(rig_pid mmio) t=$(rig_pid tick)
-limit 180 "$VMTOP" -b -n 5 -d 1 --sample-hz 0 -o json -p "$m,$t" >"$TEST_TMP/json" || fail "vmtop exit $?"
+# --exits=all: emulated instructions too
+limit 180 "$VMTOP" -b -n 5 -d 1 --sample-hz 0 --exits=all -o json -p "$m,$t" >"$TEST_TMP/json" || fail "vmtop exit $?"
 src=$(jq -r 'select(.interval > 0) | .host.exits.source' "$TEST_TMP/json" | head -1)
 [ "$src" = bpf ] || skip "exits source is not bpf here: $(jq -c .host.exits "$TEST_TMP/json" | head -1)"
 observable=$(jq -r 'select(.interval > 0) | .host.exits.kvm_exit_observable' "$TEST_TMP/json" | head -1)
@@ -29,14 +31,15 @@ jq -r 'select(.interval > 0) | .host.exits.kvm_exit_observable as $o | .interval
 	 (if .exits.halt then ([.exits.halt[].rate] | add // 0) else -1 end),
 	 (if .exits.page_faults then ([.exits.page_faults | to_entries[] | select(.key | startswith("write")) | .value]
 	  | add // 0) else -1 end),
-	 (.exits.page_faults // {} | to_entries | map("\(.key)=\(.value | floor)") | join(",") | if . == "" then "-" else . end)]
+	 (.exits.page_faults // {} | to_entries | map("\(.key)=\(.value | floor)") | join(",") | if . == "" then "-" else . end),
+	 (if .exits.emulated then (.exits.emulated.ok // 0) else -1 end)]
 	| @tsv' "$TEST_TMP/json" >"$TEST_TMP/rows"
 [ "$(wc -l <"$TEST_TMP/rows")" -ge 8 ] || fail "fewer than 4 refreshes of both VMs: $(cat "$TEST_TMP/rows")"
 awk -v M="$m" -v T="$t" '
 {
 	vm = $2 == M ? "mmio" : "tick"
-	printf "%s guest: MMIO to the VMM %.0f/s (page 0xd0000000 %.0f/s), top %s %.0f/s, hlt %.0f/s, time %.1f%% of vCPU %.1f%%, halts %.0f/s, page faults %s\n",
-		vm, $3, $4, $5, $6, $7, $8, $9, $11, $13
+	printf "%s guest: MMIO to the VMM %.0f/s (page 0xd0000000 %.0f/s), top %s %.0f/s, hlt %.0f/s, time %.1f%% of vCPU %.1f%%, halts %.0f/s, page faults %s, emulated %.0f/s\n",
+		vm, $3, $4, $5, $6, $7, $8, $9, $11, $13, $14
 	slack = 0.05 * $3 + 2 / $10
 	if (vm == "mmio") {
 		if ($3 < 100) { print "  too few MMIO exits to the VMM"; bad = 1 }
@@ -48,6 +51,8 @@ awk -v M="$m" -v T="$t" '
 		# SVM traces each nested page fault (VMX does not trace EPT misconfigs, its MMIO path): writes
 		if ($5 == "npf" && $12 >= 0 && $12 < 0.95 * $3 - 2 / $10) { print "  fewer write page faults than MMIO exits"; bad = 1 }
 		if ($11 > 5 + 2 / $10) { print "  halts from the guest that never halts"; bad = 1 }
+		# and KVM emulates each store to find what the VMM must do
+		if ($5 == "npf" && $14 < 0.95 * $3 - 2 / $10) { print "  fewer emulated instructions than MMIO exits"; bad = 1 }
 	} else {
 		if ($1 == "true" && $7 < 20) { print "  the halting guest shows no hlt"; bad = 1 }
 		# each hlt that found nothing pending blocks, and its wakeup is counted (kvm_vcpu_wakeup)

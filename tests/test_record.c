@@ -113,6 +113,7 @@ static void fill(struct host_sample *s, int k)
 	s->exits.mono = s->mono + 0.001;
 	s->exits.realtime = s->realtime + 0.001;
 	s->exits.live[EXITS_EV_EXIT] = true;
+	s->exits.off[EXITS_EV_EMUL] = true;
 	s->exits.per_thread = true;
 	s->exits.timed = true;
 	s->exits.drops = 3;
@@ -171,6 +172,7 @@ int main(int argc, char **argv)
 	CHECK(b.nwarnings == 1 && !strcmp(b.warnings[0], "warning 1"));
 	CHECK(b.clk_tck == 100 && b.page_size == 4096 && b.realtime == a.realtime);
 	CHECK(b.exits.valid && b.exits.ncounts == 2 && b.exits.counts[1].arg == 0x3f8 && b.exits.live[EXITS_EV_EXIT]);
+	CHECK(b.exits.off[EXITS_EV_EMUL] && !b.exits.off[EXITS_EV_EXIT] && !b.exits.live[EXITS_EV_EMUL]);
 	CHECK(b.exits.nvm_counts == 1 && b.exits.vm_counts[0].count == 6 && b.exits.drops == 3);
 	if (seeds) {
 		unsigned char *raw = xmalloc(enc.len + 1);

@@ -185,11 +185,12 @@ static void print_host_exits(FILE *out, const struct host_stat *h)
 		json_str(out, h->sources[PART_EXITS].why);
 	}
 	if (h->exits_valid) {
-		for (int live = 1; live >= 0; live--) {
-			fprintf(out, ",\"%s\":[", live ? "live" : "not_live");
+		/* attached; not attached (the kernel lacks it); left out on purpose (--exits=all counts it) */
+		for (int k = 0; k < 3; k++) {
+			fprintf(out, ",\"%s\":[", k == 0 ? "live" : k == 1 ? "not_live" : "off");
 			bool first = true;
 			for (int ev = 0; ev < EXITS_EV__COUNT; ev++)
-				if (h->exits_live[ev] == live) {
+				if (k == 0 ? h->exits_live[ev] : k == 1 ? !h->exits_live[ev] && !h->exits_off[ev] : h->exits_off[ev]) {
 					fputs(first ? "" : ",", out);
 					json_str(out, exits_event_names[ev]);
 					first = false;
@@ -335,6 +336,7 @@ static void print_vm_exits(FILE *out, const struct vm_stat *v, const struct host
 	json_rate_map(out, "hypercall", e, EXITS_EV_HCALL, h->exits_live[EXITS_EV_HCALL], vector_name);
 	json_timed_map(out, "halt", e, EXITS_EV_WAKE, h->exits_live[EXITS_EV_WAKE], exit_wake_name);
 	json_rate_map(out, "page_faults", e, EXITS_EV_PF, h->exits_live[EXITS_EV_PF], exit_fault_name);
+	json_rate_map(out, "emulated", e, EXITS_EV_EMUL, h->exits_live[EXITS_EV_EMUL], exit_emul_name);
 	fputc('}', out);
 }
 

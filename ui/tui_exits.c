@@ -84,6 +84,7 @@ static void exits_key_label(int ev, unsigned long long arg, char *buf, size_t le
 	case EXITS_EV_MSR: snprintf(buf, len, "0x%llx %s", arg & 0xffffffffULL, (arg >> 32) & 1 ? "write" : "read"); break;
 	case EXITS_EV_WAKE: exit_wake_name(arg, buf, len); break;
 	case EXITS_EV_PF: exit_fault_name(arg, buf, len); break;
+	case EXITS_EV_EMUL: exit_emul_name(arg, buf, len); break;
 	default:
 		if (arg == EXITS_ARG_ALL)
 			snprintf(buf, len, "%s", _("all"));
@@ -166,6 +167,14 @@ static void build(const struct tui *t, const struct vm_stat *v, struct lines *ls
 	section(ls, _("Halts (kvm_vcpu_wakeup; TIME%: halted)"), e, EXITS_EV_WAKE, NAN,
 		h->exits_live[EXITS_EV_WAKE]);
 	section(ls, _("Guest page faults KVM handled"), e, EXITS_EV_PF, NAN, h->exits_live[EXITS_EV_PF]);
+	if (h->exits_off[EXITS_EV_EMUL]) {
+		title(ls, _("Emulated instructions"));
+		struct line *l = add(ls);
+		if (l)
+			snprintf(l->what, sizeof(l->what), "  %s", _("not counted: --exits=all counts them"));
+	} else {
+		section(ls, _("Emulated instructions"), e, EXITS_EV_EMUL, NAN, h->exits_live[EXITS_EV_EMUL]);
+	}
 	title(ls, _("vCPUs (rate: kvm_exit/s; to the VMM /s and top reason on the right)"));
 	if (!h->exits_per_vcpu) {
 		struct line *l = add(ls);

@@ -219,3 +219,10 @@ int BPF_PROG(on_kvm_page_fault, struct kvm_vcpu *vcpu, __u64 address, __u64 erro
 	count(EXITS_EV_PF, isa << 32 | (error & 0x3f));
 	return 0;
 }
+
+SEC("raw_tp/kvm_emulate_insn")
+int BPF_PROG(on_kvm_emulate_insn, struct kvm_vcpu *vcpu, __u8 failed)
+{
+	count(EXITS_EV_EMUL, failed ? 1 : 0);
+	return 0;
+}
