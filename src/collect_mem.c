@@ -167,6 +167,7 @@ static void unknown_mem(struct vm_mem_sample *m)
 	m->nnodes = -1;
 	m->ksm_merging_pages = m->ksm_rmap_items = m->ksm_zero_pages = -1;
 	m->ksm_profit_bytes = MEM_UNKNOWN_SIGNED;
+	m->ksm_mergeable = m->ksm_merge_any = -1;
 }
 
 /* The kept state of the VM (pid, start), created when new or when its PID now names another process. */
@@ -262,9 +263,16 @@ static void take_mm(struct mem_vm *e, const struct vm_mm_counters *mm)
 	e->m.ksm_profit_bytes = mm->ksm_profit_bytes;
 }
 
-static void read_slow(struct mem_source *ms, struct mem_vm *e)
+/* with_ksm_flags: the eBPF threads source gives the KSM counts but not ksm_stat's flags, which ask the kernel to walk
+ * the VM's mappings: read here, every MEM_SLOW_S, not with the counts */
+static void read_slow(struct mem_source *ms, struct mem_vm *e, bool with_ksm_flags)
 {
 	char path[64];
+	if (with_ksm_flags) {
+		snprintf(path, sizeof(path), "/proc/%d/ksm_stat", (int)e->pid);
+		if (read_file_at(AT_FDCWD, path, ms->buf, NUMA_BUF) > 0)
+			mem_parse_ksm_flags(ms->buf, &e->m);
+	}
 	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)e->pid);
 	long long hugetlb = e->m.hugetlb_kib;
 	if (read_file_at(AT_FDCWD, path, ms->buf, NUMA_BUF) > 0)
@@ -301,7 +309,7 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 		if (now >= e->next_slow && slow_spent < MEM_SLOW_BUDGET_S) {
 			bool first = e->m.nnodes < 0 && e->m.thp_kib < 0;
 			double t0 = clock_mono();
-			read_slow(ms, e);
+			read_slow(ms, e, vm->mm.valid);
 			slow_spent += clock_mono() - t0;
 			e->next_slow = now + (first ? MEM_SLOW_S * (1 + (e->pid % 16) / 16.0) : MEM_SLOW_S);
 		}

@@ -90,8 +90,28 @@ int mem_parse_numa_maps(const char *text, long long *kib, int max)
 	return nodes;
 }
 
+/* "NAME: yes" or "NAME: no" on a line of its own: 1, 0; -1 when absent */
+static signed char yes_no(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = text; (p = strstr(p, name)); p += n)
+		if ((p == text || p[-1] == '\n') && p[n] == ':') {
+			p += n + 1;
+			p += strspn(p, " \t");
+			return !strncmp(p, "yes", 3) ? 1 : !strncmp(p, "no", 2) ? 0 : -1;
+		}
+	return -1;
+}
+
+void mem_parse_ksm_flags(const char *text, struct vm_mem_sample *m)
+{
+	m->ksm_mergeable = yes_no(text, "ksm_mergeable");
+	m->ksm_merge_any = yes_no(text, "ksm_merge_any");
+}
+
 void mem_parse_ksm_stat(const char *text, struct vm_mem_sample *m)
 {
+	mem_parse_ksm_flags(text, m);
 	m->ksm_merging_pages = mem_parse_field(text, "ksm_merging_pages");
 	m->ksm_rmap_items = mem_parse_field(text, "ksm_rmap_items");
 	m->ksm_zero_pages = mem_parse_field(text, "ksm_zero_pages");

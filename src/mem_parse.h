@@ -15,8 +15,10 @@ void mem_parse_smaps_rollup(const char *text, struct vm_mem_sample *m);
 /* /proc/PID/numa_maps: KiB per node (N<node>=pages times the line's kernelpagesize_kB) into kib[0..max);
  * returns the highest node seen + 1 (0 when none), -1 on text that is not numa_maps. */
 int mem_parse_numa_maps(const char *text, long long *kib, int max);
-/* /proc/PID/ksm_stat: ksm_merging_pages, ksm_rmap_items, ksm_zero_pages, ksm_process_profit. */
+/* /proc/PID/ksm_stat: ksm_merging_pages, ksm_rmap_items, ksm_zero_pages, ksm_process_profit, and the flags below. */
 void mem_parse_ksm_stat(const char *text, struct vm_mem_sample *m);
+/* Its ksm_mergeable and ksm_merge_any lines alone (6.6 and later): 1 yes, 0 no, -1 absent. */
+void mem_parse_ksm_flags(const char *text, struct vm_mem_sample *m);
 /* The bracketed choice of "always [madvise] never" into out; false when none is bracketed. */
 bool mem_parse_thp_mode(const char *text, char *out, size_t len);
 /* /proc/pressure/memory: the some and full lines' avg10 and total. false when the text is not PSI. */

@@ -66,6 +66,7 @@ struct vm_mem_stat {
 	long long ksm_merging_pages, ksm_rmap_items, ksm_zero_pages;
 	long long ksm_profit_bytes;	/* MEM_UNKNOWN_SIGNED unknown */
 	long long ksm_kib;		/* merging pages in KiB */
+	signed char ksm_mergeable, ksm_merge_any;	/* as vm_mem_sample: 1 yes, 0 no, -1 unknown */
 	long long majflt;		/* the process's major faults since it started, as read; -1 unknown */
 	struct balloon_sample balloon;
 };

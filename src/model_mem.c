@@ -19,6 +19,7 @@ static void unknown(struct vm_mem_stat *s, const struct vm_stat *vs)
 	s->nnodes = -1;
 	s->ksm_merging_pages = s->ksm_rmap_items = s->ksm_zero_pages = s->ksm_kib = -1;
 	s->ksm_profit_bytes = MEM_UNKNOWN_SIGNED;
+	s->ksm_mergeable = s->ksm_merge_any = -1;
 	s->balloon = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 };
 }
 
@@ -56,6 +57,8 @@ void model_mem_update(struct model *m, const struct host_sample *prev, const str
 		s->ksm_zero_pages = a->ksm_zero_pages;
 		s->ksm_profit_bytes = a->ksm_profit_bytes;
 		s->ksm_kib = a->ksm_merging_pages >= 0 ? a->ksm_merging_pages * page_kib : -1;
+		s->ksm_mergeable = a->ksm_mergeable;
+		s->ksm_merge_any = a->ksm_merge_any;
 	}
 	if (!cur->mem.valid)
 		return;

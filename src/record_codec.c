@@ -481,6 +481,11 @@ static void mem_put(struct rec_buf *b, const struct host_sample *s)
 		for (int k = 0; k < m->nnodes && k < MEM_NODES_MAX; k++)
 			put_i(b, m->node_kib[k]);
 	}
+	/* added later, after all the rest: an older reader stops before them */
+	for (size_t i = 0; i < s->nvms; i++) {
+		put_i(b, s->vms[i].mem.ksm_mergeable);
+		put_i(b, s->vms[i].mem.ksm_merge_any);
+	}
 }
 
 static void mem_get(struct rec_in *in, struct host_sample *s)
@@ -529,6 +534,14 @@ static void mem_get(struct rec_in *in, struct host_sample *s)
 		m->nnodes = in->bad ? -1 : (int)nn;
 		for (int k = 0; k < m->nnodes; k++)
 			m->node_kib[k] = get_i(in);
+		m->ksm_mergeable = m->ksm_merge_any = -1;
+	}
+	if (in->bad || in->p == in->end)
+		return;		/* recorded before the KSM flags */
+	for (size_t i = 0; i < s->nvms && !in->bad; i++) {
+		int64_t a = get_i(in), b = get_i(in);
+		s->vms[i].mem.ksm_mergeable = a < -1 || a > 1 ? -1 : (signed char)a;
+		s->vms[i].mem.ksm_merge_any = b < -1 || b > 1 ? -1 : (signed char)b;
 	}
 }
 

@@ -61,6 +61,9 @@ struct vm_mem_sample {
 	long long node_kib[MEM_NODES_MAX];
 	long long ksm_merging_pages, ksm_rmap_items, ksm_zero_pages;	/* ksm_stat */
 	long long ksm_profit_bytes;	/* MEM_UNKNOWN_SIGNED unknown: negative when the rmap items cost more */
+	/* ksm_stat's ksm_mergeable (some of its memory is offered to KSM: qemu's mem-merge) and ksm_merge_any (all of
+	 * it, prctl PR_SET_MEMORY_MERGE): 1 yes, 0 no, -1 unknown (kernels before 6.6 do not say) */
+	signed char ksm_mergeable, ksm_merge_any;
 };
 
 /* A VM process's memory counters as its threads source read them: the eBPF iterator reads the kernel's own (what

@@ -68,6 +68,13 @@ jq -e '[.vms[].mem.ksm | .rmap_items > 0 and (.profit_bytes | type == "number")]
 	fail "per-VM ksm_stat: $(jq -c '[.vms[].mem.ksm]' "$TEST_TMP/json")"
 grep -Eq '^KSM: [0-9.]+[KMG] shared in [0-9.]+[KMG], [0-9]+ full scans$' "$TEST_TMP/text" ||
 	fail "KSM on, header: $(grep '^KSM' "$TEST_TMP/text")"
+# offered to KSM: qemu marks guest RAM mergeable (mem-merge, on by default), as ksm_stat says where it does (6.6+)
+for p in $a $b; do
+	want=$(sed -n 's/^ksm_mergeable: //p' "/proc/$p/ksm_stat" 2>/dev/null)
+	got=$(tail -n 1 "$TEST_TMP/json" | jq -r --argjson p "$p" '.vms[] | select(.pid == $p) | .mem.ksm.mergeable')
+	case $want in yes) [ "$got" = true ] ;; no) [ "$got" = false ] ;; *) [ "$got" = null ] ;; esac ||
+		fail "ksm_mergeable: ksm_stat says '$want', vmtop $got"
+done
 echo "merged: ksm-a $pa pages, ksm-b $pb pages; $(grep '^KSM' "$TEST_TMP/text")"
 
 if [ "$saved_run" = 0 ]; then

@@ -65,7 +65,7 @@ tui_wait '^VM 1001 web-frontend'
 tui_type 4
 tui_wait 'VM 1001 memory'
 tui_wait '^Configured 8\.0G  Resident 4\.0G \(anon 3\.6G, file 205M, shmem 205M\)  Swap 1\.0M  Major faults 2\.5/s'
-tui_screen | grep -Eq '^THP 2\.0G  Hugetlb 0K  KSM merged 1\.0G \(262144 pages, 262154 rmap items, 0 zero pages' ||
+tui_screen | grep -Eq '^THP 2\.0G  Hugetlb 0K  KSM merged 1\.0G \(262144 pages, 262154 rmap items, 0 zero pages, profit 1024M; offered to KSM: yes\)' ||
 	fail "THP/KSM line: $(tui_screen | grep '^THP')"
 tui_screen | grep -Eq '^Balloon 8\.0G actual, target - \(qmp\)' || fail "balloon line"
 # without colours the bar's cells are letters: 3.0G resident + 1.0G merged + 1M swapped of 8.0G in 30 cells
@@ -83,6 +83,16 @@ tui_type '>'
 tui_wait 'Sort: KIB'
 [ "$(line_of '^ +1 +3145728 ')" -lt "$(line_of '^ +0 +1048576 ')" ] || fail "KIB sort: node 1 not first"
 tui_check_frame 140 30
+# a VM whose memory is not known: every figure -, none a made-up number
+tui_type BSpace
+tui_wait 'Filter: web'
+tui_type Escape
+tui_wait_gone 'Filter: web'
+tui_type / i d l e Enter Enter
+tui_wait '^VM 1004 idle-vm'
+tui_type 4
+tui_wait 'VM 1004 memory'
+tui_wait 'KSM merged - \(- pages, - rmap items, - zero pages, profit -; offered to KSM: -\)'
 tui_type q
 
 # KSM stopped: the header says so.

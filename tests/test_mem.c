@@ -37,6 +37,7 @@ static const char numa_text[] =
 
 static const char ksm_stat_text[] =
 	"ksm_rmap_items 32770\nksm_zero_pages 12\nksm_merging_pages 30000\nksm_process_profit -4096\n"
+	"ksm_merge_any: no\nksm_mergeable: yes\n"
 	"ksm_merge_any: no\nksm_mergeable: yes\n";
 
 static void test_parsers(void)
@@ -73,8 +74,12 @@ static void test_parsers(void)
 	mem_parse_ksm_stat(ksm_stat_text, &m);
 	CHECK(m.ksm_rmap_items == 32770 && m.ksm_zero_pages == 12 && m.ksm_merging_pages == 30000);
 	CHECK(m.ksm_profit_bytes == -4096);	/* negative is a value, not unknown */
+	CHECK(m.ksm_mergeable == 1 && m.ksm_merge_any == 0);
 	mem_parse_ksm_stat("ksm_rmap_items 3\n", &m);	/* 6.1: fewer fields */
 	CHECK(m.ksm_rmap_items == 3 && m.ksm_merging_pages == -1 && m.ksm_profit_bytes == MEM_UNKNOWN_SIGNED);
+	CHECK(m.ksm_mergeable == -1 && m.ksm_merge_any == -1);
+	mem_parse_ksm_flags("xksm_mergeable: yes\nksm_merge_any: yes\nksm_mergeable: maybe\n", &m);	/* whole lines */
+	CHECK(m.ksm_merge_any == 1 && m.ksm_mergeable == -1);
 
 	char mode[16];
 	CHECK(mem_parse_thp_mode("always [madvise] never\n", mode, sizeof(mode)));

@@ -71,7 +71,8 @@ static void fill(struct host_sample *s, int k)
 		vm->taps[0].tx_packets = 2000 + k;
 		struct vm_mem_sample *m = &vm->mem;
 		*m = (struct vm_mem_sample){ 60000, 5000, 1000, v ? -1 : 0, 2048, 0, 17 + k, 17, 1000.5 + k, 999.5, 2,
-					     { 30000, 35000 }, 300, 310, 0, v ? MEM_UNKNOWN_SIGNED : -4096 };
+					     { 30000, 35000 }, 300, 310, 0, v ? MEM_UNKNOWN_SIGNED : -4096,
+					     v ? -1 : 1, v ? -1 : 0 };
 		vm->balloon = (struct balloon_sample){ "qmp", 1048576, 1048576 - v, "" };
 		if (v)
 			vm->balloon = (struct balloon_sample){ "", -1, -1, "no QMP socket" };
@@ -165,6 +166,7 @@ int main(int argc, char **argv)
 	CHECK(b.nvms == 2 && b.vms[1].nthreads == 3 && b.vms[1].threads[2].tid == 4112);
 	CHECK_STR(b.vms[0].name, "guest-0 \xc3\xa9");
 	CHECK(b.vms[1].mem.ksm_profit_bytes == MEM_UNKNOWN_SIGNED && b.vms[0].mem.ksm_profit_bytes == -4096);
+	CHECK(b.vms[0].mem.ksm_mergeable == 1 && b.vms[0].mem.ksm_merge_any == 0 && b.vms[1].mem.ksm_mergeable == -1);
 	CHECK(isnan(b.mem.psi_some_avg10) && b.mem.psi_full_avg10 == 0.5);
 	CHECK(b.vms[0].taps[0].tx_bytes == 2007000 && !strcmp(b.vms[0].taps[0].bridge, "br0"));
 	CHECK(b.perf.threads[0].counts[COMP_OTHER_KERNEL] == COMP_OTHER_KERNEL + 1);

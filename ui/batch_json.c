@@ -506,6 +506,8 @@ static void print_mem(FILE *out, const struct vm_stat *v)
 	json_key_kib(out, "rmap_items", s->ksm_rmap_items, true);
 	json_key_kib(out, "zero_pages", s->ksm_zero_pages, true);
 	json_key_int(out, "profit_bytes", s->ksm_profit_bytes, s->ksm_profit_bytes != MEM_UNKNOWN_SIGNED, true);
+	json_key_tristate(out, "mergeable", s->ksm_mergeable);
+	json_key_tristate(out, "merge_any", s->ksm_merge_any);
 	fputs("},\"balloon\":{\"source\":", out);
 	if (s->balloon.source[0])
 		json_str(out, s->balloon.source);

@@ -57,6 +57,16 @@ static long long known(long long v)
 	return v > 0 ? v : 0;
 }
 
+/* A count of the VM's, "-" when unknown (below 0). */
+static const char *known_count(char *buf, size_t len, long long v)
+{
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%lld", v);
+	return buf;
+}
+
 /* The stacked bar of configured RAM: resident (less what KSM merged), merged, ballooned away, swapped. */
 static int draw_bar(struct tui *t, const struct vm_stat *v, int y)
 {
@@ -98,10 +108,15 @@ static int draw_vm(struct tui *t, const struct vm_stat *v, int y)
 		snprintf(profit, sizeof(profit), "-");
 	else
 		fmt_kib(profit, sizeof(profit), s->ksm_profit_bytes / 1024);
-	tui_putf(y++, 0, COLS, _("THP %s  Hugetlb %s  KSM merged %s (%lld pages, %lld rmap items, %lld zero pages, "
-				 "profit %s)"),
+	/* whether KSM may merge its memory at all: all of it (prctl), the parts its VMM offered (madvise), none */
+	const char *offered = s->ksm_merge_any > 0 ? _("all") : s->ksm_mergeable > 0 ? _("yes") :
+			      s->ksm_mergeable == 0 ? _("no") : "-";
+	char c[3][24];
+	tui_putf(y++, 0, COLS, _("THP %s  Hugetlb %s  KSM merged %s (%s pages, %s rmap items, %s zero pages, "
+				 "profit %s; offered to KSM: %s)"),
 		 fmt_kib(a[7], 16, s->thp_kib), fmt_kib(a[8], 16, s->hugetlb_kib), fmt_kib(a[9], 16, s->ksm_kib),
-		 s->ksm_merging_pages, s->ksm_rmap_items, s->ksm_zero_pages, profit);
+		 known_count(c[0], 24, s->ksm_merging_pages), known_count(c[1], 24, s->ksm_rmap_items),
+		 known_count(c[2], 24, s->ksm_zero_pages), profit, offered);
 	if (s->balloon.source[0])
 		tui_putf(y++, 0, COLS, _("Balloon %s actual, target %s (%s)"), fmt_kib(a[10], 16, s->balloon.actual_kib),
 			 fmt_kib(a[11], 16, s->balloon.target_kib), s->balloon.source);
