@@ -47,7 +47,26 @@ struct mem_source {
 	size_t fds_held, fd_budget;	/* VM files kept open, and at most: a quarter of RLIMIT_NOFILE, thread_reader
 					 * and the rest need theirs */
 	char *buf;			/* NUMA_BUF bytes: numa_maps of a big VM is long */
+	int ncpu_node;			/* the host's CPUs per NUMA node, read once */
+	signed char cpu_node[MEM_CPUS_MAX];
 };
+
+/* Which node each CPU is on: /sys/devices/system/node/nodeN/cpulist (nodes as the kernel numbers them). */
+static void read_cpu_nodes(struct mem_source *ms)
+{
+	char path[64], buf[1024];
+	memset(ms->cpu_node, -1, sizeof(ms->cpu_node));
+	ms->ncpu_node = 0;
+	for (int node = 0; node < MEM_NODES_MAX; node++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", node);
+		if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+			continue;
+		mem_parse_cpulist(buf, ms->cpu_node, MEM_CPUS_MAX, node);
+	}
+	for (int c = MEM_CPUS_MAX - 1; c >= 0 && !ms->ncpu_node; c--)
+		if (ms->cpu_node[c] >= 0)
+			ms->ncpu_node = c + 1;
+}
 
 /* Reads an open file again from its start; -1 when it cannot be read. */
 static ssize_t reread(int fd, char *buf, size_t len)
@@ -80,6 +99,7 @@ static void *mem_open(const struct source_args *a, char *why, size_t whylen)
 		return NULL;
 	}
 	ms->buf = xmalloc(NUMA_BUF);
+	read_cpu_nodes(ms);
 	struct rlimit rl;
 	rlim_t lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
 	ms->fd_budget = lim == RLIM_INFINITY || lim > 16384 ? 4096 : (size_t)lim / 4;
@@ -293,6 +313,8 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 	 * reads) must not starve them for good */
 	double now = clock_mono(), slow_spent = 0;
 	read_host(ms, &s->mem);
+	s->mem.ncpu_node = ms->ncpu_node;
+	memcpy(s->mem.cpu_node, ms->cpu_node, sizeof(s->mem.cpu_node));
 	for (size_t i = 0; i < ms->nvms; i++)
 		ms->vms[i].seen = false;
 	for (size_t i = 0; i < s->nvms; i++) {

@@ -167,3 +167,31 @@ const char *mem_ksm_file(enum ksm_field f)
 	};
 	return f < KSM__COUNT ? names[f] : "?";
 }
+
+int mem_parse_cpulist(const char *text, signed char *cpu_node, int n, int node)
+{
+	int count = 0;
+	const char *p = text + strspn(text, " \t\n");
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+		if (end == p || a < 0)
+			return -1;
+		p = end;
+		if (*p == '-') {
+			b = strtol(p + 1, &end, 10);
+			if (end == p + 1 || b < a)
+				return -1;
+			p = end;
+		}
+		for (long c = a; c <= b && c < n; c++, count++)
+			cpu_node[c] = (signed char)node;
+		if (*p == ',')
+			p++;
+		else if (*p && !strchr(" \t\n", *p))
+			return -1;
+		else
+			p += strspn(p, " \t\n");
+	}
+	return count;
+}

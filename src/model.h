@@ -67,6 +67,10 @@ struct vm_mem_stat {
 	long long ksm_profit_bytes;	/* MEM_UNKNOWN_SIGNED unknown */
 	long long ksm_kib;		/* merging pages in KiB */
 	signed char ksm_mergeable, ksm_merge_any;	/* as vm_mem_sample: 1 yes, 0 no, -1 unknown */
+	/* vCPUs whose last host CPU is on each node (beside node_kib: is it where its memory is?); unknown when
+	 * the host's NUMA layout is */
+	bool vcpu_nodes_known;
+	int vcpu_nodes[MEM_NODES_MAX];
 	long long majflt;		/* the process's major faults since it started, as read; -1 unknown */
 	struct balloon_sample balloon;
 };

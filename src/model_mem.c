@@ -20,7 +20,25 @@ static void unknown(struct vm_mem_stat *s, const struct vm_stat *vs)
 	s->ksm_merging_pages = s->ksm_rmap_items = s->ksm_zero_pages = s->ksm_kib = -1;
 	s->ksm_profit_bytes = MEM_UNKNOWN_SIGNED;
 	s->ksm_mergeable = s->ksm_merge_any = -1;
+	s->vcpu_nodes_known = false;
+	memset(s->vcpu_nodes, 0, sizeof(s->vcpu_nodes));
 	s->balloon = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 };
+}
+
+/* Each vCPU counted on the node of the CPU it last ran on. */
+static void vcpu_nodes(struct vm_mem_stat *s, const struct vm_stat *vs, const struct host_mem_sample *hm)
+{
+	if (hm->ncpu_node <= 0)
+		return;
+	s->vcpu_nodes_known = true;
+	for (size_t t = 0; t < vs->nthreads; t++) {
+		const struct thread_stat *th = &vs->threads[t];
+		if (th->role != ROLE_VCPU || th->last_cpu < 0 || th->last_cpu >= hm->ncpu_node)
+			continue;
+		int node = hm->cpu_node[th->last_cpu];
+		if (node >= 0 && node < MEM_NODES_MAX)
+			s->vcpu_nodes[node]++;
+	}
 }
 
 void model_mem_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
@@ -59,6 +77,7 @@ void model_mem_update(struct model *m, const struct host_sample *prev, const str
 		s->ksm_kib = a->ksm_merging_pages >= 0 ? a->ksm_merging_pages * page_kib : -1;
 		s->ksm_mergeable = a->ksm_mergeable;
 		s->ksm_merge_any = a->ksm_merge_any;
+		vcpu_nodes(s, vs, &cur->mem);
 	}
 	if (!cur->mem.valid)
 		return;

@@ -486,6 +486,9 @@ static void mem_put(struct rec_buf *b, const struct host_sample *s)
 		put_i(b, s->vms[i].mem.ksm_mergeable);
 		put_i(b, s->vms[i].mem.ksm_merge_any);
 	}
+	put_u(b, (uint64_t)h->ncpu_node);
+	for (int c = 0; c < h->ncpu_node && c < MEM_CPUS_MAX; c++)
+		put_i(b, h->cpu_node[c]);
 }
 
 static void mem_get(struct rec_in *in, struct host_sample *s)
@@ -542,6 +545,16 @@ static void mem_get(struct rec_in *in, struct host_sample *s)
 		int64_t a = get_i(in), b = get_i(in);
 		s->vms[i].mem.ksm_mergeable = a < -1 || a > 1 ? -1 : (signed char)a;
 		s->vms[i].mem.ksm_merge_any = b < -1 || b > 1 ? -1 : (signed char)b;
+	}
+	if (in->bad || in->p == in->end)
+		return;		/* recorded before the CPUs' nodes */
+	size_t nc = get_count(in, 1);
+	if (nc > MEM_CPUS_MAX)
+		in->bad = true;
+	h->ncpu_node = in->bad ? 0 : (int)nc;
+	for (int c = 0; c < h->ncpu_node; c++) {
+		int64_t node = get_i(in);
+		h->cpu_node[c] = node < -1 || node >= MEM_NODES_MAX ? -1 : (signed char)node;
 	}
 }
 

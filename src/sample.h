@@ -48,6 +48,7 @@ struct tap_sample {
 };
 
 #define MEM_NODES_MAX 16
+#define MEM_CPUS_MAX 1024		/* CPUs whose NUMA node is kept */
 /* Unknown for the signed figures that can be negative (KSM profits). */
 #define MEM_UNKNOWN_SIGNED LLONG_MIN
 
@@ -244,6 +245,8 @@ struct host_mem_sample {
 	double psi_some_avg10, psi_full_avg10;		/* % of time, NAN unknown */
 	unsigned long long psi_some_total_us, psi_full_total_us;
 	bool psi_valid;
+	int ncpu_node;			/* CPUs in cpu_node: 0 when the host's NUMA layout is unknown */
+	signed char cpu_node[MEM_CPUS_MAX];	/* the NUMA node of each CPU (/sys/devices/system/node), -1 unknown */
 };
 
 /* Everything read at one refresh. */

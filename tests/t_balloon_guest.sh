@@ -37,4 +37,18 @@ mem "$n" | jq -e '.balloon.source == null and .balloon.actual_kib == null
 mem "$d" | jq -e '(.anon_kib + .file_kib + .shmem_kib) as $s | $s > 0 and ($s - .rss_kib | fabs) < 2048
 	and .swap_kib >= 0 and .thp_kib >= 0 and .hugetlb_kib == 0 and (.numa | length) >= 1
 	and (.numa | map(.kib) | add) > 0 and .majflt_rate >= 0' >/dev/null || fail "memory figures: $(mem "$d")"
+# its vCPU counted on the node of the CPU it last ran on, as sysfs lists the node's CPUs
+cpu=$(tail -n 1 "$TEST_TMP/json" | jq --argjson p "$d" '.vms[] | select(.pid == $p) | .vcpu[0].last_cpu')
+want=null
+for f in /sys/devices/system/node/node*/cpulist; do
+	[ -e "$f" ] || continue
+	node=${f%/cpulist}
+	node=${node##*/node}
+	# the list's ranges (0-3,8) against the CPU
+	echo ",$(cat "$f")," | tr ',' '\n' | awk -F- -v c="$cpu" 'NF && c >= $1 && c <= ($2 == "" ? $1 : $2) { f = 1 } END { exit !f }' &&
+		want="[{\"node\":$node,\"vcpus\":1}]"
+done
+[ "$want" != null ] || [ ! -d /sys/devices/system/node/node0 ] || fail "CPU $cpu is on no node in sysfs"
+mem "$d" | jq -e --argjson w "$want" '.vcpu_nodes == $w' >/dev/null ||
+	fail "vCPU nodes: the vCPU last ran on CPU $cpu, of node $want: $(mem "$d" | jq -c .vcpu_nodes)"
 echo "PASS: $TEST_NAME"

@@ -77,7 +77,10 @@ tui_screen | grep -Eq '^THP madvise  Hugepages 2\.0M: 128 of 512 free' || fail "
 tui_screen | grep -Eq '^Swap 1\.0G used of 8\.0G  Pressure some 1\.2%? ?%? ?full 0\.5' ||
 	tui_screen | grep -Eq '^Swap 1\.0G used of 8\.0G' || fail "swap/PSI line: $(tui_screen | grep '^Swap')"
 tui_screen | grep -Eq 'Guest RAM/host RAM 1\.25, after KSM 1\.20' || fail "overcommit after KSM"
-tui_screen | grep -Eq '^ *NODE +KIB +SIZE +SHARE%' || fail "node table titles"
+tui_screen | grep -Eq '^ *NODE +KIB +SIZE +SHARE% +VCPUS' || fail "node table titles"
+# beside each node's pages, the vCPUs that last ran on its CPUs (4 vCPUs: 1 on node 0, 3 on node 1)
+tui_screen | grep -Eq '^ +0 +1048576 +1\.0G +25\.0 +1 *$' || fail "node 0 row: $(tui_screen | grep -E '^ +0 ')"
+tui_screen | grep -Eq '^ +1 +3145728 +3\.0G +75\.0 +3 *$' || fail "node 1 row: $(tui_screen | grep -E '^ +1 ')"
 [ "$(line_of '^ +0 +1048576 ')" -lt "$(line_of '^ +1 +3145728 ')" ] || fail "nodes not in node order"
 tui_type '>'
 tui_wait 'Sort: KIB'
@@ -93,6 +96,7 @@ tui_wait '^VM 1004 idle-vm'
 tui_type 4
 tui_wait 'VM 1004 memory'
 tui_wait 'KSM merged - \(- pages, - rmap items, - zero pages, profit -; offered to KSM: -\)'
+tui_screen | grep -q 'Pages per NUMA node not read yet' || fail "idle-vm: NUMA nodes not said unknown"
 tui_type q
 
 # KSM stopped: the header says so.

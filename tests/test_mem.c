@@ -5,6 +5,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -80,6 +81,14 @@ static void test_parsers(void)
 	CHECK(m.ksm_mergeable == -1 && m.ksm_merge_any == -1);
 	mem_parse_ksm_flags("xksm_mergeable: yes\nksm_merge_any: yes\nksm_mergeable: maybe\n", &m);	/* whole lines */
 	CHECK(m.ksm_merge_any == 1 && m.ksm_mergeable == -1);
+
+	signed char cpu_node[8];
+	memset(cpu_node, -1, sizeof(cpu_node));
+	CHECK(mem_parse_cpulist("0-2,5\n", cpu_node, 8, 1) == 4);
+	CHECK(mem_parse_cpulist("6-9\n", cpu_node, 8, 2) == 2);	/* past the array: left out */
+	CHECK(cpu_node[0] == 1 && cpu_node[2] == 1 && cpu_node[3] == -1 && cpu_node[5] == 1 && cpu_node[7] == 2);
+	CHECK(mem_parse_cpulist("\n", cpu_node, 8, 3) == 0);	/* a node without CPUs */
+	CHECK(mem_parse_cpulist("3-1\n", cpu_node, 8, 3) == -1 && mem_parse_cpulist("x\n", cpu_node, 8, 3) == -1);
 
 	char mode[16];
 	CHECK(mem_parse_thp_mode("always [madvise] never\n", mode, sizeof(mode)));

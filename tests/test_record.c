@@ -115,6 +115,8 @@ static void fill(struct host_sample *s, int k)
 	s->exits.realtime = s->realtime + 0.001;
 	s->exits.live[EXITS_EV_EXIT] = true;
 	s->exits.off[EXITS_EV_EMUL] = true;
+	s->mem.ncpu_node = 3;
+	s->mem.cpu_node[0] = 0, s->mem.cpu_node[1] = 1, s->mem.cpu_node[2] = -1;
 	s->exits.per_thread = true;
 	s->exits.timed = true;
 	s->exits.drops = 3;
@@ -166,6 +168,7 @@ int main(int argc, char **argv)
 	CHECK(b.nvms == 2 && b.vms[1].nthreads == 3 && b.vms[1].threads[2].tid == 4112);
 	CHECK_STR(b.vms[0].name, "guest-0 \xc3\xa9");
 	CHECK(b.vms[1].mem.ksm_profit_bytes == MEM_UNKNOWN_SIGNED && b.vms[0].mem.ksm_profit_bytes == -4096);
+	CHECK(b.mem.ncpu_node == 3 && b.mem.cpu_node[0] == 0 && b.mem.cpu_node[1] == 1 && b.mem.cpu_node[2] == -1);
 	CHECK(b.vms[0].mem.ksm_mergeable == 1 && b.vms[0].mem.ksm_merge_any == 0 && b.vms[1].mem.ksm_mergeable == -1);
 	CHECK(isnan(b.mem.psi_some_avg10) && b.mem.psi_full_avg10 == 0.5);
 	CHECK(b.vms[0].taps[0].tx_bytes == 2007000 && !strcmp(b.vms[0].taps[0].bridge, "br0"));

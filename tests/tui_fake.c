@@ -112,6 +112,9 @@ static void fill_mem(struct vm_stat *v, const struct fake_vm *f)
 	s->ksm_zero_pages = unknown ? -1 : 0;
 	s->ksm_profit_bytes = unknown ? MEM_UNKNOWN_SIGNED : s->ksm_merging_pages * 4096 - 640;
 	s->ksm_mergeable = unknown ? -1 : 1;
+	s->vcpu_nodes_known = !unknown;
+	s->vcpu_nodes[0] = f->vcpus / 4;
+	s->vcpu_nodes[1] = f->vcpus - f->vcpus / 4;
 	s->ksm_merge_any = unknown ? -1 : 0;
 	s->balloon = (struct balloon_sample){ .source = "qmp", .actual_kib = v->mem_config_kib - (i == 3 ? 1 << 20 : 0),
 					      .target_kib = -1 };

@@ -501,6 +501,18 @@ static void print_mem(FILE *out, const struct vm_stat *v)
 			fprintf(out, "%s{\"node\":%d,\"kib\":%lld}", n ? "," : "", n, s->node_kib[n]);
 		fputc(']', out);
 	}
+	fputs(",\"vcpu_nodes\":", out);
+	if (!s->vcpu_nodes_known) {
+		fputs("null", out);
+	} else {
+		fputc('[', out);
+		for (int n = 0, first = 1; n < MEM_NODES_MAX; n++)
+			if (s->vcpu_nodes[n]) {
+				fprintf(out, "%s{\"node\":%d,\"vcpus\":%d}", first ? "" : ",", n, s->vcpu_nodes[n]);
+				first = 0;
+			}
+		fputc(']', out);
+	}
 	fputs(",\"ksm\":{", out);
 	json_key_kib(out, "merging_pages", s->ksm_merging_pages, false);
 	json_key_kib(out, "rmap_items", s->ksm_rmap_items, true);

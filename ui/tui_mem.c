@@ -18,13 +18,23 @@ enum { K_NODE, K_KIB, K__COUNT };
 static const char *const sort_names[K__COUNT] = { "NODE", "KIB" };
 
 static const struct tui_col cols[] = { { "NODE", 5, false }, { "KIB", 10, false }, { "SIZE", 7, false },
-				       { "SHARE%", 7, false } };
+				       { "SHARE%", 7, false }, { "VCPUS", 6, false } };
 #define NCOLS (int)(sizeof(cols) / sizeof(cols[0]))
+
+/* The nodes shown: those numa_maps names, and any a vCPU ran on beyond them. */
+static size_t node_rows(const struct vm_mem_stat *m)
+{
+	size_t n = m->nnodes > 0 ? (size_t)m->nnodes : 0;
+	for (size_t k = n; m->nnodes >= 0 && k < MEM_NODES_MAX; k++)
+		if (m->vcpu_nodes[k])
+			n = k + 1;
+	return n;
+}
 
 static size_t rows(const struct tui *t, const struct vm_stat *v)
 {
 	(void)t;
-	return v->mem.nnodes > 0 ? (size_t)v->mem.nnodes : 0;
+	return node_rows(&v->mem);
 }
 
 struct order_ctx {
@@ -193,25 +203,28 @@ static void draw(struct tui *t, const struct vm_stat *v, int y, int h)
 	y++;
 	const struct tui_view_state *vs = &t->views[t->view];
 	tui_grid_titles(t, y++, cols, NCOLS, vs->sort);
-	if (v->mem.nnodes <= 0) {
+	size_t n = node_rows(&v->mem), order[MEM_NODES_MAX];
+	if (n == 0) {
 		tui_put(y, 1, COLS - 1, v->mem.nnodes < 0 ? _("Pages per NUMA node not read yet (numa_maps)")
 							   : _("No pages on any NUMA node"));
 		return;
 	}
-	size_t n = (size_t)v->mem.nnodes, order[MEM_NODES_MAX];
-	long long total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += v->mem.node_kib[i];
-	struct order_ctx ctx = { v->mem.node_kib, vs->sort, vs->reverse };
+	/* nodes past numa_maps' (a vCPU's only) have no pages */
+	long long kibs[MEM_NODES_MAX] = { 0 }, total = 0;
+	for (size_t i = 0; i < n && (int)i < v->mem.nnodes; i++)
+		total += kibs[i] = v->mem.node_kib[i];
+	struct order_ctx ctx = { kibs, vs->sort, vs->reverse };
 	tui_drill_order(order, n, compare, &ctx);
 	size_t first = tui_drill_scroll(t, n, end - y);
 	for (size_t i = first; i < n && y < end; i++) {
-		char node[12], kib[24], size[16], pct[16];
+		char node[12], kib[24], size[16], pct[16], vcpus[12] = "-";
 		size_t k = order[i];
 		snprintf(node, sizeof(node), "%zu", k);
-		snprintf(kib, sizeof(kib), "%lld", v->mem.node_kib[k]);
-		fmt_pct(pct, sizeof(pct), total > 0 ? 100.0 * v->mem.node_kib[k] / total : NAN);
-		const char *cells[NCOLS] = { node, kib, fmt_kib(size, sizeof(size), v->mem.node_kib[k]), pct };
+		snprintf(kib, sizeof(kib), "%lld", kibs[k]);
+		fmt_pct(pct, sizeof(pct), total > 0 ? 100.0 * kibs[k] / total : NAN);
+		if (v->mem.vcpu_nodes_known)
+			snprintf(vcpus, sizeof(vcpus), "%d", v->mem.vcpu_nodes[k]);
+		const char *cells[NCOLS] = { node, kib, fmt_kib(size, sizeof(size), kibs[k]), pct, vcpus };
 		tui_grid_row(y++, cols, NCOLS, cells, i == vs->sel);
 	}
 }
