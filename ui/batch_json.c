@@ -221,29 +221,10 @@ static void json_name_or_null(FILE *out, const char *s)
 		fputs("null", out);
 }
 
-/* {NAME: rate, ...} of one event's rows, named by name(); null when the event is not counted. */
-static void json_rate_map(FILE *out, const char *key, const struct exits_stat *e, int ev, bool live,
-			  const char *(*name)(unsigned long long, char *, size_t))
-{
-	fprintf(out, ",\"%s\":", key);
-	if (!e->valid || !live) {
-		fputs("null", out);
-		return;
-	}
-	fputc('{', out);
-	for (size_t i = 0; i < e->nrows[ev]; i++) {
-		char buf[48];
-		fputs(i ? "," : "", out);
-		json_str(out, name(e->rows[ev][i].arg, buf, sizeof(buf)));
-		fputc(':', out);
-		json_num(out, e->rows[ev][i].rate);
-	}
-	fputc('}', out);
-}
-
-/* {NAME: {rate, time_pct}, ...} of one event's rows; null when the event is not counted. */
-static void json_timed_map(FILE *out, const char *key, const struct exits_stat *e, int ev, bool live,
-			   const char *(*name)(unsigned long long, char *, size_t))
+/* {NAME: rate, ...} of one event's rows, named by name(), or with timed {NAME: {rate, time_pct}, ...}; null when
+ * the event is not counted. */
+static void json_rows(FILE *out, const char *key, const struct exits_stat *e, int ev, bool live, bool timed,
+		      const char *(*name)(unsigned long long, char *, size_t))
 {
 	fprintf(out, ",\"%s\":", key);
 	if (!e->valid || !live) {
@@ -256,10 +237,15 @@ static void json_timed_map(FILE *out, const char *key, const struct exits_stat *
 		char buf[48];
 		fputs(i ? "," : "", out);
 		json_str(out, name(r->arg, buf, sizeof(buf)));
-		fputs(":{", out);
-		json_key_num(out, "rate", r->rate, false);
-		json_key_num(out, "time_pct", r->time_pct, true);
-		fputc('}', out);
+		if (timed) {
+			fputs(":{", out);
+			json_key_num(out, "rate", r->rate, false);
+			json_key_num(out, "time_pct", r->time_pct, true);
+			fputc('}', out);
+		} else {
+			fputc(':', out);
+			json_num(out, r->rate);
+		}
 	}
 	fputc('}', out);
 }
@@ -285,8 +271,8 @@ static void print_vm_exits(FILE *out, const struct vm_stat *v, const struct host
 	char buf[48];
 	fputs(",\"top\":", out);
 	json_name_or_null(out, e->valid ? fmt_exit_top(buf, sizeof(buf), e->top_ev, e->top) : NULL);
-	json_timed_map(out, "reasons", e, EXITS_EV_EXIT, h->exits_observable, exit_reason_name);
-	json_rate_map(out, "userspace", e, EXITS_EV_USER, h->exits_live[EXITS_EV_USER], exit_userspace_name);
+	json_rows(out, "reasons", e, EXITS_EV_EXIT, h->exits_observable, true, exit_reason_name);
+	json_rows(out, "userspace", e, EXITS_EV_USER, h->exits_live[EXITS_EV_USER], false, exit_userspace_name);
 	fputs(",\"pio\":", out);
 	if (!e->valid || !h->exits_live[EXITS_EV_PIO]) {
 		fputs("null", out);
@@ -331,12 +317,12 @@ static void print_vm_exits(FILE *out, const struct vm_stat *v, const struct host
 		}
 		fputc(']', out);
 	}
-	json_rate_map(out, "irq", e, EXITS_EV_VIRQ, h->exits_live[EXITS_EV_VIRQ], vector_name);
-	json_rate_map(out, "apic_irq", e, EXITS_EV_APIC, h->exits_live[EXITS_EV_APIC], vector_name);
-	json_rate_map(out, "hypercall", e, EXITS_EV_HCALL, h->exits_live[EXITS_EV_HCALL], vector_name);
-	json_timed_map(out, "halt", e, EXITS_EV_WAKE, h->exits_live[EXITS_EV_WAKE], exit_wake_name);
-	json_rate_map(out, "page_faults", e, EXITS_EV_PF, h->exits_live[EXITS_EV_PF], exit_fault_name);
-	json_rate_map(out, "emulated", e, EXITS_EV_EMUL, h->exits_live[EXITS_EV_EMUL], exit_emul_name);
+	json_rows(out, "irq", e, EXITS_EV_VIRQ, h->exits_live[EXITS_EV_VIRQ], false, vector_name);
+	json_rows(out, "apic_irq", e, EXITS_EV_APIC, h->exits_live[EXITS_EV_APIC], false, vector_name);
+	json_rows(out, "hypercall", e, EXITS_EV_HCALL, h->exits_live[EXITS_EV_HCALL], false, vector_name);
+	json_rows(out, "halt", e, EXITS_EV_WAKE, h->exits_live[EXITS_EV_WAKE], true, exit_wake_name);
+	json_rows(out, "page_faults", e, EXITS_EV_PF, h->exits_live[EXITS_EV_PF], false, exit_fault_name);
+	json_rows(out, "emulated", e, EXITS_EV_EMUL, h->exits_live[EXITS_EV_EMUL], false, exit_emul_name);
 	fputc('}', out);
 }
 
