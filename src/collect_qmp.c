@@ -1,6 +1,7 @@
 /* collect_qmp.c - each qemu's balloon through the QMP socket on its command line: a short connection per
  * refresh (qmp.c); a socket that never greets costs 50 ms once, one that answers late three times in a row
- * 150 ms, and is then left alone for 30 s. */
+ * 150 ms, and is then left alone for 30 s; one that answered before and stops is asked again after 1 s, then 2,
+ * 4 ... up to 30 (QMP serves one client at a time: another one's short session is the likely cause). */
 #include "config.h"
 
 #include <stdio.h>
@@ -14,12 +15,15 @@
 
 #define QMP_TIMEOUT_S 0.05	/* the most one VM's QMP may cost a refresh */
 #define QMP_BACKOFF_S 30.0	/* a socket that did not answer (or has no balloon) is asked again after this */
+#define QMP_BACKOFF_FIRST_S 1.0	/* ... or this, doubling, when it answered before */
 #define QMP_SLOW_MAX 3		/* late answers in a row before a VMM counts as unresponsive */
 
 struct qmp_vm {
 	pid_t pid;
 	unsigned long long start_ticks;
 	double next_try;		/* CLOCK_MONOTONIC; 0 now */
+	double backoff;			/* the last wait before asking again, 0 none */
+	bool answered;			/* it gave a balloon once */
 	int slow;			/* late answers in a row */
 	struct balloon_sample last;
 	bool seen;
@@ -82,6 +86,8 @@ static void ask_balloon(struct qmp_vm *e, const char *path, double now)
 	long long actual = st == QMP_OK ? qmp_reply_number(reply, "actual") : -1;
 	e->slow = st == QMP_SLOW ? e->slow + 1 : 0;
 	if (actual >= 0) {
+		e->answered = true;
+		e->backoff = 0;
 		str_copy(b->source, "qmp", sizeof(b->source));
 		b->actual_kib = actual / 1024;	/* query-balloon tells no target: target_kib stays unknown */
 		return;
@@ -92,7 +98,10 @@ static void ask_balloon(struct qmp_vm *e, const char *path, double now)
 		snprintf(b->reason, sizeof(b->reason), _("QMP slow: %s"), why);	/* it greeted: asked again next time */
 	} else if (st == QMP_TIMEOUT || st == QMP_SLOW || st == QMP_ERROR) {
 		/* not again every refresh: a stuck socket costs its 50 ms, a VM without balloon a connection */
-		e->next_try = now + QMP_BACKOFF_S;
+		e->backoff = !e->answered ? QMP_BACKOFF_S :
+			     e->backoff ? (2 * e->backoff < QMP_BACKOFF_S ? 2 * e->backoff : QMP_BACKOFF_S) :
+					  QMP_BACKOFF_FIRST_S;
+		e->next_try = now + e->backoff;
 		e->slow = 0;
 		snprintf(b->reason, sizeof(b->reason), st == QMP_ERROR ? "%s" : _("QMP unresponsive: %s"), why);
 	} else {

@@ -1,5 +1,6 @@
 # qmp_server.py - a stand-in for a VMM's QMP socket, for tests: MODE answer (greets, answers qmp_capabilities and
-# query-balloon with ACTUAL bytes), silent (accepts and never writes) or die (exits when asked query-balloon).
+# query-balloon with ACTUAL bytes), silent (accepts and never writes), die (exits when asked query-balloon) or
+# flaky (as answer, but each client's second connection is left silent, as when another client held the socket).
 # Every connection ("connect PID", the client's process by SO_PEERCRED: other vmtops on the host, such as other
 # tests', connect too) and command is appended to LOG, so a test can count them and see what was sent.
 #   usage: python3 qmp_server.py MODE PATH LOG [ACTUAL]
@@ -19,6 +20,7 @@ srv.listen(8)
 os.rename(tmp, path)
 held = []
 lock = threading.Lock()
+connections = {}  # per client PID
 
 def note(what):
     with lock, open(log, "a") as f:
@@ -49,7 +51,8 @@ while True:
     conn, _ = srv.accept()
     pid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))[0]
     note("connect %d" % pid)
-    if mode == "silent":
+    connections[pid] = connections.get(pid, 0) + 1
+    if mode == "silent" or (mode == "flaky" and connections[pid] == 2):
         held.append(conn)  # kept open, never answered
         continue
     threading.Thread(target=serve, args=(conn,), daemon=True).start()
