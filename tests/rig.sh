@@ -124,7 +124,7 @@ rig_start_guest() {
 	[ $# -ge 2 ] || { echo "usage: rig_start_guest NAME MODE [SMP [MEM_MB [QEMU_ARG...]]]" >&2; return 2; }
 	shift $(($# < 4 ? $# : 4))
 	# pio=N: N loop steps in the guest between two exits
-	case $_rig_mode in spin | pio | pio=[0-9]* | halt | mmio | tick) ;; *) echo "rig: unknown guest mode '$_rig_mode'" >&2; return 2 ;; esac
+	case $_rig_mode in spin | pio | pio=[0-9]* | halt | mmio | tick | balloon) ;; *) echo "rig: unknown guest mode '$_rig_mode'" >&2; return 2 ;; esac
 	[ ! -e "$RIG_DIR/$_rig_name.pid" ] || { echo "rig: guest $_rig_name already started" >&2; return 2; }
 	rig_require_qemu
 	_rig_base="$RIG_DIR/$_rig_name"
@@ -238,10 +238,11 @@ rig_stop_all() {
 	done
 }
 
-# Send one QMP command to guest NAME after the capabilities handshake; print the reply (one JSON line).
+# Send one QMP command to guest NAME (its -qmp socket, the one vmtop asks), or to the socket at an absolute path
+# (another monitor of its own), after the capabilities handshake; print the reply (one JSON line).
 # python3 when present (it can skip asynchronous events cleanly), else socat (both are in Debian).
 rig_qmp() {
-	_rig_sock="$RIG_DIR/$1.qmp"
+	case $1 in /*) _rig_sock=$1 ;; *) _rig_sock="$RIG_DIR/$1.qmp" ;; esac
 	[ -S "$_rig_sock" ] || { echo "rig: no QMP socket for guest $1" >&2; return 1; }
 	if command -v python3 >/dev/null 2>&1; then
 		python3 - "$_rig_sock" "$2" <<'EOF'

@@ -5,7 +5,8 @@
  * 64-bit ring 3: every OUT exits to qemu; pio=N counts N down between two OUTs, a loop of known length in the
  * guest), halt (cli; hlt in ring 0), mmio (a store loop from ring 3 to
  * MMIO_ADDR, where qemu's pc machine has nothing: every store exits to qemu as MMIO), tick (sti; hlt in ring 0,
- * woken TICK_HZ times a second by the local APIC timer: a halting, idle guest). Every vCPU, APs included, switches to
+ * woken TICK_HZ times a second by the local APIC timer: a halting, idle guest), balloon (a virtio balloon driver on
+ * the BSP, the APs halt: see balloon_main). Every vCPU, APs included, switches to
  * long mode and writes "vmtop-guest: cpuN MODE\n" to the debugcon port 0xe9 just before its workload.
  *
  * Why ring 3: under kvm_pvm ring-0 (and real/protected mode) guest code is emulated one instruction at a time;
@@ -41,10 +42,29 @@
 #define MODE_HALT	2
 #define MODE_MMIO	3
 #define MODE_TICK	4
-#define MODE_UNKNOWN	5
+#define MODE_BALLOON	5
+#define MODE_UNKNOWN	6
 #define MMIO_ADDR	0xd0000000	/* in the PCI hole, below the LAPIC: no RAM, no device */
 #define TICK_VECTOR	0x40
 #define TICK_COUNT	1000000		/* KVM's APIC timer counts at 1 GHz (divide by 1): 1000 Hz */
+/* balloon mode: legacy virtio-pci (qemu's transitional virtio-balloon-pci), its registers in BAR0's I/O space */
+#define BALLOON_POOL	0x1000000	/* 16 MiB: the pages the balloon gives, far above this image */
+#define BALLOON_PAGES	8192		/* 32 MiB of them: the guest needs -m 64 at least */
+#define BALLOON_BATCH	256		/* pages a request */
+#define BALLOON_IO	0xc100		/* BAR0 when no firmware assigned one */
+#define VQ_MAX		256		/* queue sizes this driver takes (qemu's balloon queues have 128) */
+#define VRING_BYTES	0x3000		/* a legacy vring of VQ_MAX entries: descriptors, avail, then used at 4 KiB */
+#define PCI_ADDR	0xcf8
+#define PCI_DATA	0xcfc
+#define BALLOON_ID	0x10021af4	/* device 0x1002 (transitional balloon), vendor 0x1af4 */
+#define VIO_FEATURES	0x04		/* guest features */
+#define VIO_QUEUE_PFN	0x08
+#define VIO_QUEUE_SIZE	0x0c
+#define VIO_QUEUE_SEL	0x0e
+#define VIO_NOTIFY	0x10
+#define VIO_STATUS	0x12
+#define VIO_NUM_PAGES	0x14		/* device config (MSI-X off): le32 num_pages the host asks for, le32 actual */
+#define VIO_ACTUAL	0x18
 
 /* ---- PVH ELF note: XEN_ELFNOTE_PHYS32_ENTRY (18), read by qemu's load_elfboot() ---- */
 	.section .note.Xen, "a", @note
@@ -142,6 +162,10 @@ long_entry:
 	je 4f
 	cmp $MODE_TICK, %eax
 	je tick_loop
+	cmp $MODE_BALLOON, %eax
+	jne halt_forever
+	test %r12d, %r12d
+	jz balloon_main
 	jmp halt_forever
 2:	mov $spin_loop, %rdi
 	jmp to_user
@@ -152,15 +176,215 @@ long_entry:
 
 /* This vCPU's local APIC timer, periodic, then halt between its interrupts (irq_stub acknowledges them). */
 tick_loop:
+	call tick_start
+1:	sti
+	hlt
+	cli
+	jmp 1b
+
+tick_start:
 	mov $LAPIC, %eax
 	movl $0x1ff, 0xf0(%rax)			/* spurious vector register: APIC on, vector 0xff */
 	movl $0xb, 0x3e0(%rax)			/* divide by 1 */
 	movl $(0x20000 | TICK_VECTOR), 0x320(%rax)	/* LVT timer: periodic */
 	movl $TICK_COUNT, 0x380(%rax)		/* initial count: starts it */
-1:	sti
+	ret
+
+/* The balloon: find the device on PCI bus 0, make BALLOON_PAGES pages at BALLOON_POOL resident (written), then at
+ * each timer tick give the device as many of them as it asks for (num_pages: the inflate queue) or take back what
+ * it no longer wants (the deflate queue), BALLOON_BATCH pages a request, and report the count in actual. Ring 0:
+ * slow where it is emulated (kvm_pvm), but a few thousand instructions a tick at most. */
+balloon_main:
+	xor %esi, %esi				/* PCI device number, bus 0 function 0 */
+1:	mov %esi, %eax
+	shl $11, %eax
+	or $0x80000000, %eax
+	mov %eax, %r8d				/* config address of the device, register 0 */
+	mov $PCI_ADDR, %dx
+	out %eax, %dx
+	mov $PCI_DATA, %dx
+	in %dx, %eax
+	cmp $BALLOON_ID, %eax
+	je 2f
+	inc %esi
+	cmp $32, %esi
+	jb 1b
+	lea msg_no_balloon(%rip), %rdi
+	call announce
+	jmp halt_forever
+2:	lea 0x10(%r8), %eax			/* BAR0: I/O space */
+	mov $PCI_ADDR, %dx
+	out %eax, %dx
+	mov $PCI_DATA, %dx
+	in %dx, %eax
+	and $0xfffc, %eax
+	jnz 3f
+	mov $BALLOON_IO, %eax			/* no firmware gave it one */
+	out %eax, %dx
+3:	mov %eax, %ebx				/* rbx = the device's I/O base, kept */
+	lea 0x4(%r8), %eax			/* command: I/O space and bus master on */
+	mov $PCI_ADDR, %dx
+	out %eax, %dx
+	mov $PCI_DATA, %dx
+	in %dx, %ax
+	or $0x5, %ax
+	out %ax, %dx
+	lea VIO_STATUS(%rbx), %edx		/* reset, then acknowledge and driver */
+	xor %eax, %eax
+	out %al, %dx
+	mov $3, %al
+	out %al, %dx
+	lea VIO_FEATURES(%rbx), %edx		/* no features: the legacy basics */
+	xor %eax, %eax
+	out %eax, %dx
+	xor %ecx, %ecx
+	call vq_setup				/* 0: inflate */
+	mov $1, %ecx
+	call vq_setup				/* 1: deflate */
+	lea VIO_STATUS(%rbx), %edx
+	mov $7, %al				/* driver OK */
+	out %al, %dx
+	mov $BALLOON_POOL, %edi			/* the pool resident, so that giving it away shows */
+	mov $BALLOON_PAGES, %ecx
+4:	movl $1, (%rdi)
+	add $4096, %rdi
+	loop 4b
+	xor %r13d, %r13d			/* r13 = pages the balloon holds */
+	mov $-1, %r15d				/* r15 = the count last said on debugcon */
+	call tick_start
+5:	lea VIO_NUM_PAGES(%rbx), %edx
+	in %dx, %eax
+	cmp $BALLOON_PAGES, %eax
+	jbe 6f
+	mov $BALLOON_PAGES, %eax		/* more than the pool: all of it */
+6:	cmp %r13d, %eax
+	ja 7f
+	jb 8f
+	cmp %r15d, %r13d			/* where the device wants it: say so once */
+	je 11f
+	mov %r13d, %r15d
+	call balloon_say
+11:	sti
 	hlt
 	cli
+	jmp 5b
+7:	sub %r13d, %eax				/* inflate: the next pages of the pool */
+	mov $BALLOON_BATCH, %esi
+	cmp %esi, %eax
+	cmovb %eax, %esi
+	lea (BALLOON_POOL >> 12)(%r13), %edi
+	xor %ecx, %ecx
+	call vq_send
+	add %esi, %r13d
+	jmp 9f
+8:	mov %r13d, %esi				/* deflate: the last pages given */
+	sub %eax, %esi
+	cmp $BALLOON_BATCH, %esi
+	jbe 10f
+	mov $BALLOON_BATCH, %esi
+10:	sub %esi, %r13d
+	lea (BALLOON_POOL >> 12)(%r13), %edi
+	mov $1, %ecx
+	call vq_send
+9:	lea VIO_ACTUAL(%rbx), %edx
+	mov %r13d, %eax
+	out %eax, %dx
+	jmp 5b
+
+/* "vmtop-guest: balloon-pages N\n" (N = %r13d) on debugcon, under announce's lock. */
+balloon_say:
+1:	mov $1, %eax
+	xchg %eax, con_lock(%rip)
+	test %eax, %eax
+	jz 2f
+	pause
 	jmp 1b
+2:	lea msg_balloon_pages(%rip), %rsi
+	call puts
+	mov %r13d, %eax
+	mov $10, %ecx
+	xor %r8d, %r8d
+3:	xor %edx, %edx				/* digits on the stack, lowest first */
+	div %ecx
+	push %rdx
+	inc %r8d
+	test %eax, %eax
+	jnz 3b
+4:	pop %rax
+	add $'0', %al
+	out %al, $DEBUGCON
+	dec %r8d
+	jnz 4b
+	mov $'\n', %al
+	out %al, $DEBUGCON
+	movl $0, con_lock(%rip)
+	ret
+
+/* Queue %ecx: its size (at most VQ_MAX) and its ring's page; vq_size[q] and vq_used[q] (the used ring's offset) kept. */
+vq_setup:
+	lea VIO_QUEUE_SEL(%rbx), %edx
+	mov %ecx, %eax
+	out %ax, %dx
+	lea VIO_QUEUE_SIZE(%rbx), %edx
+	in %dx, %ax
+	movzwl %ax, %eax
+	test %eax, %eax
+	jz 1f
+	cmp $VQ_MAX, %eax
+	ja 1f
+	mov %eax, vq_size(,%rcx,4)
+	imul $18, %eax				/* used ring: after 16 N of descriptors and 6 + 2 N of avail, 4 KiB aligned */
+	add $(6 + 4095), %eax
+	and $~4095, %eax
+	mov %eax, vq_used(,%rcx,4)
+	imul $VRING_BYTES, %ecx, %eax
+	add $vrings, %eax
+	shr $12, %eax
+	lea VIO_QUEUE_PFN(%rbx), %edx
+	out %eax, %dx
+	ret
+1:	lea msg_bad_queue(%rip), %rdi
+	call announce
+	jmp halt_forever
+
+/* One request on queue %ecx: the %esi page numbers from %edi, in one descriptor; waits until the device used it.
+ * Keeps %esi. */
+vq_send:
+	lea pfns(%rip), %r8
+	xor %eax, %eax
+1:	lea (%rdi,%rax), %edx
+	mov %edx, (%r8,%rax,4)
+	inc %eax
+	cmp %esi, %eax
+	jb 1b
+	imul $VRING_BYTES, %ecx, %r9d
+	add $vrings, %r9d			/* r9 = the ring: descriptor 0 serves every request */
+	mov %r8, (%r9)
+	lea (,%rsi,4), %eax
+	mov %eax, 8(%r9)
+	movl $0, 12(%r9)			/* flags 0 (device reads it), next 0 */
+	mov vq_size(,%rcx,4), %r10d
+	mov %r10d, %r11d
+	shl $4, %r11d
+	add %r9, %r11				/* r11 = avail ring */
+	movzwl 2(%r11), %eax			/* its index: the slot is index mod size */
+	xor %edx, %edx
+	div %r10d
+	movw $0, 4(%r11,%rdx,2)
+	sfence
+	incw 2(%r11)
+	movzwl 2(%r11), %r10d			/* the index the used ring must reach */
+	lea VIO_NOTIFY(%rbx), %edx
+	mov %ecx, %eax
+	out %ax, %dx
+	mov vq_used(,%rcx,4), %eax
+	add %rax, %r9				/* r9 = used ring */
+2:	movzwl 2(%r9), %eax
+	cmp %r10w, %ax
+	je 3f
+	pause
+	jmp 2b
+3:	ret
 
 halt_forever:
 	cli
@@ -411,8 +635,12 @@ name_mmio:	.asciz "mmio"
 name_tick:	.asciz "tick"
 name_unknown:	.asciz "unknown-mode"
 msg_fault:	.asciz "fault"
+name_balloon:	.asciz "balloon"
+msg_no_balloon:	.asciz "no-balloon-device"
+msg_bad_queue:	.asciz "balloon-queue-unusable"
+msg_balloon_pages:	.asciz "vmtop-guest: balloon-pages "
 	.p2align 3
-mode_names:	.quad name_spin, name_pio, name_halt, name_mmio, name_tick, name_unknown
+mode_names:	.quad name_spin, name_pio, name_halt, name_mmio, name_tick, name_balloon, name_unknown
 
 	.section .data.pagetables, "aw"
 	.p2align 12
@@ -472,3 +700,8 @@ idt:	.fill 256 * 16, 1, 0
 stacks:	.fill MAXCPU << STACK_SHIFT, 1, 0
 user_stack:	.fill 64, 1, 0
 user_stack_top:
+	.p2align 12
+vrings:	.fill 2 * VRING_BYTES, 1, 0		/* the balloon's inflate and deflate queues */
+pfns:	.fill BALLOON_BATCH * 4, 1, 0		/* a request's page numbers */
+vq_size:	.fill 2 * 4, 1, 0
+vq_used:	.fill 2 * 4, 1, 0
