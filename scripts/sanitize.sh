@@ -36,6 +36,8 @@ log="$scratch/build.log"
 # Reports go to files as well as stderr, so that one in a process whose exit status a test does not judge still counts.
 export ASAN_OPTIONS="log_path=$scratch/reports/asan:log_exe_name=1:detect_leaks=1:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$scratch/reports/ubsan:log_exe_name=1:print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+# time limits of tests that scale them: a sanitizer build runs some 2-3 times slower, and checks for leaks at exit
+export TEST_SLOW=${TEST_SLOW:-3}
 # the churn's PIDs, kept to match a report's file name (PIDs wrap in a long soak: the time says which)
 export CHURN_LOG="$scratch/churn.log"
 # shellcheck disable=SC2086

@@ -34,10 +34,11 @@ get() {
 	curl -sS --max-time 10 -f "$@" "$_g_url" || fail "GET $_g_url $*: curl exit $?"
 }
 
-# stop_listen: SIGTERM to vmtop, which must exit within 5 s with 143.
+# stop_listen: SIGTERM to vmtop, which must exit within 5 s (times TEST_SLOW: a sanitizer build's exit checks for
+# leaks) with 143.
 stop_listen() {
 	kill -TERM "$listen_pid" 2>/dev/null
-	wait_limit "$listen_pid" 5 || fail "vmtop did not stop on SIGTERM within 5 s"
+	wait_limit "$listen_pid" $((5 * TEST_SLOW)) || fail "vmtop did not stop on SIGTERM within $((5 * TEST_SLOW)) s"
 	[ "$wait_status" = 143 ] || fail "vmtop exit $wait_status on SIGTERM: $(cat "$_sl_err")"
 }
 

@@ -53,13 +53,14 @@ timeout -k 5 30 "$VMTOP" -b -n 1 -d 0.2 -o json --sample-hz 0 | jq -e '.host.per
 	and .host.source_reasons.perf == .host.perf.reason' >/dev/null || fail "--sample-hz 0 not reported as off"
 timeout -k 5 30 "$VMTOP" -b -n 1 -d 0.2 --sample-hz 0 | grep -q '^Sources: .* perf=- ' || fail "text: --sample-hz 0 but perf listed"
 
-# Flushed every refresh: the first line arrives while vmtop is still running; SIGTERM then ends it with 143
-# (tests/t_batch_signals.sh stops it while its output is blocked).
+# Flushed every refresh: the first line arrives while vmtop is still running (it runs 60 s: one that held its
+# output back until the end would give nothing in the 30 s waited, a loaded host or a sanitizer build's start
+# included); SIGTERM then ends it with 143 (tests/t_batch_signals.sh stops it while its output is blocked).
 mkfifo "$TEST_TMP/fifo"
-"$VMTOP" -b -o json -d 0.3 -n 50 >"$TEST_TMP/fifo" &
+"$VMTOP" -b -o json -d 0.3 -n 200 >"$TEST_TMP/fifo" &
 pid=$!
 exec 3<"$TEST_TMP/fifo"
-read -r -t 5 line <&3 || { kill -KILL $pid; fail "no output within 5 s: not flushed per refresh"; }
+read -r -t 30 line <&3 || { kill -KILL $pid; fail "no output within 30 s: not flushed per refresh"; }
 kill -0 $pid 2>/dev/null || fail "vmtop ended before the test read its first refresh"
 kill $pid
 # keep reading, so that a vmtop that ignored SIGTERM is caught by the time limit, not by a full pipe
