@@ -34,8 +34,11 @@ vm() {	# PID JQ: true in every interval for the VM
 }
 vm "$busy" '.cpu.guest != null and (.exits.rate // .exits.userspace_rate) != null' ||
 	skip "the busy guest's GUEST or exit rate is unknown here (kvm_pvm without perf sampling)"
-vm "$busy" '.guest_includes_switch == true and .vcpu[0].guest_includes_switch == true' ||
-	fail "the guest exiting on every OUT is not marked"
+# marked wherever it exited 1,000 times a second or more (the rule's floor), and it did in one interval at least: a
+# box starved by its host's load slows the guest's loop below that (528/s in one such run)
+jq -s -e --argjson p "$busy" '[.[1:][] | .vms[] | select(.pid == $p and (.exits.rate // .exits.userspace_rate) >= 1000)] |
+	length > 0 and all(.guest_includes_switch == true and .vcpu[0].guest_includes_switch == true)' "$TEST_TMP/json" \
+	>/dev/null || fail "the guest exiting on every OUT is not marked"
 vm "$loop" '.guest_includes_switch == false and .vcpu[0].guest_includes_switch == false' ||
 	fail "the guest with 3,000,000 loop steps between exits is marked"
 # the verdict follows the exits: the loop guest exits far less often, yet spends as much time or more in the guest
