@@ -35,7 +35,7 @@ struct rec_header {
 	double started;			/* wall clock */
 };
 
-/* The header this host and this vmtop would write, with the sources of the first sample s. */
+/* record_frame.c: the header this host and this vmtop would write, with the sources of the first sample s. */
 void rec_header_here(struct rec_header *h, const struct host_sample *s);
 
 /* record_codec.c: a sample to bytes and back, one encoder and decoder per part (its table). */
@@ -43,11 +43,13 @@ struct rec_buf {
 	unsigned char *p;
 	size_t len, cap;
 };
+/* Appends n bytes, growing the buffer. */
+void rec_buf_add(struct rec_buf *b, const void *p, size_t n);
 void rec_encode_sample(struct rec_buf *b, const struct host_sample *s);
 /* Fills s (initialised, empty) from data; false with why set when the bytes do not make a sample (s then
  * holds what was decoded and must be cleared). */
 bool rec_decode_sample(const unsigned char *data, size_t len, struct host_sample *s, char *why, size_t whylen);
-/* Frames: the 24-byte head for a payload, and the CRC-32 it carries. */
+/* record_frame.c: the 24-byte head for a payload, and the CRC-32 it carries. */
 void rec_frame_head(unsigned char head[REC_FRAME_HEAD], char type, const unsigned char *payload, size_t len,
 		    double when);
 unsigned rec_crc32(unsigned crc, const unsigned char *p, size_t n);

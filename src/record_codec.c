@@ -5,15 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 
 #include "record.h"
 #include "util.h"
 
 /* --- bytes: varints (zigzag for signed), doubles as their 8 bytes, strings with their length ---------------- */
 
-static void put_raw(struct rec_buf *b, const void *p, size_t n)
+void rec_buf_add(struct rec_buf *b, const void *p, size_t n)
 {
 	if (b->len + n > b->cap) {
 		b->cap = (b->len + n) * 2 + 256;
@@ -31,7 +29,7 @@ static void put_u(struct rec_buf *b, uint64_t v)
 		t[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
 		v >>= 7;
 	} while (v);
-	put_raw(b, t, n);
+	rec_buf_add(b, t, n);
 }
 
 static void put_i(struct rec_buf *b, int64_t v)
@@ -46,14 +44,14 @@ static void put_d(struct rec_buf *b, double d)
 	unsigned char t[8];
 	for (int i = 0; i < 8; i++)
 		t[i] = (unsigned char)(v >> (8 * i));
-	put_raw(b, t, 8);
+	rec_buf_add(b, t, 8);
 }
 
 static void put_s(struct rec_buf *b, const char *s)
 {
 	size_t n = strlen(s);
 	put_u(b, n);
-	put_raw(b, s, n);
+	rec_buf_add(b, s, n);
 }
 
 /* Reading: any overrun marks the input bad and yields zeros, so a decoder checks once at its end. */
@@ -699,7 +697,7 @@ void rec_encode_sample(struct rec_buf *b, const struct host_sample *s)
 		codecs[i].put(&part, s);
 		put_s(b, codecs[i].name);
 		put_u(b, part.len);
-		put_raw(b, part.p, part.len);
+		rec_buf_add(b, part.p, part.len);
 	}
 	free(part.p);
 }
@@ -735,158 +733,6 @@ bool rec_decode_sample(const unsigned char *data, size_t len, struct host_sample
 	}
 	if (next < 3) {
 		snprintf(why, whylen, "%s", "sample without its core, stat and threads parts");
-		return false;
-	}
-	return true;
-}
-
-/* --- frames and headers ---------------------------------------------------------------------------------------- */
-
-unsigned rec_crc32(unsigned crc, const unsigned char *p, size_t n)
-{
-	static unsigned table[256];
-	if (!table[1])
-		for (unsigned i = 0; i < 256; i++) {
-			unsigned c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-	crc = ~crc;
-	for (size_t i = 0; i < n; i++)
-		crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
-
-static void le32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-void rec_frame_head(unsigned char head[REC_FRAME_HEAD], char type, const unsigned char *payload, size_t len,
-		    double when)
-{
-	memcpy(head, "vmtR", 4);
-	head[4] = (unsigned char)type;
-	head[5] = head[6] = head[7] = 0;
-	le32(head + 8, (uint32_t)len);
-	uint64_t v;
-	memcpy(&v, &when, 8);
-	for (int i = 0; i < 8; i++)
-		head[12 + i] = (unsigned char)(v >> (8 * i));
-	le32(head + 20, rec_crc32(rec_crc32(0, head + 4, 16), payload, len));
-}
-
-void rec_header_here(struct rec_header *h, const struct host_sample *s)
-{
-	memset(h, 0, sizeof(*h));
-	h->version = REC_FORMAT_VERSION;
-	struct utsname u;
-	if (uname(&u) == 0) {
-		str_copy(h->host, u.nodename, sizeof(h->host));
-		char k[sizeof(u.sysname) + sizeof(u.release) + sizeof(u.machine) + 2];
-		snprintf(k, sizeof(k), "%s %s %s", u.sysname, u.release, u.machine);
-		str_copy(h->kernel, k, sizeof(h->kernel));
-	}
-	str_copy(h->vmtop, PACKAGE_VERSION, sizeof(h->vmtop));
-	size_t n = 0;
-	for (int p = 0; p < PART__COUNT && n < sizeof(h->sources); p++)
-		n += (size_t)snprintf(h->sources + n, sizeof(h->sources) - n, "%s%s=%s", p ? " " : "",
-				      sample_part_name((enum sample_part)p),
-				      s->sources[p].name[0] ? s->sources[p].name : "-");
-	h->ncpus = s->ncpus;
-	h->clk_tck = s->clk_tck;
-	h->page_size = s->page_size;
-	h->started = s->realtime;
-}
-
-/* One "key=value" line; values never hold a newline (replaced). */
-static void header_line(struct rec_buf *b, const char *key, const char *value)
-{
-	put_raw(b, key, strlen(key));
-	put_raw(b, "=", 1);
-	for (const char *p = value; *p; p++)
-		put_raw(b, *p == '\n' ? " " : p, 1);
-	put_raw(b, "\n", 1);
-}
-
-void rec_header_text(const struct rec_header *h, struct rec_buf *b)
-{
-	char num[64];
-	header_line(b, "vmtop-recording", "raw host samples; see vmtop(1), RECORDING");
-	snprintf(num, sizeof(num), "%d", h->version);
-	header_line(b, "format", num);
-	header_line(b, "host", h->host);
-	header_line(b, "kernel", h->kernel);
-	header_line(b, "vmtop", h->vmtop);
-	header_line(b, "sources", h->sources);
-	snprintf(num, sizeof(num), "%d", h->ncpus);
-	header_line(b, "cpus", num);
-	snprintf(num, sizeof(num), "%ld", h->clk_tck);
-	header_line(b, "clock_ticks", num);
-	snprintf(num, sizeof(num), "%ld", h->page_size);
-	header_line(b, "page_size", num);
-	snprintf(num, sizeof(num), "%.6f", h->started);
-	header_line(b, "started", num);
-	header_line(b, "compression", "zstd");
-}
-
-bool rec_header_parse(const char *text, size_t len, struct rec_header *h, char *why, size_t whylen)
-{
-	memset(h, 0, sizeof(*h));
-	h->version = -1;
-	bool magic = false;
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			nl = end;
-		const char *eq = memchr(p, '=', (size_t)(nl - p));
-		if (eq) {
-			char key[32], val[256];
-			size_t kl = (size_t)(eq - p), vl = (size_t)(nl - eq - 1);
-			if (kl < sizeof(key)) {
-				memcpy(key, p, kl);
-				key[kl] = '\0';
-				if (vl >= sizeof(val))
-					vl = sizeof(val) - 1;
-				memcpy(val, eq + 1, vl);
-				val[vl] = '\0';
-				if (memchr(val, '\0', vl))
-					val[0] = '\0';
-				if (!strcmp(key, "vmtop-recording"))
-					magic = true;
-				else if (!strcmp(key, "format"))
-					h->version = atoi(val);
-				else if (!strcmp(key, "host"))
-					str_copy(h->host, val, sizeof(h->host));
-				else if (!strcmp(key, "kernel"))
-					str_copy(h->kernel, val, sizeof(h->kernel));
-				else if (!strcmp(key, "vmtop"))
-					str_copy(h->vmtop, val, sizeof(h->vmtop));
-				else if (!strcmp(key, "sources"))
-					str_copy(h->sources, val, sizeof(h->sources));
-				else if (!strcmp(key, "cpus"))
-					h->ncpus = atoi(val);
-				else if (!strcmp(key, "clock_ticks"))
-					h->clk_tck = atol(val);
-				else if (!strcmp(key, "page_size"))
-					h->page_size = atol(val);
-				else if (!strcmp(key, "started"))
-					h->started = atof(val);
-			}
-		}
-		p = nl + 1;
-	}
-	if (!magic || h->version < 1) {
-		snprintf(why, whylen, "%s", "not a vmtop recording header");
-		return false;
-	}
-	if (h->version > REC_FORMAT_VERSION) {
-		snprintf(why, whylen, "recorded in format %d by vmtop %s; this vmtop (%s) reads format %d at most: "
-			 "replay it with a newer vmtop", h->version, h->vmtop[0] ? h->vmtop : "?", PACKAGE_VERSION,
-			 REC_FORMAT_VERSION);
 		return false;
 	}
 	return true;

@@ -20,7 +20,7 @@ kallsyms:$s/ksyms.c $s/ksym_names.c $s/util.c
 perf_record:$s/collect_perf.c $s/collect_perf_funcs.c $s/ksym_names.c $s/ksyms.c $s/sample.c $s/util.c
 mem:$s/mem_parse.c $s/util.c
 qmp:$s/qmp.c $s/util.c
-recording:$s/record_read.c $s/record_codec.c $s/sample.c $s/util.c
+recording:$s/record_read.c $s/record_codec.c $s/record_frame.c $s/sample.c $s/util.c
 metrics:$top_srcdir/ui/batch_openmetrics.c $top_srcdir/ui/fmt.c $s/exit_names.c $s/sample.c $s/util.c"
 failed=0
 echo "$targets" | while IFS=: read -r name srcs; do
