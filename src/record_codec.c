@@ -489,6 +489,13 @@ static void mem_put(struct rec_buf *b, const struct host_sample *s)
 		put_i(b, h->cpu_node[c]);
 }
 
+/* 1 yes, 0 no, -1 unknown; anything else is unknown too */
+static signed char get_tristate(struct rec_in *in)
+{
+	int64_t v = get_i(in);
+	return v < -1 || v > 1 ? -1 : (signed char)v;
+}
+
 static void mem_get(struct rec_in *in, struct host_sample *s)
 {
 	struct host_mem_sample *h = &s->mem;
@@ -540,9 +547,8 @@ static void mem_get(struct rec_in *in, struct host_sample *s)
 	if (in->bad || in->p == in->end)
 		return;		/* recorded before the KSM flags */
 	for (size_t i = 0; i < s->nvms && !in->bad; i++) {
-		int64_t a = get_i(in), b = get_i(in);
-		s->vms[i].mem.ksm_mergeable = a < -1 || a > 1 ? -1 : (signed char)a;
-		s->vms[i].mem.ksm_merge_any = b < -1 || b > 1 ? -1 : (signed char)b;
+		s->vms[i].mem.ksm_mergeable = get_tristate(in);
+		s->vms[i].mem.ksm_merge_any = get_tristate(in);
 	}
 	if (in->bad || in->p == in->end)
 		return;		/* recorded before the CPUs' nodes */
@@ -610,23 +616,37 @@ static struct exit_count *exit_counts_get(struct rec_in *in, size_t *n)
 	return c;
 }
 
+/* One flag per exits event, with their count: a file from a vmtop with fewer or more events reads as far as both go. */
+static void event_flags_put(struct rec_buf *b, const bool *f)
+{
+	put_u(b, EXITS_EV__COUNT);
+	for (int k = 0; k < EXITS_EV__COUNT; k++)
+		put_u(b, f[k]);
+}
+
+static void event_flags_get(struct rec_in *in, bool *f)
+{
+	size_t n = get_count(in, 1);
+	for (size_t k = 0; k < n; k++) {
+		bool v = get_u(in) != 0;
+		if (k < EXITS_EV__COUNT)
+			f[k] = v;
+	}
+}
+
 static void exits_put(struct rec_buf *b, const struct host_sample *s)
 {
 	const struct exits_sample *e = &s->exits;
 	put_u(b, e->valid);
 	put_d(b, e->mono);
 	put_d(b, e->realtime);
-	put_u(b, EXITS_EV__COUNT);
-	for (int k = 0; k < EXITS_EV__COUNT; k++)
-		put_u(b, e->live[k]);
+	event_flags_put(b, e->live);
 	put_u(b, e->per_thread);
 	put_u(b, e->timed);
 	put_u(b, e->drops);
 	exit_counts_put(b, e->counts, e->ncounts);
 	exit_counts_put(b, e->vm_counts, e->nvm_counts);
-	put_u(b, EXITS_EV__COUNT);
-	for (int k = 0; k < EXITS_EV__COUNT; k++)
-		put_u(b, e->off[k]);
+	event_flags_put(b, e->off);
 }
 
 static void exits_get(struct rec_in *in, struct host_sample *s)
@@ -635,12 +655,7 @@ static void exits_get(struct rec_in *in, struct host_sample *s)
 	e->valid = get_u(in) != 0;
 	e->mono = get_d(in);
 	e->realtime = get_d(in);
-	size_t nl = get_count(in, 1);
-	for (size_t k = 0; k < nl; k++) {
-		bool live = get_u(in) != 0;
-		if (k < EXITS_EV__COUNT)
-			e->live[k] = live;
-	}
+	event_flags_get(in, e->live);
 	e->per_thread = get_u(in) != 0;
 	e->timed = get_u(in) != 0;
 	e->drops = get_u(in);
@@ -649,12 +664,7 @@ static void exits_get(struct rec_in *in, struct host_sample *s)
 		e->vm_counts = exit_counts_get(in, &e->nvm_counts);
 	if (in->bad || in->p == in->end)
 		return;		/* recorded before events could be left out on purpose */
-	size_t no = get_count(in, 1);
-	for (size_t k = 0; k < no; k++) {
-		bool off = get_u(in) != 0;
-		if (k < EXITS_EV__COUNT)
-			e->off[k] = off;
-	}
+	event_flags_get(in, e->off);
 }
 
 /* Whether the host is itself a guest (added after the threads part: older files lack it, read as no). */
