@@ -94,15 +94,23 @@ static void exits_key_label(int ev, unsigned long long arg, char *buf, size_t le
 	}
 }
 
-/* One section of an event's rows, sorted, its share of total (NAN: none). */
+/* Why an event has no rows here: left out on purpose, or not attached; NULL when it is counted. */
+static const char *not_counted(const struct host_stat *h, int ev)
+{
+	if (h->exits_off[ev])
+		return _("not counted: --exits=all counts them");
+	return h->exits_live[ev] ? NULL : _("not live on this kernel");
+}
+
+/* One section of an event's rows, sorted, its share of total (NAN: none); absent: why it has none (NULL: counted). */
 static void section(struct lines *ls, const char *heading, const struct exits_stat *e, int ev, double total,
-		    bool live)
+		    const char *absent)
 {
 	title(ls, heading);
-	if (!live) {
+	if (absent) {
 		struct line *l = add(ls);
 		if (l)
-			snprintf(l->what, sizeof(l->what), "%s", _("  not live on this kernel"));
+			snprintf(l->what, sizeof(l->what), "  %s", absent);
 		return;
 	}
 	size_t from = ls->n;
@@ -140,9 +148,9 @@ static void build(const struct tui *t, const struct vm_stat *v, struct lines *ls
 		return;
 	}
 	if (h->exits_observable && !h->exits_per_vcpu) {
-		section(ls, _("Exits by kind (KVM's debugfs counters: per VM, not timed)"), e, EXITS_EV_EXIT, e->rate, true);
+		section(ls, _("Exits by kind (KVM's debugfs counters: per VM, not timed)"), e, EXITS_EV_EXIT, e->rate, NULL);
 	} else if (h->exits_observable) {
-		section(ls, _("Exit reasons (kvm_exit)"), e, EXITS_EV_EXIT, e->rate, true);
+		section(ls, _("Exit reasons (kvm_exit)"), e, EXITS_EV_EXIT, e->rate, NULL);
 		/* beside the time each reason costs, the time between them: in the guest (with the switch) */
 		struct line *l = h->exits_timed && e->nrows[EXITS_EV_ENTRY] ? add(ls) : NULL;
 		if (l) {
@@ -157,24 +165,17 @@ static void build(const struct tui *t, const struct vm_stat *v, struct lines *ls
 		if (l)
 			snprintf(l->what, sizeof(l->what), "  %s", h->exits_note);
 	}
-	section(ls, _("Exits to the VMM"), e, EXITS_EV_USER, e->userspace_rate, h->exits_live[EXITS_EV_USER]);
-	section(ls, _("I/O ports"), e, EXITS_EV_PIO, NAN, h->exits_live[EXITS_EV_PIO]);
-	section(ls, _("MMIO pages"), e, EXITS_EV_MMIO, NAN, h->exits_live[EXITS_EV_MMIO]);
-	section(ls, _("MSRs"), e, EXITS_EV_MSR, NAN, h->exits_live[EXITS_EV_MSR]);
-	section(ls, _("Injected vectors"), e, EXITS_EV_VIRQ, NAN, h->exits_live[EXITS_EV_VIRQ]);
-	section(ls, _("Vectors accepted by APICs"), e, EXITS_EV_APIC, NAN, h->exits_live[EXITS_EV_APIC]);
-	section(ls, _("Hypercalls"), e, EXITS_EV_HCALL, NAN, h->exits_live[EXITS_EV_HCALL]);
+	section(ls, _("Exits to the VMM"), e, EXITS_EV_USER, e->userspace_rate, not_counted(h, EXITS_EV_USER));
+	section(ls, _("I/O ports"), e, EXITS_EV_PIO, NAN, not_counted(h, EXITS_EV_PIO));
+	section(ls, _("MMIO pages"), e, EXITS_EV_MMIO, NAN, not_counted(h, EXITS_EV_MMIO));
+	section(ls, _("MSRs"), e, EXITS_EV_MSR, NAN, not_counted(h, EXITS_EV_MSR));
+	section(ls, _("Injected vectors"), e, EXITS_EV_VIRQ, NAN, not_counted(h, EXITS_EV_VIRQ));
+	section(ls, _("Vectors accepted by APICs"), e, EXITS_EV_APIC, NAN, not_counted(h, EXITS_EV_APIC));
+	section(ls, _("Hypercalls"), e, EXITS_EV_HCALL, NAN, not_counted(h, EXITS_EV_HCALL));
 	section(ls, _("Halts (kvm_vcpu_wakeup; TIME%: halted)"), e, EXITS_EV_WAKE, NAN,
-		h->exits_live[EXITS_EV_WAKE]);
-	section(ls, _("Guest page faults KVM handled"), e, EXITS_EV_PF, NAN, h->exits_live[EXITS_EV_PF]);
-	if (h->exits_off[EXITS_EV_EMUL]) {
-		title(ls, _("Emulated instructions"));
-		struct line *l = add(ls);
-		if (l)
-			snprintf(l->what, sizeof(l->what), "  %s", _("not counted: --exits=all counts them"));
-	} else {
-		section(ls, _("Emulated instructions"), e, EXITS_EV_EMUL, NAN, h->exits_live[EXITS_EV_EMUL]);
-	}
+		not_counted(h, EXITS_EV_WAKE));
+	section(ls, _("Guest page faults KVM handled"), e, EXITS_EV_PF, NAN, not_counted(h, EXITS_EV_PF));
+	section(ls, _("Emulated instructions"), e, EXITS_EV_EMUL, NAN, not_counted(h, EXITS_EV_EMUL));
 	title(ls, _("vCPUs (rate: kvm_exit/s; to the VMM /s and top reason on the right)"));
 	if (!h->exits_per_vcpu) {
 		struct line *l = add(ls);
