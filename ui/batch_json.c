@@ -186,11 +186,12 @@ static void print_host_exits(FILE *out, const struct host_stat *h)
 	}
 	if (h->exits_valid) {
 		/* attached; not attached (the kernel lacks it); left out on purpose (--exits=all counts it) */
+		static const char *const states[] = { "live", "not_live", "off" };
 		for (int k = 0; k < 3; k++) {
-			fprintf(out, ",\"%s\":[", k == 0 ? "live" : k == 1 ? "not_live" : "off");
+			fprintf(out, ",\"%s\":[", states[k]);
 			bool first = true;
 			for (int ev = 0; ev < EXITS_EV__COUNT; ev++)
-				if (k == 0 ? h->exits_live[ev] : k == 1 ? !h->exits_live[ev] && !h->exits_off[ev] : h->exits_off[ev]) {
+				if ((h->exits_live[ev] ? 0 : h->exits_off[ev] ? 2 : 1) == k) {
 					fputs(first ? "" : ",", out);
 					json_str(out, exits_event_names[ev]);
 					first = false;

@@ -9,10 +9,10 @@
 const char *fmt_pct(char *buf, size_t len, double v);
 /* GUEST% as the views show it: fmt_pct of guest after '~' when it is estimated from perf samples and '!' when it
  * includes a material world switch (includes_switch 1) (frequent exits); unknown is "-", unmarked. Returns buf. */
+const char *fmt_guest(char *buf, size_t len, double guest, bool estimated, int includes_switch);
 /* A top exit (exits_stat.top_ev, top): a kvm_exit reason, or an exit to the VMM where kvm_exit is not seen; NULL
  * when there is none. */
 const char *fmt_exit_top(char *buf, size_t len, int ev, unsigned long long arg);
-const char *fmt_guest(char *buf, size_t len, double guest, bool estimated, int includes_switch);
 /* The note beside a GUEST marked '!': on how many vCPUs, and how the backend switches (guest_switch: "software",
  * "hardware" or NULL). Returns buf. */
 const char *fmt_switch_note(char *buf, size_t len, int vcpus, const char *guest_switch);

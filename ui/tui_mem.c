@@ -67,8 +67,8 @@ static long long known(long long v)
 	return v > 0 ? v : 0;
 }
 
-/* A count of the VM's, "-" when unknown (below 0). */
-static const char *known_count(char *buf, size_t len, long long v)
+/* A count, "-" when unknown (below 0: -1 for a VM's, MEM_UNKNOWN_SIGNED for the host's). */
+static const char *count(char *buf, size_t len, long long v)
 {
 	if (v < 0)
 		snprintf(buf, len, "-");
@@ -125,8 +125,8 @@ static int draw_vm(struct tui *t, const struct vm_stat *v, int y)
 	tui_putf(y++, 0, COLS, _("THP %s  Hugetlb %s  KSM merged %s (%s pages, %s rmap items, %s zero pages, "
 				 "profit %s; offered to KSM: %s)"),
 		 fmt_kib(a[7], 16, s->thp_kib), fmt_kib(a[8], 16, s->hugetlb_kib), fmt_kib(a[9], 16, s->ksm_kib),
-		 known_count(c[0], 24, s->ksm_merging_pages), known_count(c[1], 24, s->ksm_rmap_items),
-		 known_count(c[2], 24, s->ksm_zero_pages), profit, offered);
+		 count(c[0], 24, s->ksm_merging_pages), count(c[1], 24, s->ksm_rmap_items),
+		 count(c[2], 24, s->ksm_zero_pages), profit, offered);
 	if (s->balloon.source[0])
 		tui_putf(y++, 0, COLS, _("Balloon %s actual, target %s (%s)"), fmt_kib(a[10], 16, s->balloon.actual_kib),
 			 fmt_kib(a[11], 16, s->balloon.target_kib), s->balloon.source);
@@ -141,15 +141,6 @@ static const char *pages(char *buf, size_t len, long long v, long long page_kib)
 	if (v == MEM_UNKNOWN_SIGNED)
 		return snprintf(buf, len, "-"), buf;
 	return fmt_kib(buf, len, v * page_kib);
-}
-
-static const char *count(char *buf, size_t len, long long v)
-{
-	if (v == MEM_UNKNOWN_SIGNED)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%lld", v);
-	return buf;
 }
 
 static int draw_host(const struct tui *t, int y)

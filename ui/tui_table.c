@@ -199,10 +199,9 @@ static void draw_row(const struct tui *t, const struct layout *l, int y, const s
 		snprintf(b[0], sizeof(b[0]), "%.0f", v->exits.rate);
 	put_right(l, C_EXITS, y, b[0]);
 	/* its top kvm_exit reason; where kvm_exit is not seen its top exit to the VMM, as VMM:NAME */
-	char top[48] = "-";
-	if (v->exits.valid && fmt_exit_top(top, sizeof(top), v->exits.top_ev, v->exits.top) &&
-	    v->exits.top_ev == EXITS_EV_USER)
-		snprintf(top, sizeof(top), "VMM:%s", fmt_exit_top(b[0], sizeof(b[0]), v->exits.top_ev, v->exits.top));
+	char name[48], top[56] = "-";
+	if (v->exits.valid && fmt_exit_top(name, sizeof(name), v->exits.top_ev, v->exits.top))
+		snprintf(top, sizeof(top), "%s%s", v->exits.top_ev == EXITS_EV_USER ? "VMM:" : "", name);
 	if (l->width[C_TOPEXIT])
 		tui_put(y, l->x[C_TOPEXIT], l->width[C_TOPEXIT], top);
 	attrset(A_NORMAL);
