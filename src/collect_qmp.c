@@ -4,6 +4,7 @@
  * 4 ... up to 30 (QMP serves one client at a time: another one's short session is the likely cause). */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,9 +99,10 @@ static void ask_balloon(struct qmp_vm *e, const char *path, double now)
 		snprintf(b->reason, sizeof(b->reason), _("QMP slow: %s"), why);	/* it greeted: asked again next time */
 	} else if (st == QMP_TIMEOUT || st == QMP_SLOW || st == QMP_ERROR) {
 		/* not again every refresh: a stuck socket costs its 50 ms, a VM without balloon a connection */
-		e->backoff = !e->answered ? QMP_BACKOFF_S :
-			     e->backoff ? (2 * e->backoff < QMP_BACKOFF_S ? 2 * e->backoff : QMP_BACKOFF_S) :
-					  QMP_BACKOFF_FIRST_S;
+		if (!e->answered)
+			e->backoff = QMP_BACKOFF_S;
+		else
+			e->backoff = e->backoff ? fmin(2 * e->backoff, QMP_BACKOFF_S) : QMP_BACKOFF_FIRST_S;
 		e->next_try = now + e->backoff;
 		e->slow = 0;
 		snprintf(b->reason, sizeof(b->reason), st == QMP_ERROR ? "%s" : _("QMP unresponsive: %s"), why);

@@ -17,11 +17,11 @@ void mem_parse_smaps_rollup(const char *text, struct vm_mem_sample *m);
 int mem_parse_numa_maps(const char *text, long long *kib, int max);
 /* /proc/PID/ksm_stat: ksm_merging_pages, ksm_rmap_items, ksm_zero_pages, ksm_process_profit, and the flags below. */
 void mem_parse_ksm_stat(const char *text, struct vm_mem_sample *m);
+/* Its ksm_mergeable and ksm_merge_any lines alone (6.6 and later): 1 yes, 0 no, -1 absent. */
+void mem_parse_ksm_flags(const char *text, struct vm_mem_sample *m);
 /* A sysfs CPU list ("0-3,8,10-11\n"): node is stored at cpu_node[cpu] for each CPU below n. Returns the CPUs
  * listed (below n), -1 when the text is not a CPU list. */
 int mem_parse_cpulist(const char *text, signed char *cpu_node, int n, int node);
-/* Its ksm_mergeable and ksm_merge_any lines alone (6.6 and later): 1 yes, 0 no, -1 absent. */
-void mem_parse_ksm_flags(const char *text, struct vm_mem_sample *m);
 /* The bracketed choice of "always [madvise] never" into out; false when none is bracketed. */
 bool mem_parse_thp_mode(const char *text, char *out, size_t len);
 /* /proc/pressure/memory: the some and full lines' avg10 and total. false when the text is not PSI. */
