@@ -293,28 +293,23 @@ balloon_main:
 
 /* "vmtop-guest: balloon-pages N\n" (N = %r13d) on debugcon, under announce's lock. */
 balloon_say:
-1:	mov $1, %eax
-	xchg %eax, con_lock(%rip)
-	test %eax, %eax
-	jz 2f
-	pause
-	jmp 1b
-2:	lea msg_balloon_pages(%rip), %rsi
+	call con_take
+	lea msg_balloon_pages(%rip), %rsi
 	call puts
 	mov %r13d, %eax
 	mov $10, %ecx
 	xor %r8d, %r8d
-3:	xor %edx, %edx				/* digits on the stack, lowest first */
+1:	xor %edx, %edx				/* digits on the stack, lowest first */
 	div %ecx
 	push %rdx
 	inc %r8d
 	test %eax, %eax
-	jnz 3b
-4:	pop %rax
+	jnz 1b
+2:	pop %rax
 	add $'0', %al
 	out %al, $DEBUGCON
 	dec %r8d
-	jnz 4b
+	jnz 2b
 	mov $'\n', %al
 	out %al, $DEBUGCON
 	movl $0, con_lock(%rip)
@@ -549,13 +544,8 @@ tss_setup:
 /* Write "vmtop-guest: cpuN NAME\n" (NAME at %rdi) to debugcon under a lock, so lines never interleave. */
 announce:
 	push %rdi
-1:	mov $1, %eax
-	xchg %eax, con_lock(%rip)
-	test %eax, %eax
-	jz 2f
-	pause
-	jmp 1b
-2:	lea msg_prefix(%rip), %rsi
+	call con_take
+	lea msg_prefix(%rip), %rsi
 	call puts
 	mov %r12d, %eax			/* decimal index, at most two digits (MAXCPU = 64) */
 	xor %edx, %edx
@@ -576,6 +566,16 @@ announce:
 	out %al, $DEBUGCON
 	movl $0, con_lock(%rip)
 	ret
+
+/* Takes debugcon's lock; `movl $0, con_lock(%rip)` gives it back. */
+con_take:
+	mov $1, %eax
+	xchg %eax, con_lock(%rip)
+	test %eax, %eax
+	jz 1f
+	pause
+	jmp con_take
+1:	ret
 
 puts:
 	lodsb
