@@ -1,5 +1,6 @@
 /* test_threads.c - /proc stat parsing, and thread_reader over this process's own real threads: thread counters
- * (not the process's), threads that ran vs idled, threads that exit, PID-wide budget of held descriptors. */
+ * (not the process's), threads that ran vs idled, threads that exit, PID-wide budget of held descriptors; the
+ * eBPF source's split of run time (cputime_adjust). */
 #include "config.h"
 
 #include <dirent.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cputime.h"
 #include "proc_stat.h"
 #include "thread_reader.h"
 #include "unit.h"
@@ -206,8 +208,14 @@ static void test_reader(void)
 	}
 	thread_reader_end(tr);
 
+	pid_t burner_tid = bt ? bt->tid : 0;
 	atomic_store(&burn, 0);
 	pthread_join(b, NULL);
+	/* join returns when the thread cleared its TID, a moment before its task leaves /proc (seen under load) */
+	char task_dir[64];
+	snprintf(task_dir, sizeof(task_dir), "/proc/self/task/%d", (int)burner_tid);
+	for (int i = 0; i < 200 && access(task_dir, F_OK) == 0; i++)
+		sleep_ms(10);
 	n = thread_reader_read(tr, self, &ti, &replaced);
 	CHECK(n == 3);
 	CHECK(!find(ti, n, "burner"));
@@ -280,8 +288,36 @@ static void test_may_have_run(void)
 	CHECK(thread_reader_may_have_run(&a, &waited, 'S'));
 }
 
+/* Ticks that come to more than the thread ran: utime is scaled down, and gtime with it, so the VMM's time stays. */
+static void test_cputime_adjust(void)
+{
+	const unsigned long long ms = 1000000;
+	struct cputime_prev p = { 0 };
+	cputime_adjust(&p, 1000 * ms, 600 * ms, 400 * ms, 500 * ms);
+	CHECK(p.utime == 600 * ms && p.stime == 400 * ms && p.gtime == 500 * ms);
+	/* ran 900 ms, sampled as 1000 (600 user, 570 of it guest): 30 ms of ticks in the VMM, 27 ms of time */
+	struct cputime_prev before = p;
+	cputime_adjust(&p, 1900 * ms, 1200 * ms, 800 * ms, 1070 * ms);
+	unsigned long long du = p.utime - before.utime, dg = p.gtime - before.gtime;
+	CHECK(p.utime + p.stime == 1900 * ms);
+	CHECK(du == 540 * ms);
+	CHECK(dg == 513 * ms);	/* 570 sampled as the kernel reports it: more than utime grew */
+	CHECK(du - dg == 27 * ms);
+	/* no run time since: nothing moves, and the ticks are not lost for the next call */
+	before = p;
+	cputime_adjust(&p, 1900 * ms, 1300 * ms, 800 * ms, 1170 * ms);
+	CHECK(p.utime == before.utime && p.gtime == before.gtime);
+	cputime_adjust(&p, 2000 * ms, 1300 * ms, 800 * ms, 1170 * ms);
+	CHECK(p.gtime - before.gtime <= p.utime - before.utime && p.gtime > before.gtime);
+	/* all guest: never more guest than user */
+	struct cputime_prev g = { 0 };
+	cputime_adjust(&g, 500 * ms, 800 * ms, 0, 800 * ms);
+	CHECK(g.utime == 500 * ms && g.gtime == 500 * ms);
+}
+
 int main(void)
 {
+	test_cputime_adjust();
 	test_may_have_run();
 	test_parse();
 	test_reader();
