@@ -7,7 +7,7 @@ libvmtop_a_SOURCES = \
 	src/source.h src/collect.h src/collect.c src/collect_stat.h src/collect_stat.c \
 	src/collect_vms.h src/collect_vms.c src/vm_discovery.h src/vm_discovery.c \
 	src/guest_accounting.h src/guest_accounting.c src/vm_cmdline.h src/vm_cmdline.c \
-	src/thread_role.h src/thread_role.c src/thread_reader.h src/thread_reader.c \
+	src/thread_role.h src/thread_role.c src/thread_reader.h src/thread_reader.c src/cputime.h src/cputime.c \
 	src/proc_stat.h src/proc_stat.c src/util.h src/util.c \
 	src/mem_parse.h src/mem_parse.c src/collect_mem.c src/model_mem.c src/model_totals.c src/qmp.h src/qmp.c \
 	src/collect_qmp.c src/collect_exits.c src/collect_exits_debugfs.c src/exit_names.h src/exit_names.c \

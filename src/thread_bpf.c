@@ -15,17 +15,16 @@
 
 #include "bpf/threads_rec.h"
 #include "bpf_load.h"
+#include "cputime.h"
 #include "nls.h"
 #include "thread_bpf.h"
 #include "threads.skel.h"
 #include "util.h"
 
-/* Per thread, what the kernel's cputime_adjust keeps in prev_cputime: the ns already reported, so the split of
- * sum_exec_runtime never goes back. */
 struct tprev {
 	pid_t tid;
 	unsigned long long start_ns;	/* tells a reused TID apart */
-	unsigned long long utime, stime;
+	struct cputime_prev cpu;
 };
 
 struct bproc {
@@ -201,30 +200,6 @@ static int cmp_rec_tid(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
-/* cputime_adjust() (kernel/sched/cputime.c): sum_exec_runtime, exact, split in the ratio of the tick-sampled
- * utime and stime, never below what was reported before. */
-static void adjust(const struct vmtop_thread_rec *r, struct tprev *p)
-{
-	unsigned long long rt = r->sum_exec_runtime, u = r->utime, s = r->stime;
-	if (p->utime + p->stime >= rt)
-		return;
-	if (s && !u)
-		s = rt;
-	else if (s)	/* s == 0: utime takes it all */
-		s = (unsigned long long)((unsigned __int128)s * rt / (u + s));
-	if (s > rt)
-		s = rt;
-	if (s < p->stime)
-		s = p->stime;
-	u = rt - s;
-	if (u < p->utime) {
-		u = p->utime;
-		s = rt - u;
-	}
-	p->utime = u;
-	p->stime = s;
-}
-
 /* /proc's state letter (task_state_index): the highest of __state | exit_state, TASK_IDLE read as I. */
 static char state_letter(const struct vmtop_thread_rec *r)
 {
@@ -253,7 +228,7 @@ static void carry_prev(struct thread_bpf *tb)
 			next[i] = tb->prev[j];
 		else
 			next[i] = (struct tprev){ .tid = (pid_t)r->tid, .start_ns = r->start_boottime };
-		adjust(r, &next[i]);
+		cputime_adjust(&next[i].cpu, r->sum_exec_runtime, r->utime, r->stime, r->gtime);
 	}
 	free(tb->prev);
 	tb->prev = next;
@@ -312,9 +287,9 @@ static void convert(struct thread_bpf *tb)
 		str_copy(ti->stat.comm, comm, sizeof(ti->stat.comm));
 		ti->stat.state = state_letter(r);
 		ti->stat.flags = r->flags;
-		ti->stat.utime = p->utime / tb->ns_per_tick;
-		ti->stat.stime = p->stime / tb->ns_per_tick;
-		ti->stat.gtime = r->gtime / tb->ns_per_tick;
+		ti->stat.utime = p->cpu.utime / tb->ns_per_tick;
+		ti->stat.stime = p->cpu.stime / tb->ns_per_tick;
+		ti->stat.gtime = p->cpu.gtime / tb->ns_per_tick;
 		ti->stat.start_ticks = r->start_boottime / tb->ns_per_tick;
 		ti->stat.rss_pages = r->rss_pages > 0 ? (unsigned long long)r->rss_pages : 0;
 		ti->stat.processor = (int)r->cpu;
