@@ -1,8 +1,9 @@
 #!/bin/bash
 # mem_cost.sh - the memory source's CPU per refresh at VMS (default 150) simulated VMs of 1 vCPU, each with
 # TOUCH_MB (default 8) MiB of written anonymous memory, at vmtop's default delay (2 s) and at 0.5 s, with
-# smaps_rollup and numa_maps read as vmtop reads them (every 10 s per VM). Prints figures; asserts nothing.
-#   usage: bench/mem_cost.sh [BUILDDIR]     (as root; SECONDS_EACH=60 by default)
+# smaps_rollup and numa_maps read as vmtop reads them (src/collect_mem.c: at least 10 s apart, within a share of a
+# CPU), with either threads source (eBPF: its counters spare the per-VM files). Prints figures; asserts nothing.
+#   usage: bench/mem_cost.sh [BUILDDIR]     (as root; SECONDS_EACH=120 by default: start-up takes about 45 s)
 set -u
 build=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 n=${VMS:-150}
@@ -14,6 +15,7 @@ fh=$!
 trap 'kill $fh 2>/dev/null; wait $fh 2>/dev/null; rm -f "$out"' EXIT
 for _ in $(seq 600); do grep -q ready "$out" && break; kill -0 $fh 2>/dev/null || break; sleep 0.1; done
 grep -q ready "$out" || { echo "fakehost: $(head -n 1 "$out")"; exit 1; }
-for d in 2 0.5; do
-	"$build/bench/mem_cost" "$d" "${SECONDS_EACH:-60}"
+for run in "bpf 2" "bpf 0.5" "proc 2"; do
+	set -- $run
+	THREADS=$1 "$build/bench/mem_cost" "$2" "${SECONDS_EACH:-120}"
 done

@@ -1,5 +1,6 @@
 /* collect_mem.c - where each VM's memory is and the host's KSM, THP, hugepage pools, swap and pressure: per VM
- * status, stat and ksm_stat every 2 s (kept open), smaps_rollup and numa_maps every 10 s (1 ms a refresh at most). */
+ * status, stat and ksm_stat every 2 s (kept open; the eBPF threads source's counters instead where it runs), and
+ * smaps_rollup and numa_maps at least 10 s apart, within a CPU budget that stretches the period on a big host. */
 #include "config.h"
 
 #include <errno.h>
@@ -23,8 +24,13 @@
 #define MEM_FAST_S 2.0
 #define MEM_SLOW_S 10.0
 /* smaps_rollup and numa_maps walk every page table entry (perf: smaps_account, gather_pte_stats): a big VM
- * costs milliseconds. Past this much of them in one refresh the other due VMs wait for the next refresh. */
-#define MEM_SLOW_BUDGET_S 0.001
+ * costs milliseconds, 150 small ones 20 ms. Read again, they get this share of one CPU, earned as time passes (at
+ * most MEM_SLOW_CREDIT_S saved up) and spent as they are read: 150 VMs' NUMA and THP figures take minutes to come
+ * round. A VM's first reading is paid apart, at most MEM_FIRST_BUDGET_S a refresh (one at least), so vmtop's
+ * start and a crowd of new VMs cost a refresh a few milliseconds and hold back no reading that is due. */
+#define MEM_SLOW_SHARE 0.00005
+#define MEM_SLOW_CREDIT_S 0.002
+#define MEM_FIRST_BUDGET_S 0.002
 #define NUMA_BUF (256 * 1024)
 
 /* What was last read of one VM, kept between refreshes: the slow files are not read every time. */
@@ -47,6 +53,9 @@ struct mem_source {
 	size_t fds_held, fd_budget;	/* VM files kept open, and at most: a quarter of RLIMIT_NOFILE, thread_reader
 					 * and the rest need theirs */
 	char *buf;			/* NUMA_BUF bytes: numa_maps of a big VM is long */
+	double slow_credit, credit_mono;	/* CPU seconds the slow files may take now, and when it was earned */
+	double host_next_slow;		/* when THP's mode and the hugepage pools are read again */
+	struct host_mem_sample host_slow;	/* their last reading: they change when an admin changes them */
 	int ncpu_node;			/* the host's CPUs per NUMA node, read once */
 	signed char cpu_node[MEM_CPUS_MAX];
 };
@@ -159,15 +168,24 @@ static void read_pools(struct host_mem_sample *h, char *buf, size_t len)
 	}
 }
 
-static void read_host(struct mem_source *ms, struct host_mem_sample *h)
+static void read_host(struct mem_source *ms, struct host_mem_sample *h, double now)
 {
 	char buf[512];
 	h->valid = true;
+	if (now >= ms->host_next_slow) {
+		struct host_mem_sample *hs = &ms->host_slow;
+		hs->thp_enabled[0] = '\0';
+		if (reread(ms->thp_fd, buf, sizeof(buf)) > 0)
+			mem_parse_thp_mode(buf, hs->thp_enabled, sizeof(hs->thp_enabled));
+		hs->npools = 0;
+		read_pools(hs, buf, sizeof(buf));
+		ms->host_next_slow = now + MEM_SLOW_S;
+	}
+	memcpy(h->thp_enabled, ms->host_slow.thp_enabled, sizeof(h->thp_enabled));
+	h->npools = ms->host_slow.npools;
+	memcpy(h->pools, ms->host_slow.pools, sizeof(h->pools));
 	for (int f = 0; f < KSM__COUNT; f++)
 		h->ksm[f] = reread(ms->ksm_fd[f], buf, sizeof(buf)) > 0 ? strtoll(buf, NULL, 10) : MEM_UNKNOWN_SIGNED;
-	h->thp_enabled[0] = '\0';
-	if (reread(ms->thp_fd, buf, sizeof(buf)) > 0)
-		mem_parse_thp_mode(buf, h->thp_enabled, sizeof(h->thp_enabled));
 	h->psi_some_avg10 = h->psi_full_avg10 = NAN;
 	if (reread(ms->psi_fd, buf, sizeof(buf)) > 0)
 		mem_parse_psi(buf, h);
@@ -176,7 +194,6 @@ static void read_host(struct mem_source *ms, struct host_mem_sample *h)
 		h->swap_total_kib = mem_parse_field(ms->buf, "SwapTotal");
 		h->swap_free_kib = mem_parse_field(ms->buf, "SwapFree");
 	}
-	read_pools(h, buf, sizeof(buf));
 }
 
 static void unknown_mem(struct vm_mem_sample *m)
@@ -265,14 +282,20 @@ static void read_fast(struct mem_vm *e)
 	}
 }
 
-/* What stat and ksm_stat would say, as the eBPF threads source read it from the kernel; status is still read: since
- * 6.15 it sums the per-CPU parts of the mm counters, which the iterator cannot (their shared count, what stat and
- * statm use, reads 0 kB for a small process whose pages sit in per-CPU deltas). */
+/* What status, stat and ksm_stat would say, as the eBPF threads source read it from the kernel. The sizes are the mm
+ * counters' shared count (what status showed before 6.15 and stat and statm still do), short by what sits in the
+ * per-CPU deltas (at most 32 or 2 x CPUs pages per CPU and counter: all of a small process's pages, a sliver of a
+ * VM's); status, which now sums those, is read with the slow files. */
 static void take_mm(struct mem_vm *e, const struct vm_mm_counters *mm)
 {
-	char buf[4096];
-	if (read_vm_file(e, FD_STATUS, buf, sizeof(buf)) > 0)
-		mem_parse_status(buf, &e->m);
+	if (mm->anon_kib >= 0) {
+		e->m.anon_kib = mm->anon_kib;
+		e->m.file_kib = mm->file_kib;
+		e->m.shmem_kib = mm->shmem_kib;
+		e->m.swap_kib = mm->swap_kib;
+	}
+	if (mm->hugetlb_kib >= 0)
+		e->m.hugetlb_kib = mm->hugetlb_kib;
 	e->m.majflt_prev = e->m.majflt;
 	e->m.majflt_prev_mono = e->m.majflt_mono;
 	e->m.majflt = mm->majflt;
@@ -283,12 +306,14 @@ static void take_mm(struct mem_vm *e, const struct vm_mm_counters *mm)
 	e->m.ksm_profit_bytes = mm->ksm_profit_bytes;
 }
 
-/* with_ksm_flags: the eBPF threads source gives the KSM counts but not ksm_stat's flags, which ask the kernel to walk
- * the VM's mappings: read here, every MEM_SLOW_S, not with the counts */
-static void read_slow(struct mem_source *ms, struct mem_vm *e, bool with_ksm_flags)
+/* from_iter: the eBPF threads source gives the sizes and KSM counts (take_mm); status's exact sizes and ksm_stat's
+ * flags, which ask the kernel to walk the VM's mappings, are read here */
+static void read_slow(struct mem_source *ms, struct mem_vm *e, bool from_iter)
 {
 	char path[64];
-	if (with_ksm_flags) {
+	if (from_iter) {
+		if (read_vm_file(e, FD_STATUS, ms->buf, NUMA_BUF) > 0)
+			mem_parse_status(ms->buf, &e->m);
 		snprintf(path, sizeof(path), "/proc/%d/ksm_stat", (int)e->pid);
 		if (read_file_at(AT_FDCWD, path, ms->buf, NUMA_BUF) > 0)
 			mem_parse_ksm_flags(ms->buf, &e->m);
@@ -309,10 +334,11 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 	(void)why;
 	(void)whylen;
 	struct mem_source *ms = state;
-	/* the budget counts the slow reads alone, and one is always made: a busy host (or hundreds of VMs' fast
-	 * reads) must not starve them for good */
-	double now = clock_mono(), slow_spent = 0;
-	read_host(ms, &s->mem);
+	double now = clock_mono(), first_spent = 0;
+	if (ms->credit_mono > 0)
+		ms->slow_credit = fmin(ms->slow_credit + (now - ms->credit_mono) * MEM_SLOW_SHARE, MEM_SLOW_CREDIT_S);
+	ms->credit_mono = now;
+	read_host(ms, &s->mem, now);
 	s->mem.ncpu_node = ms->ncpu_node;
 	memcpy(s->mem.cpu_node, ms->cpu_node, sizeof(s->mem.cpu_node));
 	for (size_t i = 0; i < ms->nvms; i++)
@@ -328,11 +354,15 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 				read_fast(e);
 			e->next_fast = now + MEM_FAST_S - 0.05;	/* a refresh of exactly 2 s reads every time */
 		}
-		if (now >= e->next_slow && slow_spent < MEM_SLOW_BUDGET_S) {
-			bool first = e->m.nnodes < 0 && e->m.thp_kib < 0;
-			double t0 = clock_mono();
+		bool first = e->m.nnodes < 0 && e->m.thp_kib < 0;
+		if (now >= e->next_slow && (first ? first_spent < MEM_FIRST_BUDGET_S : ms->slow_credit > 0)) {
+			double t0 = clock_thread_cpu();
 			read_slow(ms, e, vm->mm.valid);
-			slow_spent += clock_mono() - t0;
+			double spent = clock_thread_cpu() - t0;
+			if (first)
+				first_spent += spent;
+			else
+				ms->slow_credit -= spent;
 			e->next_slow = now + (first ? MEM_SLOW_S * (1 + (e->pid % 16) / 16.0) : MEM_SLOW_S);
 		}
 		vm->mem = e->m;

@@ -89,6 +89,13 @@ double clock_mono(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+double clock_thread_cpu(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* The clock /proc's starttime counts from (time since boot, suspend included). */
 double clock_boot(void)
 {

@@ -17,6 +17,8 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
  * *ids (grown as needed; *cap is its size). Returns how many. */
 size_t read_pid_dir(DIR *dir, pid_t **ids, size_t *cap);
 double clock_mono(void);
+/* CPU seconds the calling thread has run. */
+double clock_thread_cpu(void);
 double clock_boot(void);
 long clk_tck(void);	/* USER_HZ of /proc tick counts */
 double clock_real(void);
