@@ -69,6 +69,12 @@ if echo "$last" | jq -e '.host.perf.kernel_split_by != null' >/dev/null; then
 		([.[].components.other_kernel] | add) < 0.15 * ([.[].cpu.total] | add)' >/dev/null ||
 		fail "pio guest's kernel time left in other_kernel: $(tail -n 2 "$TEST_TMP/json" |
 			jq -c '.vms[] | select(.name == "porter") | {total: .cpu.total, components}')"
+	# and its host time is the hypervisor's: kvm, the vendor module and the VMM hold most of what is not guest
+	tail -n 2 "$TEST_TMP/json" | jq -e -s '[.[] | .vms[] | select(.name == "porter") | .components] |
+		([.[] | .kvm + .kvm_vendor + .vmm_user] | add) >
+		0.5 * ([.[] | .vmm_user + .kvm + .kvm_vendor + .vhost + .tun + .other_kernel] | add)' >/dev/null ||
+		fail "pio guest's host time not mostly kvm, the vendor module and the VMM: $(tail -n 2 "$TEST_TMP/json" |
+			jq -c '.vms[] | select(.name == "porter") | .components')"
 fi
 # unknown guest time is null with a reason, or known and then it is most of the spin guest's time
 if echo "$last" | jq -e '.host.guest_time == "accounted"' >/dev/null; then
