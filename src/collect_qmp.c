@@ -1,6 +1,6 @@
 /* collect_qmp.c - each qemu's balloon through the QMP socket on its command line: a short connection per
  * refresh (qmp.c); a socket that never greets costs 50 ms once, one that answers late three times in a row
- * 150 ms, and is then left alone for 30 s; one that answered before and stops is asked again after 1 s, then 2,
+ * 150 ms (its last answer shown meanwhile), and is then left alone for 30 s; one that answered before and stops is asked again after 1 s, then 2,
  * 4 ... up to 30 (QMP serves one client at a time: another one's short session is the likely cause). */
 #include "config.h"
 
@@ -81,7 +81,7 @@ static struct qmp_vm *vm_state(struct qmp_source *q, const struct vm_sample *vm,
 static void ask_balloon(struct qmp_vm *e, const char *path, double now)
 {
 	char reply[1024], why[96] = "";
-	struct balloon_sample *b = &e->last;
+	struct balloon_sample *b = &e->last, before = *b;
 	*b = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 };
 	enum qmp_status st = qmp_query(path, "query-balloon", QMP_TIMEOUT_S, reply, sizeof(reply), why, sizeof(why));
 	long long actual = st == QMP_OK ? qmp_reply_number(reply, "actual") : -1;
@@ -95,7 +95,9 @@ static void ask_balloon(struct qmp_vm *e, const char *path, double now)
 	}
 	if (st == QMP_OK)
 		snprintf(why, sizeof(why), "%s", _("query-balloon gave no size"));
-	if (st == QMP_SLOW && e->slow < QMP_SLOW_MAX) {
+	if (st == QMP_SLOW && e->slow < QMP_SLOW_MAX && before.actual_kib >= 0) {
+		*b = before;	/* a late answer is no news: the last one stands (under TCG one in three was late) */
+	} else if (st == QMP_SLOW && e->slow < QMP_SLOW_MAX) {
 		snprintf(b->reason, sizeof(b->reason), _("QMP slow: %s"), why);	/* it greeted: asked again next time */
 	} else if (st == QMP_TIMEOUT || st == QMP_SLOW || st == QMP_ERROR) {
 		/* not again every refresh: a stuck socket costs its 50 ms, a VM without balloon a connection */
