@@ -42,6 +42,10 @@ struct mem_vm {
 	int fd[FD__COUNT];		/* kept open: a /proc file of a process that exited reads nothing, never another's */
 	double next_fast, next_slow;	/* CLOCK_MONOTONIC seconds when each group is due */
 	struct vm_mem_sample m;
+	/* status's exact sizes and the eBPF pass's shared counts when status was read: between two readings the
+	 * sizes move as the counts do (a small process's counts can sit at 0 in per-CPU deltas for good) */
+	long long exact[4], counted[4];
+	bool anchored;
 	bool seen;
 };
 
@@ -282,17 +286,17 @@ static void read_fast(struct mem_vm *e)
 	}
 }
 
-/* What status, stat and ksm_stat would say, as the eBPF threads source read it from the kernel. The sizes are the mm
- * counters' shared count (what status showed before 6.15 and stat and statm still do), short by what sits in the
+/* What status, stat and ksm_stat would say, as the eBPF threads source read it from the kernel. Its sizes are the mm
+ * counters' shared count (what status showed before 6.15 and stat and statm still do), short by what sits in
  * per-CPU deltas (at most 32 or 2 x CPUs pages per CPU and counter: all of a small process's pages, a sliver of a
- * VM's); status, which now sums those, is read with the slow files. */
+ * VM's); so the sizes are status's exact reading (taken with the slow files) moved by what the counts moved since. */
 static void take_mm(struct mem_vm *e, const struct vm_mm_counters *mm)
 {
-	if (mm->anon_kib >= 0) {
-		e->m.anon_kib = mm->anon_kib;
-		e->m.file_kib = mm->file_kib;
-		e->m.shmem_kib = mm->shmem_kib;
-		e->m.swap_kib = mm->swap_kib;
+	long long *size[4] = { &e->m.anon_kib, &e->m.file_kib, &e->m.shmem_kib, &e->m.swap_kib };
+	const long long now[4] = { mm->anon_kib, mm->file_kib, mm->shmem_kib, mm->swap_kib };
+	for (int i = 0; i < 4 && mm->anon_kib >= 0; i++) {
+		long long v = e->anchored ? e->exact[i] + (now[i] - e->counted[i]) : now[i];
+		*size[i] = v > 0 ? v : 0;
 	}
 	if (mm->hugetlb_kib >= 0)
 		e->m.hugetlb_kib = mm->hugetlb_kib;
@@ -306,14 +310,20 @@ static void take_mm(struct mem_vm *e, const struct vm_mm_counters *mm)
 	e->m.ksm_profit_bytes = mm->ksm_profit_bytes;
 }
 
-/* from_iter: the eBPF threads source gives the sizes and KSM counts (take_mm); status's exact sizes and ksm_stat's
- * flags, which ask the kernel to walk the VM's mappings, are read here */
-static void read_slow(struct mem_source *ms, struct mem_vm *e, bool from_iter)
+/* mm: the eBPF threads source's counters, which give the sizes and KSM counts (take_mm), NULL without it; then
+ * status's exact sizes and ksm_stat's flags, which ask the kernel to walk the VM's mappings, are read here */
+static void read_slow(struct mem_source *ms, struct mem_vm *e, const struct vm_mm_counters *mm)
 {
 	char path[64];
-	if (from_iter) {
-		if (read_vm_file(e, FD_STATUS, ms->buf, NUMA_BUF) > 0)
+	if (mm) {
+		if (read_vm_file(e, FD_STATUS, ms->buf, NUMA_BUF) > 0) {
 			mem_parse_status(ms->buf, &e->m);
+			const long long exact[4] = { e->m.anon_kib, e->m.file_kib, e->m.shmem_kib, e->m.swap_kib };
+			const long long counted[4] = { mm->anon_kib, mm->file_kib, mm->shmem_kib, mm->swap_kib };
+			e->anchored = exact[0] >= 0 && counted[0] >= 0;
+			memcpy(e->exact, exact, sizeof(exact));
+			memcpy(e->counted, counted, sizeof(counted));
+		}
 		snprintf(path, sizeof(path), "/proc/%d/ksm_stat", (int)e->pid);
 		if (read_file_at(AT_FDCWD, path, ms->buf, NUMA_BUF) > 0)
 			mem_parse_ksm_flags(ms->buf, &e->m);
@@ -357,7 +367,7 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 		bool first = e->m.nnodes < 0 && e->m.thp_kib < 0;
 		if (now >= e->next_slow && (first ? first_spent < MEM_FIRST_BUDGET_S : ms->slow_credit > 0)) {
 			double t0 = clock_thread_cpu();
-			read_slow(ms, e, vm->mm.valid);
+			read_slow(ms, e, vm->mm.valid ? &vm->mm : NULL);
 			double spent = clock_thread_cpu() - t0;
 			if (first)
 				first_spent += spent;
