@@ -229,6 +229,7 @@ static void threads_stage(struct model *m, const struct host_sample *prev, const
 			 cur->clk_tck > 0 ? cur->clk_tck : clk_tck());
 		for (int c = 0; c < COMP__COUNT; c++)
 			vs->components[c] = vs->apportioned[c] = NAN;
+		vs->components_scale = 1;
 		vs->net = (struct net_stat){ false, NAN, NAN, NAN, NAN };
 	}
 }

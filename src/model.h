@@ -125,9 +125,11 @@ struct vm_stat {
 	int guest_includes_switch;	/* 1: a vCPU's guest includes a material world switch, 0 none does, -1 unknown */
 	struct thread_stat *threads;	/* vCPUs first by index, then vhost, io, kvm, other */
 	size_t nthreads;
-	/* Perf split of the VM's own threads, and its share of host-side network work. */
+	/* Perf split of the VM's own threads (TOTAL in the shares of their samples), and its share of host-side
+	 * network work. */
 	bool components_valid;
 	double components[COMP__COUNT];
+	double components_scale;	/* what the samples' own figures were multiplied by to add up to TOTAL */
 	double apportioned[COMP__COUNT];	/* only bridge, nic, tun are ever non-zero */
 	struct net_stat net;
 	struct vm_mem_stat mem;

@@ -69,7 +69,7 @@ static double outside_vms(const struct model *m, enum component c)
 		return amount;	/* bridge and NIC work never runs in a VM thread's own account */
 	for (size_t v = 0; v < m->nvms; v++)
 		if (m->vms[v].components_valid && !isnan(m->vms[v].components[c]))
-			amount -= m->vms[v].components[c];
+			amount -= m->vms[v].components[c] / m->vms[v].components_scale;	/* as sampled, as amount is */
 	return amount > 0 ? amount : 0;
 }
 

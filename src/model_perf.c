@@ -106,8 +106,14 @@ static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, doub
 		moved += g;
 		estimated |= ts->guest_estimated;
 	}
+	/* the samples tell the shares, the threads' counters the time: a sample lost (a busy host, perf's timer late
+	 * in a VM: a third of them in the test box) or one too many is no time the VM did not run */
+	unsigned long sampled = 0;
 	for (int c = 0; c < COMP__COUNT; c++)
-		vs->components[c] = vm_counts[c] / samples_per_pct;
+		sampled += vm_counts[c];
+	vs->components_scale = sampled && vs->total > 0 ? vs->total * samples_per_pct / (double)sampled : 1;
+	for (int c = 0; c < COMP__COUNT; c++)
+		vs->components[c] = vm_counts[c] / samples_per_pct * vs->components_scale;
 	vs->components_valid = true;
 	if (estimate && !isnan(vs->kernel)) {
 		double rest = vs->total - (isnan(vs->vhost) ? 0 : vs->vhost);
@@ -188,7 +194,7 @@ static void vm_funcs(struct vm_stat *vs, const struct perf_sample *ps, double sa
 	free(mine);
 	for (size_t i = 0; i < k; i++) {
 		double comp = vs->components[all[i].comp];
-		all[i].pct /= samples_per_pct;
+		all[i].pct *= vs->components_scale / samples_per_pct;
 		all[i].share = comp > 0 ? 100.0 * all[i].pct / comp : NAN;
 	}
 	qsort(all, k, sizeof(*all), cmp_func_top);

@@ -103,6 +103,7 @@ static void model_for(struct model *m, const struct host_sample *cur, bool perf)
 	for (size_t i = 0; i < cur->nvms; i++) {
 		m->vms[i].pid = cur->vms[i].pid;
 		m->vms[i].components_valid = perf;
+		m->vms[i].components_scale = 1;
 		for (int c = 0; c < COMP__COUNT; c++) {
 			m->vms[i].components[c] = perf ? 0 : NAN;
 			m->vms[i].apportioned[c] = NAN;
@@ -140,7 +141,9 @@ static void test_model_net(void)
 	m.host.host_components[COMP_BRIDGE] = 40;
 	m.host.host_components[COMP_NIC] = 8;
 	m.host.host_components[COMP_TUN] = 10;
-	m.vms[0].components[COMP_TUN] = 4;	/* tun work in VM 10's own thread is not shared */
+	/* tun work in VM 10's own thread is not shared: 4 as sampled (shown as 8: its TOTAL twice its samples) */
+	m.vms[0].components[COMP_TUN] = 8;
+	m.vms[0].components_scale = 2;
 	m.host.host_components[COMP_KVM] = 30;
 	model_net_update(&m, &prev, &cur);
 

@@ -194,9 +194,10 @@ static struct perf_func_count fc(pid_t tid, int comp, unsigned long count, const
 
 static void test_model(void)
 {
-	struct thread_stat threads[] = { { .tid = 10, .role = ROLE_VCPU, .total = 50, .kernel = 50 },
-					 { .tid = 11, .role = ROLE_OTHER, .total = 10, .kernel = 10 } };
-	struct vm_stat vs = { .pid = 1, .threads = threads, .nthreads = 2, .total = 60, .kernel = 60, .guest = 0 };
+	/* as much time as samples (100 and 20 at 100 Hz over 1 s): the components are the samples' own figures */
+	struct thread_stat threads[] = { { .tid = 10, .role = ROLE_VCPU, .total = 100, .kernel = 100 },
+					 { .tid = 11, .role = ROLE_OTHER, .total = 20, .kernel = 20 } };
+	struct vm_stat vs = { .pid = 1, .threads = threads, .nthreads = 2, .total = 120, .kernel = 120, .guest = 0 };
 	struct perf_thread_counts pt[] = { { .tid = 10 }, { .tid = 11 }, { .tid = 30 } };
 	pt[0].counts[COMP_KVM_VENDOR] = 40;
 	pt[0].counts[COMP_KVM] = 60;

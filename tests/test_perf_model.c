@@ -1,5 +1,5 @@
-/* test_perf_model.c - the perf stage of the model: samples to per-VM components by TID, host-wide components
- * (user space outside VMs is host_user), the guest estimate and its limits, sampling off. */
+/* test_perf_model.c - the perf stage of the model: samples to per-VM components by TID (TOTAL in their shares),
+ * host-wide components (user space outside VMs is host_user), the guest estimate and its limits, sampling off. */
 #include "config.h"
 
 #include <math.h>
@@ -89,11 +89,18 @@ int main(void)
 
 	struct vm_stat *a = &vms[0];
 	CHECK(a->components_valid);
-	CHECK_NEAR(a->components[COMP_GUEST], 75, 1e-9);
-	CHECK_NEAR(a->components[COMP_KVM], 10, 1e-9);
-	CHECK_NEAR(a->components[COMP_VMM_USER], 20, 1e-9);
-	CHECK_NEAR(a->components[COMP_VHOST], 20, 1e-9);
-	CHECK_NEAR(a->components[COMP_OTHER_KERNEL], 25, 1e-9);
+	/* its threads ran 160% of a CPU, their 330 samples say 165%: TOTAL in the samples' shares */
+	const double ka = 160.0 / 165;
+	CHECK_NEAR(a->components_scale, ka, 1e-9);
+	CHECK_NEAR(a->components[COMP_GUEST], 75 * ka, 1e-9);
+	CHECK_NEAR(a->components[COMP_KVM], 10 * ka, 1e-9);
+	CHECK_NEAR(a->components[COMP_VMM_USER], 20 * ka, 1e-9);
+	CHECK_NEAR(a->components[COMP_VHOST], 20 * ka, 1e-9);
+	CHECK_NEAR(a->components[COMP_OTHER_KERNEL], 25 * ka, 1e-9);
+	double sum = 0;
+	for (int c = 0; c < COMP__COUNT; c++)
+		sum += a->components[c];
+	CHECK_NEAR(sum, a->total, 1e-9);
 	CHECK_NEAR(a->components[COMP_HOST_USER], 0, 1e-9);
 	CHECK_NEAR(vms[1].components[COMP_VMM_USER], 4, 1e-9);
 
@@ -190,8 +197,8 @@ int main(void)
 	cur.perf.kernel_split = false;
 	model_perf_update(&m, &cur, &cur);
 	CHECK(vms[0].components_valid);
-	CHECK_NEAR(vms[0].components[COMP_GUEST], 75, 1e-9);
-	CHECK_NEAR(vms[0].components[COMP_VMM_USER], 20, 1e-9);
+	CHECK_NEAR(vms[0].components[COMP_GUEST], 75 * ka, 1e-9);
+	CHECK_NEAR(vms[0].components[COMP_VMM_USER], 20 * ka, 1e-9);
 	CHECK(isnan(vms[0].components[COMP_KVM]) && isnan(vms[0].components[COMP_OTHER_KERNEL]));
 	CHECK(isnan(m.host.host_components[COMP_BRIDGE]) && isnan(m.host.host_components[COMP_NIC]));
 	CHECK_NEAR(m.host.host_components[COMP_HOST_USER], 34, 1e-9);	/* one VM in the model now */
