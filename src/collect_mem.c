@@ -27,7 +27,7 @@
  * costs milliseconds, 150 small ones 20 ms. Read again, they get this share of one CPU, earned as time passes (at
  * most MEM_SLOW_CREDIT_S saved up) and spent as they are read: 150 VMs' NUMA and THP figures take minutes to come
  * round. A VM's first reading is paid apart, at most MEM_FIRST_BUDGET_S a refresh (one at least), so vmtop's
- * start and a crowd of new VMs cost a refresh a few milliseconds and hold back no reading that is due. */
+ * start and a crowd of new VMs cost a refresh a few milliseconds and leave the share to the others. */
 #define MEM_SLOW_SHARE 0.00005
 #define MEM_SLOW_CREDIT_S 0.002
 #define MEM_FIRST_BUDGET_S 0.002
@@ -357,11 +357,10 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 		struct vm_sample *vm = &s->vms[i];
 		struct mem_vm *e = vm_state(ms, vm, now);
 		e->seen = true;
-		if (now >= e->next_fast) {
-			if (vm->mm.valid)
-				take_mm(e, &vm->mm);
-			else
-				read_fast(e);
+		if (vm->mm.valid) {
+			take_mm(e, &vm->mm);	/* read anyway: no cost */
+		} else if (now >= e->next_fast) {
+			read_fast(e);
 			e->next_fast = now + MEM_FAST_S - 0.05;	/* a refresh of exactly 2 s reads every time */
 		}
 		bool first = e->m.nnodes < 0 && e->m.thp_kib < 0;

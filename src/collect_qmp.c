@@ -1,7 +1,8 @@
 /* collect_qmp.c - each qemu's balloon through the QMP socket on its command line: a short connection per
  * refresh (qmp.c); a socket that never greets costs 50 ms once, one that answers late three times in a row
- * 150 ms (its last answer shown meanwhile), and is then left alone for 30 s; one that answered before and stops is asked again after 1 s, then 2,
- * 4 ... up to 30 (QMP serves one client at a time: another one's short session is the likely cause). */
+ * 150 ms (its last answer shown meanwhile), and is then left alone for 30 s; one that answered before and stops
+ * is asked again after 1 s, then 2, 4 ... up to 30 (QMP serves one client at a time: another one's short session
+ * is the likely cause). */
 #include "config.h"
 
 #include <math.h>

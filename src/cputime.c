@@ -5,8 +5,9 @@
 #include "cputime.h"
 
 /* The kernel reports gtime as sampled while it scales utime, which holds it, to the exact run time; where the ticks
- * came to more than the thread ran (a loaded host), utime - gtime, the VMM's time, lost that excess of the guest's
- * ticks (a pio guest's 5% VMM read 0 in CI). The guest ticks since the last call get the scale its user ticks got. */
+ * came to more than the thread ran (a loaded host), utime - gtime, the VMM's time, loses that excess of the guest's
+ * ticks (the likely cause of a pio guest's 5% VMM reading 0 in CI). The guest ticks since the last call get the
+ * scale its user ticks got. */
 static void scale_gtime(struct cputime_prev *p, unsigned long long prev_utime, unsigned long long utime,
 			unsigned long long gtime)
 {
