@@ -64,6 +64,7 @@ tui_screen | grep -Eq '^ +0xfee00000 write +150' || fail "exits: MMIO page row"
 # section titles whole, past the WHAT column
 tui_type -N 22 Down
 tui_wait '^ +waited +800 +- +42\.5'
+tui_settle
 tui_screen | grep -Eq '^ +polled +120 +- +0\.3' || fail "exits: polled halts row"
 tui_screen | grep -Eq '^ +write_mmio +150 ' || fail "exits: page fault row"
 tui_screen | grep -q '^vCPUs (rate: kvm_exit/s; to the VMM /s and top reason on the right)' || fail "exits: a title cut"

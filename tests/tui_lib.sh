@@ -69,6 +69,19 @@ tui_wait() {
 	fail "screen never showed '$1'"
 }
 
+# tui_settle: until two captures 0.3 s apart are the same (a burst of keys all handled; slow under ASan), 5 s at
+# most: a row seen on the way may still scroll away
+tui_settle() {
+	end=$(( $(date +%s) + 5 * TEST_SLOW ))
+	tui_screen >"$TEST_TMP/settle.a" 2>/dev/null
+	while [ "$(date +%s)" -le "$end" ]; do
+		sleep 0.3
+		tui_screen >"$TEST_TMP/settle.b" 2>/dev/null
+		cmp -s "$TEST_TMP/settle.a" "$TEST_TMP/settle.b" && return 0
+		mv "$TEST_TMP/settle.b" "$TEST_TMP/settle.a"
+	done
+}
+
 # tui_wait_gone REGEX [SECONDS]: until the screen no longer matches.
 tui_wait_gone() {
 	end=$(( $(date +%s) + ${2:-5} * TEST_SLOW ))
