@@ -33,6 +33,9 @@
 #define MEM_FIRST_BUDGET_S 0.002
 #define NUMA_BUF (256 * 1024)
 
+/* The sizes status and the eBPF pass both give (sizes()). */
+#define MM_SIZES 4
+
 /* What was last read of one VM, kept between refreshes: the slow files are not read every time. */
 enum { FD_STATUS, FD_STAT, FD_KSM, FD__COUNT };
 
@@ -42,10 +45,9 @@ struct mem_vm {
 	int fd[FD__COUNT];		/* kept open: a /proc file of a process that exited reads nothing, never another's */
 	double next_fast, next_slow;	/* CLOCK_MONOTONIC seconds when each group is due */
 	struct vm_mem_sample m;
-	/* status's exact sizes and the eBPF pass's shared counts when status was read: between two readings the
-	 * sizes move as the counts do (a small process's counts can sit at 0 in per-CPU deltas for good) */
-	long long exact[4], counted[4];
-	bool anchored;
+	/* status's exact sizes less the eBPF pass's shared counts when status was read (0 until both were): between
+	 * two readings the sizes move as the counts do (a small process's counts can sit at 0 in per-CPU deltas) */
+	long long status_offset[MM_SIZES];
 	bool seen;
 };
 
@@ -286,16 +288,26 @@ static void read_fast(struct mem_vm *e)
 	}
 }
 
+/* The sizes status and the eBPF pass both give: where each goes in m, and what mm counted of it. */
+static void sizes(struct vm_mem_sample *m, const struct vm_mm_counters *mm, long long *size[MM_SIZES],
+		  long long counted[MM_SIZES])
+{
+	long long *const in_m[MM_SIZES] = { &m->anon_kib, &m->file_kib, &m->shmem_kib, &m->swap_kib };
+	const long long in_mm[MM_SIZES] = { mm->anon_kib, mm->file_kib, mm->shmem_kib, mm->swap_kib };
+	memcpy(size, in_m, sizeof(in_m));
+	memcpy(counted, in_mm, sizeof(in_mm));
+}
+
 /* What status, stat and ksm_stat would say, as the eBPF threads source read it from the kernel. Its sizes are the mm
  * counters' shared count (what status showed before 6.15 and stat and statm still do), short by what sits in
  * per-CPU deltas (at most 32 or 2 x CPUs pages per CPU and counter: all of a small process's pages, a sliver of a
  * VM's); so the sizes are status's exact reading (taken with the slow files) moved by what the counts moved since. */
 static void take_mm(struct mem_vm *e, const struct vm_mm_counters *mm)
 {
-	long long *size[4] = { &e->m.anon_kib, &e->m.file_kib, &e->m.shmem_kib, &e->m.swap_kib };
-	const long long now[4] = { mm->anon_kib, mm->file_kib, mm->shmem_kib, mm->swap_kib };
-	for (int i = 0; i < 4 && mm->anon_kib >= 0; i++) {
-		long long v = e->anchored ? e->exact[i] + (now[i] - e->counted[i]) : now[i];
+	long long *size[MM_SIZES], counted[MM_SIZES];
+	sizes(&e->m, mm, size, counted);
+	for (int i = 0; i < MM_SIZES && mm->anon_kib >= 0; i++) {
+		long long v = counted[i] + e->status_offset[i];
 		*size[i] = v > 0 ? v : 0;
 	}
 	if (mm->hugetlb_kib >= 0)
@@ -318,11 +330,11 @@ static void read_slow(struct mem_source *ms, struct mem_vm *e, const struct vm_m
 	if (mm) {
 		if (read_vm_file(e, FD_STATUS, ms->buf, NUMA_BUF) > 0) {
 			mem_parse_status(ms->buf, &e->m);
-			const long long exact[4] = { e->m.anon_kib, e->m.file_kib, e->m.shmem_kib, e->m.swap_kib };
-			const long long counted[4] = { mm->anon_kib, mm->file_kib, mm->shmem_kib, mm->swap_kib };
-			e->anchored = exact[0] >= 0 && counted[0] >= 0;
-			memcpy(e->exact, exact, sizeof(exact));
-			memcpy(e->counted, counted, sizeof(counted));
+			long long *size[MM_SIZES], counted[MM_SIZES];
+			sizes(&e->m, mm, size, counted);
+			bool both = *size[0] >= 0 && counted[0] >= 0;
+			for (int i = 0; i < MM_SIZES; i++)
+				e->status_offset[i] = both ? *size[i] - counted[i] : 0;
 		}
 		snprintf(path, sizeof(path), "/proc/%d/ksm_stat", (int)e->pid);
 		if (read_file_at(AT_FDCWD, path, ms->buf, NUMA_BUF) > 0)
