@@ -44,11 +44,28 @@ vm "$loop" '.guest_includes_switch == false and .vcpu[0].guest_includes_switch =
 # the verdict follows the exits: the loop guest exits far less often, yet spends as much time or more in the guest
 vm "$loop" '(.exits.rate // .exits.userspace_rate) < 1000' || fail "the loop guest exits 1,000 times a second or more"
 
-# text: '!' before the busy guest's GUEST%, none before the loop guest's, and the note that says what it means
-limit $((60 * TEST_SLOW)) "$VMTOP" -b -n 2 -d "$d" -p "$busy,$loop" >"$TEST_TMP/text" 2>&1 || fail "vmtop text exit $?"
+# text: '!' before the busy guest's GUEST% in every interval it exits 1,000 times a second or more (EXITS/s, the last
+# column) and in one at least (a starved box's slow intervals are run again), none before the loop guest's, and the
+# note that says what it means
+rows() { awk -v p="$1" '$1 == p' "$TEST_TMP/text"; }
+marked=0
+for try in 1 2 3; do
+	limit $((60 * TEST_SLOW)) "$VMTOP" -b -n 3 -d "$d" -p "$busy,$loop" >"$TEST_TMP/text" 2>&1 || fail "vmtop text exit $?"
+	while read -r r; do
+		rate=$(echo "$r" | awk '{ print $NF }')
+		if echo "$r" | grep -qE "^ *$busy +sw-busy +1 +[0-9.]+ +~?![0-9.]+ "; then
+			marked=$((marked + 1))
+		elif [ "$rate" = - ] || [ "$rate" -ge 1000 ]; then
+			fail "no '!' before the busy guest's GUEST% at $rate exits/s: $r"
+		fi
+	done <<-EOF
+	$(rows "$busy")
+	EOF
+	[ $marked = 0 ] || break
+	echo "# try $try: the busy guest exited under 1,000 times a second in every interval (a starved box): run again"
+done
+[ $marked -gt 0 ] || fail "the busy guest exited under 1,000 times a second in three text runs: $(rows "$busy")"
 tail -n 20 "$TEST_TMP/text"
-row() { awk -v p="$1" '$1 == p { r = $0 } END { print r }' "$TEST_TMP/text"; }
-row "$busy" | grep -qE "^ *$busy +sw-busy +1 +[0-9.]+ +~?![0-9.]+ " || fail "no '!' before the busy guest's GUEST%: $(row "$busy")"
-row "$loop" | grep -qE "^ *$loop +sw-loop +1 +[0-9.]+ +~?[0-9.]+ " || fail "the loop guest's GUEST% is marked: $(row "$loop")"
+rows "$loop" | grep -vqE "^ *$loop +sw-loop +1 +[0-9.]+ +~?[0-9.]+ " && fail "the loop guest's GUEST% is marked: $(rows "$loop")"
 grep -q '^Note: GUEST! (vCPUs: 1): ' "$TEST_TMP/text" || fail "no note on GUEST!: $(grep '^Note' "$TEST_TMP/text")"
 echo "PASS: $TEST_NAME"
