@@ -23,12 +23,13 @@ fi
 # test host in a box (tests/kvmbox) and socat to read a hung box's monitor, libbpf, bpftool, clang and llvm
 # (llvm-strip) for the eBPF thread source, libclang-rt-14-dev for the fuzz targets (libFuzzer), libzstd-dev for
 # recordings (-w/-r), libmicrohttpd-dev for --listen, prometheus, prometheus-node-exporter,
-# python3-prometheus-client and curl for the tests that scrape it, and linux-source-6.1 for libperf, which
-# Debian 12 does not package.
+# python3-prometheus-client and curl for the tests that scrape it, libvirt-dev for the libvirt source and
+# libvirt-daemon-system for its test's libvirtd, and linux-source-6.1 for libperf, which Debian 12 does not package.
 packages="build-essential autoconf automake autopoint gettext pkg-config libncurses-dev libproc2-dev
 	libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libzstd-dev libbpf-dev bpftool clang llvm libclang-rt-14-dev
 	qemu-system-x86 tmux jq python3 socat strace iproute2 procps debootstrap cpio kmod linux-source-6.1 xz-utils
-	flex bison libmicrohttpd-dev prometheus prometheus-node-exporter python3-prometheus-client curl"
+	flex bison libmicrohttpd-dev prometheus prometheus-node-exporter python3-prometheus-client curl
+	libvirt-dev libvirt-daemon-system"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

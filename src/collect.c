@@ -15,7 +15,9 @@ const struct source *const collect_sources[] = {
 #ifdef HAVE_BPF
 	&vms_bpf_source,	/* where it loads (root or CAP_BPF + CAP_PERFMON, BTF, 5.8); else /proc */
 #endif
-	&vms_source, &perf_source, &net_source, &mem_source, &qmp_source,
+	&vms_source, &perf_source, &net_source, &mem_source,
+	&libvirt_source,	/* where libvirtd runs: its domains' names and balloons */
+	&qmp_source,		/* the other qemus' balloons */
 	&exits_bpf_source,	/* KVM tracepoints by raw_tp (root or CAP_BPF + CAP_PERFMON, BTF) */
 	&exits_debugfs_source,	/* else KVM's per-VM debugfs counters (root, debugfs mounted, no lockdown) */
 };

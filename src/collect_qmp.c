@@ -1,8 +1,8 @@
-/* collect_qmp.c - each qemu's balloon through the QMP socket on its command line: a short connection per
- * refresh (qmp.c); a socket that never greets costs 50 ms once, one that answers late three times in a row
- * 150 ms (its last answer shown meanwhile), and is then left alone for 30 s; one that answered before and stops
- * is asked again after 1 s, then 2, 4 ... up to 30 (QMP serves one client at a time: another one's short session
- * is the likely cause). */
+/* collect_qmp.c - each qemu's balloon (libvirt's domains aside) through the QMP socket on its command line: a short
+ * connection per refresh (qmp.c); a socket that never greets costs 50 ms once, one that answers late three times
+ * in a row 150 ms (its last answer shown meanwhile), and is then left alone for 30 s; one that answered before and
+ * stops is asked again after 1 s, then 2, 4 ... up to 30 (QMP serves one client at a time: another one's short
+ * session is the likely cause). */
 #include "config.h"
 
 #include <math.h>
@@ -83,7 +83,7 @@ static void ask_balloon(struct qmp_vm *e, const char *path, double now)
 {
 	char reply[1024], why[96] = "";
 	struct balloon_sample *b = &e->last, before = *b;
-	*b = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 };
+	*b = BALLOON_UNKNOWN;
 	enum qmp_status st = qmp_query(path, "query-balloon", QMP_TIMEOUT_S, reply, sizeof(reply), why, sizeof(why));
 	long long actual = st == QMP_OK ? qmp_reply_number(reply, "actual") : -1;
 	e->slow = st == QMP_SLOW ? e->slow + 1 : 0;
@@ -125,8 +125,10 @@ static bool qmp_sample(void *state, struct host_sample *s, char *why, size_t why
 		struct vm_sample *vm = &s->vms[i];
 		struct qmp_vm *e = vm_state(q, vm, i);
 		e->seen = true;
+		if (vm->domain[0])
+			continue;	/* libvirt's (collect_libvirt): libvirtd holds its monitor */
 		if (!vm->qmp_path[0]) {
-			vm->balloon = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 };
+			vm->balloon = BALLOON_UNKNOWN;
 			str_copy(vm->balloon.reason, _("no QMP socket on the VMM's command line"), sizeof(vm->balloon.reason));
 			continue;
 		}

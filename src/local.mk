@@ -10,7 +10,7 @@ libvmtop_a_SOURCES = \
 	src/thread_role.h src/thread_role.c src/thread_reader.h src/thread_reader.c src/cputime.h src/cputime.c \
 	src/proc_stat.h src/proc_stat.c src/util.h src/util.c \
 	src/mem_parse.h src/mem_parse.c src/collect_mem.c src/model_mem.c src/model_totals.c src/qmp.h src/qmp.c \
-	src/collect_qmp.c src/collect_exits.c src/collect_exits_debugfs.c src/exit_names.h src/exit_names.c \
+	src/collect_qmp.c src/collect_libvirt.c src/collect_exits.c src/collect_exits_debugfs.c src/exit_names.h src/exit_names.c \
 	src/model_exits.c src/record.h src/record_codec.c src/record_frame.c src/record_write.c src/record_read.c src/collect_replay.c
 nodist_libvmtop_a_SOURCES = src/bpf/kvm_exit_names.h
 BUILT_SOURCES += src/bpf/kvm_exit_names.h

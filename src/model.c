@@ -242,6 +242,7 @@ static void (*const stages[PART__COUNT])(struct model *, const struct host_sampl
 	[PART_PERF] = model_perf_update,
 	[PART_NET] = model_net_update,
 	[PART_MEM] = model_mem_update,
+	[PART_DOMAINS] = model_domains_update,
 	[PART_BALLOON] = model_balloon_update,
 	[PART_EXITS] = model_exits_update,
 };

@@ -112,8 +112,9 @@ struct vm_totals {
 struct vm_stat {
 	pid_t pid;
 	unsigned long long start_ticks;
-	char name[VM_NAME_MAX];
+	char name[VM_NAME_MAX];		/* its libvirt domain's name where it is one, else from its command line */
 	char uuid[40];
+	bool libvirt;			/* a libvirt domain (its name and balloon from libvirtd) */
 	char vmm[COMM_MAX];
 	int nr_vcpus;
 	long long mem_config_kib;

@@ -1,5 +1,5 @@
-/* model_mem.c - the memory stage: per-VM figures from the memory source, major faults per second, and the
- * host's KSM savings with the overcommit ratio after them. */
+/* model_mem.c - the memory stages: per-VM figures from the memory source, major faults per second, and the
+ * host's KSM savings with the overcommit ratio after them; libvirt's domain names; the balloons. */
 #include "config.h"
 
 #include <math.h>
@@ -22,7 +22,7 @@ static void unknown(struct vm_mem_stat *s, const struct vm_stat *vs)
 	s->ksm_mergeable = s->ksm_merge_any = -1;
 	s->vcpu_nodes_known = false;
 	memset(s->vcpu_nodes, 0, sizeof(s->vcpu_nodes));
-	s->balloon = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 };
+	s->balloon = BALLOON_UNKNOWN;
 }
 
 /* Each vCPU counted on the node of the CPU it last ran on. */
@@ -95,13 +95,24 @@ void model_mem_update(struct model *m, const struct host_sample *prev, const str
 		h->mem_ratio_after_ksm = (double)(guest_kib - h->ksm_saved_kib) / cur->mem_total_kib;
 }
 
+/* libvirt names its domains: that name stands for the VM (its balloon is the balloon stage's) */
+void model_domains_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
+{
+	(void)prev;
+	for (size_t i = 0; i < m->nvms; i++)
+		if (cur->vms[i].domain[0]) {
+			str_copy(m->vms[i].name, cur->vms[i].domain, sizeof(m->vms[i].name));
+			m->vms[i].libvirt = true;
+		}
+}
+
 void model_balloon_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
 {
 	(void)prev;
 	const char *why = cur->sources[PART_BALLOON].why;
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct balloon_sample *b = &m->vms[i].mem.balloon;
-		if (cur->sources[PART_BALLOON].name[0])
+		if (cur->sources[PART_BALLOON].name[0] || cur->vms[i].domain[0])	/* QMP's or libvirt's */
 			*b = cur->vms[i].balloon;
 		else
 			str_copy(b->reason, why, sizeof(b->reason));	/* no balloon source: e.g. --no-qmp */

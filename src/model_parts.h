@@ -18,6 +18,7 @@ void model_net_update(struct model *m, const struct host_sample *prev, const str
 /* model_mem.c: per-VM memory figures and major-fault rates, host KSM savings and overcommit after KSM. */
 void model_mem_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 /* model_mem.c: per-VM balloon as its source read it. */
+void model_domains_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 void model_balloon_update(struct model *m, const struct host_sample *prev, const struct host_sample *cur);
 /* model_totals.c: after the stages, adds the interval's figures to each VM's totals (kept across updates). */
 void model_totals_update(struct model *m);

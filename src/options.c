@@ -45,6 +45,7 @@ static void print_help(void)
 		 "                           ready, rss, swap, ksm, balloon or exits (default total)\n"
 		 "      --sample-hz HZ       perf sampling frequency for the module split (default 99, 0 = off)\n"
 		 "      --no-qmp             do not ask VMs' QMP sockets for their balloon\n"
+		 "      --no-libvirt         do not ask libvirtd (read-only) for its domains' names and balloons\n"
 		 "      --exits=on|off|all   count KVM exits by reason, port, MMIO page, MSR (default on);\n"
 		 "                           all: emulated instructions too (costly where they are many)\n"
 		 "      --functions          batch JSON: each VM's top kernel functions per component\n"
@@ -108,7 +109,7 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_EXITS, OPT_FUNCTIONS, OPT_W_MAX_MB, OPT_BEGIN, OPT_END,
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_NO_LIBVIRT, OPT_EXITS, OPT_FUNCTIONS, OPT_W_MAX_MB, OPT_BEGIN, OPT_END,
 	       OPT_THREADS_SOURCE, OPT_LISTEN, OPT_TEXTFILE };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
@@ -120,6 +121,7 @@ int options_parse(struct options *opt, int argc, char **argv)
 		{ "sample-hz", required_argument, NULL, OPT_SAMPLE_HZ },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "no-qmp", no_argument, NULL, OPT_NO_QMP },
+		{ "no-libvirt", no_argument, NULL, OPT_NO_LIBVIRT },
 		{ "exits", required_argument, NULL, OPT_EXITS },
 		{ "functions", no_argument, NULL, OPT_FUNCTIONS },
 		{ "write", required_argument, NULL, 'w' },
@@ -200,6 +202,9 @@ int options_parse(struct options *opt, int argc, char **argv)
 			break;
 		case OPT_NO_QMP:
 			opt->no_qmp = true;
+			break;
+		case OPT_NO_LIBVIRT:
+			opt->no_libvirt = true;
 			break;
 		case OPT_EXITS:
 			if (strcmp(optarg, "on") && strcmp(optarg, "off") && strcmp(optarg, "all"))

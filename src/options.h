@@ -20,6 +20,7 @@ struct options {
 	char sort[16];			/* sort column key, see sort_keys in vm_sort.h */
 	unsigned sample_hz;		/* perf sampling frequency, 0 = off */
 	bool no_qmp;			/* --no-qmp: never connect to a VMM's QMP socket (balloon unknown) */
+	bool no_libvirt;		/* --no-libvirt: never connect to libvirtd */
 	bool exits_off;			/* --exits=off: no exit counting */
 	bool exits_all;			/* --exits=all: kvm_emulate_insn too (it can fire 100,000s of times a second) */
 	bool functions;			/* --functions: split kernel samples by function from the start */

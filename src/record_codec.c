@@ -587,6 +587,32 @@ static void balloon_get(struct rec_in *in, struct host_sample *s)
 	}
 }
 
+/* libvirt's domain names and the guests' balloon statistics (older files have neither: left unknown) */
+static void domains_put(struct rec_buf *b, const struct host_sample *s)
+{
+	put_u(b, s->nvms);
+	for (size_t i = 0; i < s->nvms; i++) {
+		const struct vm_sample *v = &s->vms[i];
+		put_s(b, v->domain);
+		put_u(b, v->balloon.stats_known);
+		for (int k = 0; k < BSTAT__COUNT; k++)
+			put_i(b, v->balloon.stats[k]);
+	}
+}
+
+static void domains_get(struct rec_in *in, struct host_sample *s)
+{
+	if (!same_vms(in, s))
+		return;
+	for (size_t i = 0; i < s->nvms && !in->bad; i++) {
+		struct vm_sample *v = &s->vms[i];
+		get_s(in, v->domain, sizeof(v->domain));
+		v->balloon.stats_known = (unsigned)get_u(in) & ((1u << BSTAT__COUNT) - 1);
+		for (int k = 0; k < BSTAT__COUNT; k++)
+			v->balloon.stats[k] = get_i(in);
+	}
+}
+
 static void exit_counts_put(struct rec_buf *b, const struct exit_count *c, size_t n)
 {
 	put_u(b, n);
@@ -695,6 +721,7 @@ static const struct part_codec {
 	{ "exits", exits_put, exits_get },
 	{ "perf_funcs", perf_funcs_put, perf_funcs_get },
 	{ "host_cpu", host_cpu_put, host_cpu_get },
+	{ "domains", domains_put, domains_get },
 };
 #define NCODECS (sizeof(codecs) / sizeof(codecs[0]))
 

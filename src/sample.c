@@ -82,7 +82,20 @@ const char *sample_part_name(enum sample_part p)
 {
 	static const char *const names[PART__COUNT] = {
 		[PART_STAT] = "stat", [PART_THREADS] = "threads", [PART_PERF] = "perf", [PART_NET] = "net",
-		[PART_MEM] = "mem", [PART_BALLOON] = "balloon", [PART_EXITS] = "exits",
+		[PART_MEM] = "mem", [PART_DOMAINS] = "domains", [PART_BALLOON] = "balloon",
+		[PART_EXITS] = "exits",
 	};
 	return p < PART__COUNT ? names[p] : "?";
+}
+
+const char *balloon_stat_name(enum balloon_stat b)
+{
+	static const char *const names[BSTAT__COUNT] = {
+		[BSTAT_UNUSED_KIB] = "unused_kib", [BSTAT_AVAILABLE_KIB] = "available_kib",
+		[BSTAT_USABLE_KIB] = "usable_kib", [BSTAT_DISK_CACHES_KIB] = "disk_caches_kib",
+		[BSTAT_SWAP_IN_KIB] = "swap_in_kib", [BSTAT_SWAP_OUT_KIB] = "swap_out_kib",
+		[BSTAT_MAJOR_FAULTS] = "major_faults", [BSTAT_MINOR_FAULTS] = "minor_faults",
+		[BSTAT_LAST_UPDATE] = "last_update",
+	};
+	return b < BSTAT__COUNT ? names[b] : "?";
 }

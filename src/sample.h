@@ -76,12 +76,21 @@ struct vm_mm_counters {
 	long long ksm_merging_pages, ksm_rmap_items, ksm_zero_pages, ksm_profit_bytes;
 };
 
-/* A VM's balloon as its VMM reports it (collect_qmp). */
+/* What a guest's balloon driver says of its memory, where it reports statistics (libvirt passes them on). */
+enum balloon_stat {
+	BSTAT_UNUSED_KIB, BSTAT_AVAILABLE_KIB, BSTAT_USABLE_KIB, BSTAT_DISK_CACHES_KIB, BSTAT_SWAP_IN_KIB,
+	BSTAT_SWAP_OUT_KIB, BSTAT_MAJOR_FAULTS, BSTAT_MINOR_FAULTS, BSTAT_LAST_UPDATE, BSTAT__COUNT
+};
+
+/* A VM's balloon as its VMM (collect_qmp) or libvirt (collect_libvirt) reports it. */
 struct balloon_sample {
-	char source[8];			/* "qmp", "" when unknown (reason says why) */
+	char source[8];			/* "qmp", "libvirt", "" when unknown (reason says why) */
 	long long actual_kib, target_kib;	/* -1 unknown */
 	char reason[96];
+	unsigned stats_known;		/* bit (1 << enum balloon_stat) per statistic the guest reported */
+	long long stats[BSTAT__COUNT];
 };
+#define BALLOON_UNKNOWN ((struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 })
 
 /* One KVM virtual machine: a process holding an anon_inode:kvm-vm descriptor. */
 struct vm_sample {
@@ -89,6 +98,7 @@ struct vm_sample {
 	unsigned long long start_ticks;
 	char name[VM_NAME_MAX];
 	char uuid[40];			/* libvirt/qemu -uuid, "" when none */
+	char domain[VM_NAME_MAX];	/* its libvirt domain's name, "" when libvirt does not manage it */
 	char vmm[COMM_MAX];		/* process comm: qemu-system-x86, firecracker, ... */
 	int nr_vcpus;			/* kvm-vcpu descriptors */
 	int vm_fd;			/* its kvm-vm descriptor number, -1 unknown (KVM's debugfs: PID-FD) */
@@ -214,6 +224,7 @@ enum sample_part {
 	PART_PERF,	/* perf samples by thread and component */
 	PART_NET,	/* the VMs' tap counters and bridges */
 	PART_MEM,	/* the VMs' memory (status, smaps_rollup, numa_maps, ksm_stat) and the host's KSM, THP, swap */
+	PART_DOMAINS,	/* the libvirt domains among the VMs: names, balloons (before the QMP balloons: not asked twice) */
 	PART_BALLOON,	/* the VMs' balloons (QMP) */
 	PART_EXITS,	/* KVM events per vCPU thread: exit reasons, exits to the VMM, ports, MMIO, MSRs, vectors */
 	PART__COUNT
@@ -285,6 +296,7 @@ void host_sample_warn(struct host_sample *s, const char *fmt, ...) __attribute__
 const struct vm_sample *host_sample_find_vm(const struct host_sample *s, pid_t pid);
 const char *thread_role_name(enum thread_role role);
 const char *component_name(enum component c);
-const char *sample_part_name(enum sample_part p);	/* "stat", "threads", "perf", "net", "mem", "balloon", "exits" */
+const char *sample_part_name(enum sample_part p);	/* "stat", "threads", "perf", "net", "mem", "domains", ... */
+const char *balloon_stat_name(enum balloon_stat b);	/* JSON's key: "unused_kib", "major_faults", ... */
 
 #endif

@@ -67,8 +67,8 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 	memset(s, 0, sizeof(*s));
 	s->opt = opt;
 	model_init(&s->model);
-	struct source_args args = { .sample_hz = opt->sample_hz, .no_qmp = opt->no_qmp, .exits_off = opt->exits_off,
-				    .exits_all = opt->exits_all,
+	struct source_args args = { .sample_hz = opt->sample_hz, .no_qmp = opt->no_qmp, .no_libvirt = opt->no_libvirt,
+				     .exits_off = opt->exits_off, .exits_all = opt->exits_all,
 				     .kernel_functions = opt->functions,
 				     .threads_proc_only = opt->threads_source == THREADS_PROC,
 				     .threads_bpf_only = opt->threads_source == THREADS_BPF };
@@ -118,9 +118,10 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 		for (int p = 0; p < PART__COUNT; p++) {
 			const struct source_status *st = &h->sources[p];
 			if (!st->why[0] || (p == PART_PERF && !opt->sample_hz) || (p == PART_BALLOON && opt->no_qmp) ||
+			    (p == PART_DOMAINS && (opt->no_libvirt || !libvirt_running())) ||
 			    (p == PART_EXITS && opt->exits_off) ||
 			    (p == PART_THREADS && opt->threads_source == THREADS_PROC))
-				continue;	/* --sample-hz 0, --no-qmp, --exits=off or --threads-source proc was asked for */
+				continue;	/* asked for (--sample-hz 0, --no-qmp ...), or no libvirt here to miss */
 			if (p == PART_PERF && !st->name[0])
 				fprintf(stderr, "vmtop: %s; %s\n", st->why, _("showing the rest without the module split"));
 			else if (st->name[0])

@@ -14,6 +14,7 @@ struct rec_cursor;
 struct source_args {
 	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
 	bool no_qmp;			/* qmp: --no-qmp, never connect to a VMM's QMP socket */
+	bool no_libvirt;		/* libvirt: --no-libvirt, never connect to libvirtd */
 	bool exits_off;			/* exits: --exits=off */
 	bool exits_all;			/* exits: --exits=all, kvm_emulate_insn too */
 	/* perf: split kernel samples by function too (--functions, or the functions view opened). Sources keep
@@ -41,6 +42,8 @@ struct source {
 
 /* Each collector's source (defined beside the collector it wraps). */
 extern const struct source stat_source, vms_source, perf_source, net_source, mem_source, qmp_source;
+extern const struct source libvirt_source;	/* libvirtd's domains (says why not when built without libvirt) */
+bool libvirt_running(void);	/* libvirtd's read-only socket is there: a reason it cannot be asked is news */
 extern const struct source replay_source;	/* -r: the table of one source that replays a recording */
 #ifdef HAVE_BPF
 extern const struct source vms_bpf_source;	/* threads by the eBPF task iterator */

@@ -20,8 +20,9 @@ jqall 'all(.host.cpu | [.user,.nice,.system,.guest,.irq,.softirq,.idle,.iowait,.
 	fail "host CPU shares do not sum to 100"
 jqall 'all(.host.guest_time | IN("accounted","unknown","estimated"))' || fail "guest_time"
 # every part names its source, or null with a reason; the host and VM parts always have one
-jqall 'all(.host.sources | keys == ["balloon","exits","mem","net","perf","stat","threads"] and .stat == "proc"
-	and (.threads | IN("proc","bpf")) and .mem == "proc" and (.exits | IN("bpf","debugfs",null)))' ||
+jqall 'all(.host.sources | keys == ["balloon","domains","exits","mem","net","perf","stat","threads"]
+	and .stat == "proc" and (.threads | IN("proc","bpf")) and .mem == "proc" and (.exits | IN("bpf","debugfs",null))
+	and (.domains | IN("libvirt",null)))' ||
 	fail "host.sources: $(jq -c .host.sources "$TEST_TMP/json" | head -1)"
 jqall 'all(.host as $h | $h.sources | to_entries | all(.value != null or ($h.source_reasons[.key] | length > 0)))' ||
 	fail "a part without a source has no reason: $(jq -c .host "$TEST_TMP/json" | head -1)"
@@ -44,7 +45,7 @@ limit 30 "$VMTOP" -b -n 1 -d 0.3 >"$TEST_TMP/text" || fail "text run: exit $?"
 grep -q '^vmtop - ' "$TEST_TMP/text" || fail "text: no top-like first line"
 grep -q '^%Cpu(s):' "$TEST_TMP/text" || fail "text: no %Cpu(s) line"
 grep -q 'PID *NAME *VCPU *TOTAL%' "$TEST_TMP/text" || fail "text: no column header"
-grep -Eq '^Sources: stat=proc threads=(proc|bpf) perf=[a-z-]+ net=[a-z-]+ mem=proc balloon=[a-z-]+ exits=(bpf|debugfs|-)$' \
+grep -Eq '^Sources: stat=proc threads=(proc|bpf) perf=[a-z-]+ net=[a-z-]+ mem=proc domains=(libvirt|-) balloon=[a-z-]+ exits=(bpf|debugfs|-)$' \
 	"$TEST_TMP/text" || fail "text: no Sources line"
 
 # --sample-hz 0: sampling is off and JSON says why, as the source of the perf part too

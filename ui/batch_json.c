@@ -514,6 +514,13 @@ static void print_mem(FILE *out, const struct vm_stat *v)
 		fputs("null", out);
 	json_key_kib(out, "actual_kib", s->balloon.actual_kib, true);
 	json_key_kib(out, "target_kib", s->balloon.target_kib, true);
+	fputs(",\"stats\":", out);
+	/* null: the guest reports none (or no source passes them on: QMP's are not asked) */
+	fputs(s->balloon.stats_known ? "{" : "null", out);
+	for (int k = 0; s->balloon.stats_known && k < BSTAT__COUNT; k++)
+		json_key_int(out, balloon_stat_name(k), s->balloon.stats[k], s->balloon.stats_known >> k & 1, k > 0);
+	if (s->balloon.stats_known)
+		fputc('}', out);
 	fputs(",\"reason\":", out);
 	if (s->balloon.reason[0])
 		json_str(out, s->balloon.reason);
@@ -565,7 +572,7 @@ static void print_vm(FILE *out, const struct vm_stat *v, const struct host_stat 
 		json_str(out, v->uuid);
 	else
 		fputs("null", out);
-	fputs(",\"vmm\":", out);
+	fprintf(out, ",\"libvirt\":%s,\"vmm\":", v->libvirt ? "true" : "false");
 	json_str(out, v->vmm);
 	fprintf(out, ",\"vcpus\":%d", v->nr_vcpus);
 	json_key_num(out, "mem_config_kib", v->mem_config_kib >= 0 ? (double)v->mem_config_kib : NAN, true);
