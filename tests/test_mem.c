@@ -146,6 +146,19 @@ static void test_model(void)
 	s.mem.ksm[KSM_PAGES_SHARING] = MEM_UNKNOWN_SIGNED;
 	model_update(&m, NULL, &s);
 	CHECK(m.host.ksm_saved_kib == -1 && isnan(m.host.mem_ratio_after_ksm));
+	/* a libvirt domain: its name stands for the VM, its balloon is libvirt's even with no QMP source (--no-qmp) */
+	snprintf(s.vms[1].name, sizeof(s.vms[1].name), "cmdline-name");
+	snprintf(s.vms[1].domain, sizeof(s.vms[1].domain), "web-1");
+	s.vms[1].balloon = BALLOON_UNKNOWN;
+	snprintf(s.vms[1].balloon.source, sizeof(s.vms[1].balloon.source), "libvirt");
+	s.vms[1].balloon.actual_kib = 524288;
+	snprintf(s.sources[PART_BALLOON].why, sizeof(s.sources[PART_BALLOON].why), "QMP off (--no-qmp)");
+	model_update(&m, NULL, &s);
+	CHECK_STR(m.vms[1].name, "web-1");
+	CHECK(m.vms[1].libvirt && !m.vms[0].libvirt);
+	CHECK(m.vms[1].mem.balloon.actual_kib == 524288);
+	CHECK_STR(m.vms[1].mem.balloon.source, "libvirt");
+	CHECK_STR(m.vms[0].mem.balloon.reason, "QMP off (--no-qmp)");
 	model_free(&m);
 	host_sample_clear(&s);
 }

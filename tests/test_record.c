@@ -76,6 +76,13 @@ static void fill(struct host_sample *s, int k)
 		vm->balloon = (struct balloon_sample){ "qmp", 1048576, 1048576 - v, "" };
 		if (v)
 			vm->balloon = (struct balloon_sample){ "", -1, -1, "no QMP socket" };
+		else {	/* a libvirt domain whose guest reports some memory statistics */
+			snprintf(vm->domain, sizeof(vm->domain), "web-%d", v);
+			snprintf(vm->balloon.source, sizeof(vm->balloon.source), "libvirt");
+			vm->balloon.stats_known = 1u << BSTAT_USABLE_KIB | 1u << BSTAT_MAJOR_FAULTS;
+			vm->balloon.stats[BSTAT_USABLE_KIB] = 700000;
+			vm->balloon.stats[BSTAT_MAJOR_FAULTS] = 42;
+		}
 	}
 	s->perf.enabled = true;
 	s->perf.sample_hz = 99;
