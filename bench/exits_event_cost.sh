@@ -4,6 +4,7 @@
 # or --exits=off (everything else the same), in interleaved rounds; the metric is the vCPU thread's CPU time per
 # exit (schedstat run ns / the VMM's own count), robust to preemption. Δ ns per exit / the events that fire per exit
 # (2 under kvm_pvm: kvm_pio, kvm_userspace_exit; 4 with VMX/SVM: + kvm_exit, kvm_entry) is the cost per event.
+# Then, with kernel.bpf_stats_enabled for one more round (set back after), each program's own ns per run.
 # Prints figures; it asserts nothing.   usage: bench/exits_event_cost.sh [BUILDDIR]  (root, /dev/kvm; ROUNDS=5 SECS=4)
 set -u
 build=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -43,3 +44,16 @@ function median(list,   a, n, i, j, t) { n = split(list, a, " ")
 END { on = median(v["on"]); off = median(v["off"])
 	printf "median ns/exit: on %.1f, off %.1f; delta %.1f ns per exit, %.1f ns per event\n", on, off, on - off, (on - off) / e }' \
 	"$tmp/rows"
+
+# the programs' own run time, which the noise above hides: kernel.bpf_stats_enabled for one more round (set back
+# after), then each program's run_time_ns / run_cnt as bpftool shows them
+command -v bpftool >/dev/null 2>&1 || { echo "bpftool not found: no per-program run time"; exit 0; }
+stats=$(cat /proc/sys/kernel/bpf_stats_enabled)
+trap 'echo "$stats" >/proc/sys/kernel/bpf_stats_enabled; kill $mini $vm 2>/dev/null; rm -rf "$tmp"' EXIT
+echo 1 >/proc/sys/kernel/bpf_stats_enabled
+taskset -c 0 "$build/vmtop" -b -o json -d 1 --sample-hz 0 --exits=on >/dev/null 2>&1 &
+vm=$!
+sleep $((secs + 1))
+bpftool prog show | awk '/ name on_kvm_/ { name = $4; t = c = 0
+	for (i = 1; i < NF; i++) { if ($i == "run_time_ns") t = $(i + 1); if ($i == "run_cnt") c = $(i + 1) }
+	if (c > 0) printf "%-24s %10d runs %8.1f ns per run\n", name, c, t / c }'

@@ -1,5 +1,5 @@
-/* exits_read_cost - CPU per refresh of the exits part at scale: the exits source's map read (bpf_map_lookup_batch,
- * radix sort by thread) and the model's exits stage, with the count map filled with KEYS keys per vCPU thread of the
+/* exits_read_cost - CPU per refresh of the exits part at scale: the exits source's read (its mapped slot array,
+ * radix sort by thread) and the model's exits stage, with the slots filled with KEYS keys per vCPU thread of the
  * VMs found (run tests/fakehost first: its VMs never run, so the map is filled here as busy vCPUs would fill it).
  * usage: bench/exits_read_cost [KEYS [ROUNDS]]     (as root; KEYS 12, ROUNDS 200)
  * Prints figures; it asserts nothing. */
@@ -27,24 +27,6 @@ static double cpu_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* The newest map named exit_counts: the one the source in this process just loaded. */
-static int find_counts_map(void)
-{
-	__u32 id = 0, found = 0;
-	while (bpf_map_get_next_id(id, &id) == 0) {
-		int fd = bpf_map_get_fd_by_id(id);
-		if (fd < 0)
-			continue;
-		struct bpf_map_info info;
-		__u32 len = sizeof(info);
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && !strcmp(info.name, "exit_counts"))
-			found = id;
-		close(fd);
-	}
-	return found ? bpf_map_get_fd_by_id(found) : -1;
-}
-
 int main(int argc, char **argv)
 {
 	int keys = argc > 1 ? atoi(argv[1]) : 12, rounds = argc > 2 ? atoi(argv[2]) : 200;
@@ -64,13 +46,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "exits_read_cost: exits source: %s\n", why);
 		return 77;
 	}
-	int fd = find_counts_map();
-	if (fd < 0) {
-		fprintf(stderr, "exits_read_cost: no exit_counts map found\n");
-		return 1;
-	}
 	int ncpus = libbpf_num_possible_cpus();
-	struct exits_val *vals = calloc((size_t)ncpus, sizeof(*vals));
 	size_t nvcpus = 0, filled = 0, refused = 0;
 	for (size_t i = 0; i < base.nvms; i++)
 		for (size_t t = 0; t < base.vms[i].nthreads; t++) {
@@ -82,15 +58,14 @@ int main(int argc, char **argv)
 				struct exits_key key = { .tid = (__u32)base.vms[i].threads[t].tid,
 							 .ev = k % 3 == 0 ? EXITS_EV_EXIT : k % 3 == 1 ? EXITS_EV_PIO : EXITS_EV_MMIO,
 							 .arg = (__u64)EXITS_ISA_SVM << 32 | (__u64)k };
-				for (int cpu = 0; cpu < ncpus; cpu++)
-					vals[cpu] = (struct exits_val){ .count = (__u64)(k + 1) * 1000, .ns = 1000 };
-				if (bpf_map_update_elem(fd, &key, vals, BPF_ANY) == 0)
+				struct exits_val val = { .count = (__u64)(k + 1) * 1000, .ns = 1000 };
+				if (exits_bpf_inject(st, &key, &val))
 					filled++;
 				else
 					refused++;
 			}
 		}
-	printf("%zu VMs, %zu vCPU threads, %zu keys in the map (%zu refused: map full at %d), %d possible CPUs\n",
+	printf("%zu VMs, %zu vCPU threads, %zu keys in the map (%zu refused: slots full at %d), %d possible CPUs\n",
 	       base.nvms, nvcpus, filled, refused, EXITS_MAX_KEYS, ncpus);
 	struct host_sample s[2];
 	struct model m;
@@ -134,7 +109,6 @@ int main(int argc, char **argv)
 	free(s[rounds % 2].exits.counts);
 	model_free(&m);
 	exits_bpf_source.close(st);
-	free(vals);
 	collector_close(c);
 	host_sample_clear(&base);
 	return 0;

@@ -13,10 +13,11 @@ src/bpf/threads.bpf.o: $(srcdir)/src/bpf/threads.bpf.c $(srcdir)/src/bpf/core.h 
 	{ test -z "$(LLVM_STRIP)" || $(LLVM_STRIP) -g $@; }
 src/bpf/threads.skel.h: src/bpf/threads.bpf.o
 	$(AM_V_GEN)$(BPFTOOL) gen skeleton src/bpf/threads.bpf.o name vmtop_threads >$@.tmp && mv $@.tmp $@
+# -mcpu=v3: the slot allocator's compare-and-swap and fetch-and-add (BPF atomics, kernel >= 5.12)
 src/bpf/exits.bpf.o: $(srcdir)/src/bpf/exits.bpf.c $(srcdir)/src/bpf/core.h $(srcdir)/src/bpf/exits_events.h \
 		$(srcdir)/src/bpf/exits_rec.h
 	$(AM_V_GEN)$(MKDIR_P) src/bpf && \
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(srcdir)/src/bpf -c $(srcdir)/src/bpf/exits.bpf.c -o $@ && \
+	$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -I$(srcdir)/src/bpf -c $(srcdir)/src/bpf/exits.bpf.c -o $@ && \
 	{ test -z "$(LLVM_STRIP)" || $(LLVM_STRIP) -g $@; }
 src/bpf/exits.skel.h: src/bpf/exits.bpf.o
 	$(AM_V_GEN)$(BPFTOOL) gen skeleton src/bpf/exits.bpf.o name vmtop_exits >$@.tmp && mv $@.tmp $@

@@ -1,9 +1,11 @@
-/* collect_exits.c - the exits part: KVM tracepoints counted in the kernel by bpf/exits.bpf.c (raw_tp, one hash map),
- * read once per refresh with bpf_map_lookup_batch; counts of threads no VM holds any more are deleted. */
+/* collect_exits.c - the exits part: KVM tracepoints counted in the kernel by bpf/exits.bpf.c (raw_tp) in an array
+ * of slots mapped into vmtop, read once per refresh without a system call; the slots of threads no VM holds any
+ * more are handed back to the programs. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,10 +28,10 @@ struct exits_bpf {
 	struct bpf_link *links[EXITS_EV__COUNT];
 	bool live[EXITS_EV__COUNT];
 	bool off[EXITS_EV__COUNT];	/* not attached on purpose */
-	int counts_fd, drops_fd;
+	int index_fd, drops_fd;
 	int ncpus;			/* possible CPUs: the drop counter's slots */
-	struct exits_key *keys;
-	struct exits_val *vals;
+	volatile struct exits_slot *slots;	/* the programs' slot array, mapped */
+	volatile __u32 *free_list;	/* slots handed back, read by the programs from free_head to free_tail */
 	struct exit_count *scratch;	/* the radix sort's other half */
 	size_t cap;
 	pid_t *tids;			/* the VMs' threads this sample, sorted */
@@ -42,6 +44,22 @@ static const char *const tp_names[EXITS_EV__COUNT] = {
 #undef EXITS_TP_NAME
 };
 
+static size_t page_round(size_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	return (n + page - 1) / page * page;
+}
+
+static size_t slots_bytes(void)
+{
+	return page_round(EXITS_MAX_KEYS * sizeof(struct exits_slot));
+}
+
+static size_t free_bytes(void)
+{
+	return page_round(EXITS_MAX_KEYS * sizeof(__u32));
+}
+
 static void exits_close(void *state)
 {
 	struct exits_bpf *e = state;
@@ -49,9 +67,11 @@ static void exits_close(void *state)
 		return;
 	for (int i = 0; i < EXITS_EV__COUNT; i++)
 		bpf_link__destroy(e->links[i]);
+	if (e->slots)
+		munmap((void *)e->slots, slots_bytes());
+	if (e->free_list)
+		munmap((void *)e->free_list, free_bytes());
 	vmtop_exits__destroy(e->skel);
-	free(e->keys);
-	free(e->vals);
 	free(e->scratch);
 	free(e->tids);
 	free(e);
@@ -95,8 +115,18 @@ static void *exits_open(const struct source_args *a, char *why, size_t whylen)
 		exits_close(e);
 		return NULL;
 	}
-	e->counts_fd = bpf_map__fd(e->skel->maps.exit_counts);
+	e->index_fd = bpf_map__fd(e->skel->maps.exit_index);
 	e->drops_fd = bpf_map__fd(e->skel->maps.exit_drops);
+	void *slots = mmap(NULL, slots_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(e->skel->maps.exit_slots), 0);
+	void *free_list = mmap(NULL, free_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED,
+			       bpf_map__fd(e->skel->maps.exit_free), 0);
+	e->slots = slots == MAP_FAILED ? NULL : slots;
+	e->free_list = free_list == MAP_FAILED ? NULL : free_list;
+	if (!e->slots || !e->free_list || !e->skel->bss) {
+		snprintf(why, whylen, _("eBPF exit counters not mapped: %s"), strerror(errno));
+		exits_close(e);
+		return NULL;
+	}
 	return e;
 }
 
@@ -152,33 +182,47 @@ static void vm_tids(struct exits_bpf *e, const struct host_sample *s)
 		qsort(e->tids, e->ntids, sizeof(*e->tids), cmp_pid);
 }
 
-static bool exits_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+/* Hands slot i back to the programs: its key out of the index (a stale entry would do no harm, but fills the
+ * index), the slot marked free, then published at free_tail. Its thread is gone: nothing counts into it now. */
+static void free_slot(struct exits_bpf *e, __u32 i)
+{
+	volatile struct exits_slot *sl = &e->slots[i];
+	struct exits_key key = { .tid = sl->key.tid, .ev = sl->key.ev, .arg = sl->key.arg };
+	bpf_map_delete_elem(e->index_fd, &key);
+	sl->key.tid = 0;
+	sl->val.count = sl->val.ns = 0;
+	__u64 tail = e->skel->bss->free_tail;
+	e->free_list[tail % EXITS_MAX_KEYS] = i;
+	__atomic_store_n(&e->skel->bss->free_tail, tail + 1, __ATOMIC_RELEASE);	/* after the slot and its number */
+}
+
+/* For bench/exits_read_cost: a key with counts put in a new slot, as the programs would (false: all taken). */
+bool exits_bpf_inject(void *state, const struct exits_key *k, const struct exits_val *v)
 {
 	struct exits_bpf *e = state;
-	if (!e->cap) {
-		e->cap = EXITS_MAX_KEYS;
-		e->keys = xcalloc(e->cap, sizeof(*e->keys));
-		e->vals = xcalloc(e->cap, sizeof(*e->vals));
-		e->scratch = xcalloc(e->cap, sizeof(*e->scratch));
-	}
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u64 n = __atomic_fetch_add(&e->skel->bss->next_slot, 1, __ATOMIC_ACQ_REL);
+	if (n >= EXITS_MAX_KEYS)
+		return false;
+	__u32 i = (__u32)n;
+	e->slots[i].val.count = v->count;
+	e->slots[i].val.ns = v->ns;
+	e->slots[i].key.ev = k->ev;
+	e->slots[i].key.arg = k->arg;
+	e->slots[i].key.tid = k->tid;
+	return bpf_map_update_elem(e->index_fd, k, &i, BPF_ANY) == 0;
+}
+
+static bool exits_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+{
+	(void)why;
+	(void)whylen;
+	struct exits_bpf *e = state;
+	if (!e->scratch)
+		e->scratch = xcalloc(EXITS_MAX_KEYS, sizeof(*e->scratch));
 	s->exits.mono = clock_mono();
 	s->exits.realtime = clock_real();
-	__u64 batch = 0;
-	size_t n = 0;
-	for (bool first = true; n < e->cap; first = false) {
-		__u32 got = (__u32)(e->cap - n);
-		int rc = bpf_map_lookup_batch(e->counts_fd, first ? NULL : &batch, &batch, e->keys + n,
-					      e->vals + n, &got, &opts);
-		n += got;
-		if (rc) {
-			if (errno != ENOENT) {
-				snprintf(why, whylen, _("reading the exit counters: %s"), strerror(errno));
-				return false;
-			}
-			break;
-		}
-	}
+	__u64 used = __atomic_load_n(&e->skel->bss->next_slot, __ATOMIC_ACQUIRE);
+	size_t n = used < EXITS_MAX_KEYS ? (size_t)used : EXITS_MAX_KEYS;
 	vm_tids(e, s);
 	struct exits_sample *x = &s->exits;
 	x->valid = true;
@@ -189,14 +233,18 @@ static bool exits_sample(void *state, struct host_sample *s, char *why, size_t w
 	x->counts = xcalloc(n ? n : 1, sizeof(*x->counts));
 	x->ncounts = 0;
 	for (size_t i = 0; i < n; i++) {
-		pid_t tid = (pid_t)e->keys[i].tid;
+		volatile struct exits_slot *sl = &e->slots[i];
+		pid_t tid = (pid_t)sl->key.tid;
+		if (!tid)
+			continue;	/* free */
 		if (!e->ntids || !bsearch(&tid, e->tids, e->ntids, sizeof(*e->tids), cmp_pid)) {
-			/* no VM holds it (gone, or a TID not VM's): its counts would fill the map */
-			bpf_map_delete_elem(e->counts_fd, &e->keys[i]);
+			free_slot(e, (__u32)i);	/* no VM holds it (gone, or a TID not VM's): its slot for others */
 			continue;
 		}
-		x->counts[x->ncounts++] = (struct exit_count){ .tid = tid, .ev = e->keys[i].ev, .arg = e->keys[i].arg,
-							       .count = e->vals[i].count, .ns = e->vals[i].ns };
+		struct exit_count c = { .tid = tid, .ev = sl->key.ev, .arg = sl->key.arg, .count = sl->val.count,
+					.ns = sl->val.ns };
+		if (c.count || c.ns)	/* 0: being made, or made and its first event not counted yet */
+			x->counts[x->ncounts++] = c;
 	}
 	sort_counts(x->counts, x->ncounts, e->scratch);
 	__u32 zero = 0;

@@ -47,6 +47,10 @@ bool libvirt_running(void);	/* libvirtd's read-only socket is there: a reason it
 extern const struct source replay_source;	/* -r: the table of one source that replays a recording */
 #ifdef HAVE_BPF
 extern const struct source vms_bpf_source;	/* threads by the eBPF task iterator */
+struct exits_key;
+struct exits_val;
+/* bench/exits_read_cost: counts put in the exits source's slots as its programs would (false: all taken) */
+bool exits_bpf_inject(void *exits_state, const struct exits_key *k, const struct exits_val *v);
 #endif
 extern const struct source exits_bpf_source;	/* KVM tracepoints counted in the kernel (says why not when
 						 * built without eBPF) */

@@ -18,11 +18,13 @@ typedef __u32 __wsum;
 /* include/uapi/linux/bpf.h: the values these programs use */
 enum bpf_map_type {
 	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_ARRAY = 2,
 	BPF_MAP_TYPE_PERCPU_HASH = 5,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_LRU_HASH = 9,
 };
 enum { BPF_ANY = 0, BPF_NOEXIST = 1 };
+enum { BPF_F_MMAPABLE = 1U << 10 };	/* an array user space may mmap */
 
 struct sched_entity {
 	__u64 sum_exec_runtime;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* exits.bpf.c - raw_tp programs counting KVM tracepoints per (vCPU thread, event, key) in a hash; kvm_exit reads the
- * vendor's exit code from the vCPU with CO-RE and adds the time since the entry before it (time in the guest),
- * kvm_entry adds the time since that exit (its handling). */
+/* exits.bpf.c - raw_tp programs counting KVM tracepoints per (vCPU thread, event, key) in slots of an array user
+ * space maps (it reads them without a system call), found by a hash; kvm_exit reads the vendor's exit code from the
+ * vCPU with CO-RE and adds the time since the entry before it (time in the guest), kvm_entry adds the time since
+ * that exit (its handling). */
 #include "core.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
@@ -12,14 +13,35 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* One value per key, not per CPU: a key is one thread's, and a thread runs on one CPU at a time, so its atomic
- * adds do not contend; reading it copies 16 bytes a key instead of 16 per possible CPU. */
+/* One slot per key, not per CPU: a key is one thread's, and a thread runs on one CPU at a time, so its atomic adds
+ * do not contend. A slot holds its key (tid 0: free), so user space reads the array alone. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EXITS_MAX_KEYS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct exits_slot);
+} exit_slots SEC(".maps");
+
+/* key -> its slot; an entry whose slot holds another key since (user space freed it) is stale */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, EXITS_MAX_KEYS);
 	__type(key, struct exits_key);
-	__type(value, struct exits_val);
-} exit_counts SEC(".maps");
+	__type(value, __u32);
+} exit_index SEC(".maps");
+
+/* Slots user space freed (their threads gone), taken from free_head up to free_tail, which user space advances;
+ * then the never used ones from next_slot on. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EXITS_MAX_KEYS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u32);
+} exit_free SEC(".maps");
+
+__u64 next_slot, free_head, free_tail;
 
 /* keys that found the map full */
 struct {
@@ -49,22 +71,58 @@ struct {
 	__type(value, struct inflight);
 } exit_inflight SEC(".maps");
 
+/* A slot for a key first seen: a freed one if there is one (a lost race for it takes a new one), else a new one;
+ * its number, or -1 counted as a drop when all are taken. Only the key's own thread makes it: no other CPU makes
+ * the same. */
+static __noinline long new_slot(const struct exits_key *k)
+{
+	__u32 i;
+	__u64 h = free_head;
+	if (h < *(volatile __u64 *)&free_tail && __sync_val_compare_and_swap(&free_head, h, h + 1) == h) {
+		__u32 at = (__u32)(h % EXITS_MAX_KEYS);
+		__u32 *f = bpf_map_lookup_elem(&exit_free, &at);
+		if (!f)
+			goto drop;
+		i = *f;
+	} else {
+		__u64 n = __sync_fetch_and_add(&next_slot, 1);
+		if (n >= EXITS_MAX_KEYS)
+			goto drop;
+		i = (__u32)n;
+	}
+	struct exits_slot *s = bpf_map_lookup_elem(&exit_slots, &i);
+	if (!s)
+		goto drop;
+	s->val.count = 0;
+	s->val.ns = 0;
+	s->key = *k;
+	/* an index full of stale entries: the slot stays its key's, uncounted, until user space frees it */
+	if (bpf_map_update_elem(&exit_index, k, &i, BPF_ANY))
+		goto drop;
+	return i;
+drop:;
+	__u32 z = 0;
+	__u64 *d = bpf_map_lookup_elem(&exit_drops, &z);
+	if (d)
+		(*d)++;
+	return -1;
+}
+
+static __always_inline struct exits_slot *slot_of(__u32 i, __u32 tid, __u32 ev, __u64 arg)
+{
+	struct exits_slot *s = bpf_map_lookup_elem(&exit_slots, &i);
+	return s && s->key.tid == tid && s->key.ev == ev && s->key.arg == arg ? s : NULL;
+}
+
 static __always_inline struct exits_val *slot(__u32 tid, __u32 ev, __u64 arg)
 {
 	struct exits_key k = { .tid = tid, .ev = ev, .arg = arg };
-	struct exits_val *v = bpf_map_lookup_elem(&exit_counts, &k);
-	if (v)
-		return v;
-	struct exits_val zero = {};
-	bpf_map_update_elem(&exit_counts, &k, &zero, BPF_NOEXIST);	/* EEXIST: another CPU made it */
-	v = bpf_map_lookup_elem(&exit_counts, &k);
-	if (!v) {
-		__u32 z = 0;
-		__u64 *d = bpf_map_lookup_elem(&exit_drops, &z);
-		if (d)
-			(*d)++;
-	}
-	return v;
+	struct exits_slot *s;
+	__u32 *found = bpf_map_lookup_elem(&exit_index, &k);
+	if (found && (s = slot_of(*found, tid, ev, arg)))
+		return &s->val;
+	long i = new_slot(&k);
+	return i >= 0 && (s = slot_of((__u32)i, tid, ev, arg)) ? &s->val : NULL;
 }
 
 static __always_inline void count(__u32 ev, __u64 arg)
