@@ -19,6 +19,7 @@
 #define QMP_BACKOFF_S 30.0	/* a socket that did not answer (or has no balloon) is asked again after this */
 #define QMP_BACKOFF_FIRST_S 1.0	/* ... or this, doubling, when it answered before */
 #define QMP_SLOW_MAX 3		/* late answers in a row before a VMM counts as unresponsive */
+#define QMP_STATS_RETRY_S 30.0	/* a balloon whose guest reports no statistics is asked again after this */
 
 struct qmp_vm {
 	pid_t pid;
@@ -29,6 +30,9 @@ struct qmp_vm {
 	int slow;			/* late answers in a row */
 	struct balloon_sample last;
 	bool seen;
+	bool searched;			/* its balloon device was looked for in the object tree */
+	char device[96];		/* that device's QOM path, "" none */
+	double next_stats;		/* when to ask for the guest's statistics again (CLOCK_MONOTONIC) */
 };
 
 struct qmp_source {
@@ -36,7 +40,7 @@ struct qmp_source {
 	size_t nvms, cap;
 };
 
-static void *qmp_open(const struct source_args *a, char *why, size_t whylen)
+static void *qmp_src_open(const struct source_args *a, char *why, size_t whylen)
 {
 	if (a->no_qmp) {
 		snprintf(why, whylen, "%s", _("QMP off (--no-qmp)"));
@@ -45,7 +49,7 @@ static void *qmp_open(const struct source_args *a, char *why, size_t whylen)
 	return xcalloc(1, sizeof(struct qmp_source));
 }
 
-static void qmp_close(void *state)
+static void qmp_src_close(void *state)
 {
 	struct qmp_source *q = state;
 	if (q)
@@ -78,14 +82,42 @@ static struct qmp_vm *vm_state(struct qmp_source *q, const struct vm_sample *vm,
 	return e;
 }
 
+/* The guest's statistics where its balloon device has them: qemu keeps what the guest reported when something
+ * turned polling on (vmtop never does); "guest hasn't updated any stats yet" otherwise, asked again in 30 s. */
+static void ask_stats(struct qmp_conn *c, struct qmp_vm *e, double now)
+{
+	char reply[8192], why[96], args[192];
+	static const char *const containers[] = { "/machine/peripheral", "/machine/peripheral-anon" };
+	for (size_t i = 0; !e->searched && i < sizeof(containers) / sizeof(containers[0]); i++) {
+		snprintf(args, sizeof(args), "{\"path\": \"%s\"}", containers[i]);
+		if (qmp_ask(c, "qom-list", args, reply, sizeof(reply), why, sizeof(why)) != QMP_OK)
+			return;	/* late or refused: looked for again next time */
+		if (qmp_find_balloon(reply, containers[i], e->device, sizeof(e->device)) || i == 1)
+			e->searched = true;
+	}
+	if (!e->device[0] || now < e->next_stats)
+		return;
+	snprintf(args, sizeof(args), "{\"path\": \"%s\", \"property\": \"guest-stats\"}", e->device);
+	if (qmp_ask(c, "qom-get", args, reply, sizeof(reply), why, sizeof(why)) == QMP_OK)
+		qmp_take_stats(reply, &e->last);
+	if (!e->last.stats_known)
+		e->next_stats = now + QMP_STATS_RETRY_S;
+}
+
 /* Asks one VMM for its balloon; keeps the answer and when to ask again. */
 static void ask_balloon(struct qmp_vm *e, const char *path, double now)
 {
 	char reply[1024], why[96] = "";
 	struct balloon_sample *b = &e->last, before = *b;
 	*b = BALLOON_UNKNOWN;
-	enum qmp_status st = qmp_query(path, "query-balloon", QMP_TIMEOUT_S, reply, sizeof(reply), why, sizeof(why));
+	enum qmp_status st;
+	struct qmp_conn *c = qmp_open(path, QMP_TIMEOUT_S, &st, why, sizeof(why));
+	if (c)
+		st = qmp_ask(c, "query-balloon", NULL, reply, sizeof(reply), why, sizeof(why));
 	long long actual = st == QMP_OK ? qmp_reply_number(reply, "actual") : -1;
+	if (actual >= 0)
+		ask_stats(c, e, now);
+	qmp_close(c);
 	e->slow = st == QMP_SLOW ? e->slow + 1 : 0;
 	if (actual >= 0) {
 		e->answered = true;
@@ -114,7 +146,7 @@ static void ask_balloon(struct qmp_vm *e, const char *path, double now)
 	}
 }
 
-static bool qmp_sample(void *state, struct host_sample *s, char *why, size_t whylen)
+static bool qmp_src_sample(void *state, struct host_sample *s, char *why, size_t whylen)
 {
 	(void)why;
 	(void)whylen;
@@ -146,5 +178,5 @@ static bool qmp_sample(void *state, struct host_sample *s, char *why, size_t why
 }
 
 const struct source qmp_source = {
-	.part = PART_BALLOON, .name = "qmp", .open = qmp_open, .sample = qmp_sample, .close = qmp_close,
+	.part = PART_BALLOON, .name = "qmp", .open = qmp_src_open, .sample = qmp_src_sample, .close = qmp_src_close,
 };

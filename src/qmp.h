@@ -1,4 +1,4 @@
-/* qmp.h - a QMP client that only asks: one short connection per question, a deadline on every wait, an
+/* qmp.h - a QMP client that only asks: one short connection per refresh, a deadline on every wait, an
  * allow-list of query commands (vmtop never changes a VM). */
 #ifndef VMTOP_QMP_H
 #define VMTOP_QMP_H
@@ -14,15 +14,27 @@ enum qmp_status {
 	QMP_FAILED,	/* no such socket, refused, closed or reset (a VMM dying mid-query) */
 };
 
-/* True for the commands vmtop may send: qmp_capabilities and a few query-* commands. */
+/* True for the commands vmtop may send: qmp_capabilities, a few query-* commands, qom-list and qom-get. */
 bool qmp_allowed(const char *command);
-/* Connects to the unix socket path, negotiates capabilities, sends command (argument-less, allowed) and reads
- * its answer into reply, all within timeout_s; closes the socket whatever happens. why says what went wrong. */
+struct qmp_conn;
+/* Connects to the unix socket path and negotiates capabilities; every answer of the session must come within
+ * timeout_s of now. NULL with st and why set when it cannot (QMP_TIMEOUT: no greeting, QMP_FAILED). */
+struct qmp_conn *qmp_open(const char *path, double timeout_s, enum qmp_status *st, char *why, size_t whylen);
+/* Sends command (allowed) with args (a JSON object, or NULL) and reads its answer into reply (QMP_SLOW: late). */
+enum qmp_status qmp_ask(struct qmp_conn *c, const char *command, const char *args, char *reply, size_t len, char *why,
+			size_t whylen);
+void qmp_close(struct qmp_conn *c);
+/* qmp_open, one argument-less command, qmp_close: all within timeout_s. why says what went wrong. */
 enum qmp_status qmp_query(const char *path, const char *command, double timeout_s, char *reply, size_t len,
 			  char *why, size_t whylen);
 /* The number of "key": in a reply line, -1 when absent ({"return": {"actual": 1073741824}}). */
 long long qmp_reply_number(const char *reply, const char *key);
 /* The desc of an {"error": {"class": ..., "desc": "..."}} line into desc; false when it is none. */
 bool qmp_reply_error(const char *reply, char *desc, size_t len);
+/* The balloon device's QOM path (container/name) in a qom-list reply of container; false when none is there. */
+bool qmp_find_balloon(const char *reply, const char *container, char *path, size_t len);
+struct balloon_sample;
+/* The guest's memory statistics of a qom-get guest-stats reply into b's stats (in KiB; what it lacks unknown). */
+void qmp_take_stats(const char *reply, struct balloon_sample *b);
 
 #endif

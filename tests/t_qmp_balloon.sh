@@ -1,7 +1,8 @@
 # t_qmp_balloon.sh - balloons through QMP sockets named on fake VMs' command lines (tests/fakehost --qmp-dir): one
 # answers (its balloon shown), one accepts and never answers (50 ms once, then left alone, the reason shown), one dies
 # mid-query (no error for the others), one answers, misses once (as when another client held it) and is asked again
-# a second later, not 30; only allow-listed queries are sent; --no-qmp sends nothing.
+# a second later, not 30; the guest's balloon statistics come through the object tree; only allow-listed queries
+# are sent; --no-qmp sends nothing.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/rig.sh"
 need python3 jq
@@ -49,6 +50,9 @@ got() {
 }
 vm 0 '.source == "qmp" and .actual_kib == 32768 and .target_kib == null and .reason == null' ||
 	fail "answering VM: $(got 0)"
+# the guest's statistics, found through the object tree (qom-list, then qom-get guest-stats), in KiB
+vm 0 '.stats == {unused_kib: 262144, available_kib: 1048576, usable_kib: 524288, disk_caches_kib: 102400, swap_in_kib: 0,
+	swap_out_kib: 0, major_faults: 7, minor_faults: 1234, last_update: 1796640000}' || fail "guest statistics: $(got 0)"
 vm 1 '.source == null and .actual_kib == null and (.reason | test("unresponsive: no QMP greeting within 50 ms"))' ||
 	fail "silent VM: $(got 1)"
 vm 2 '.source == null and .actual_kib == null and (.reason | length > 0)' || fail "VM that died mid-query: $(got 2)"
@@ -63,7 +67,7 @@ sed -n 2p "$TEST_TMP/json" | jq -e '.vms[] | select(.name == "fake-3") | .mem.ba
 	and (.reason | test("unresponsive"))' >/dev/null || fail "flaky VM after its miss: $(sed -n 2p "$TEST_TMP/json" | jq -c '.vms[] | select(.name == "fake-3") | .mem.balloon')"
 vm 3 '.source == "qmp" and .actual_kib == 32768' || fail "flaky VM not asked again within 3 s: $(got 3)"
 [ "$(ours 3 $vpid)" -le 8 ] || fail "flaky socket asked $(ours 3 $vpid) times in 10 refreshes: not left alone after its miss"
-sed 's/^connect .*/connect/' "$TEST_TMP/log.0" | sort -u | tr '\n' ' ' | grep -qx 'connect qmp_capabilities query-balloon ' ||
+sed 's/^connect .*/connect/' "$TEST_TMP/log.0" | sort -u | tr '\n' ' ' | grep -qx 'connect qmp_capabilities qom-get qom-list query-balloon ' ||
 	fail "commands outside the allow-list: $(sort -u "$TEST_TMP/log.0" | tr '\n' ' ')"
 # no refresh blocks on it: the 50 ms deadline itself is timed in test_mem; here, on a host that may be loaded, the
 # first interval (0.3 s asked, the stall in it) stays far from a blocking read's forever

@@ -209,6 +209,33 @@ static void test_replies(void)
 	CHECK(!qmp_reply_error("{\"return\": {}}", desc, sizeof(desc)));
 	CHECK(qmp_allowed("query-balloon") && qmp_allowed("qmp_capabilities"));
 	CHECK(!qmp_allowed("balloon") && !qmp_allowed("quit") && !qmp_allowed("system_reset"));
+	/* the object tree is read (qom-list, qom-get), never written */
+	CHECK(qmp_allowed("qom-get") && qmp_allowed("qom-list") && !qmp_allowed("qom-set"));
+	char path[96];
+	CHECK(qmp_find_balloon("{\"return\": [{\"name\": \"type\", \"type\": \"string\"}, {\"name\": \"device[0]\", "
+			       "\"type\": \"child<virtio-net-pci>\"}, {\"name\": \"device[1]\", "
+			       "\"type\": \"child<virtio-balloon-pci>\"}]}", "/machine/peripheral-anon", path, sizeof(path)));
+	CHECK_STR(path, "/machine/peripheral-anon/device[1]");
+	CHECK(!qmp_find_balloon("{\"return\": [{\"name\": \"net0\", \"type\": \"child<virtio-net-pci>\"}]}",
+				"/machine/peripheral", path, sizeof(path)));
+	/* an id vmtop would have to escape is not asked about */
+	CHECK(!qmp_find_balloon("{\"return\": [{\"name\": \"b\\\"x\", \"type\": \"child<virtio-balloon-pci>\"}]}",
+				"/machine/peripheral", path, sizeof(path)));
+	struct balloon_sample b = BALLOON_UNKNOWN;
+	qmp_take_stats("{\"return\": {\"stats\": {\"stat-htlb-pgfail\": -1, \"stat-swap-out\": 0, \"stat-available-memory\": "
+		       "1048576000, \"stat-free-memory\": 524288000, \"stat-major-faults\": 12, \"stat-total-memory\": -1}, "
+		       "\"last-update\": 1796640000}}", &b);
+	CHECK(b.stats_known == (1u << BSTAT_SWAP_OUT_KIB | 1u << BSTAT_USABLE_KIB | 1u << BSTAT_UNUSED_KIB |
+				1u << BSTAT_MAJOR_FAULTS | 1u << BSTAT_LAST_UPDATE));
+	CHECK(b.stats[BSTAT_USABLE_KIB] == 1024000 && b.stats[BSTAT_UNUSED_KIB] == 512000);
+	CHECK(b.stats[BSTAT_MAJOR_FAULTS] == 12 && b.stats[BSTAT_SWAP_OUT_KIB] == 0);
+	/* what qemu says of a guest that never reported: every statistic 2^64-1, last-update 0 */
+	qmp_take_stats("{\"return\": {\"stats\": {\"stat-free-memory\": 18446744073709551615, \"stat-major-faults\": "
+		       "18446744073709551615}, \"last-update\": 0}}", &b);
+	CHECK(b.stats_known == 0);	/* nothing known, not zeros nor 2^64-1 */
+	qmp_take_stats("{\"return\": {\"stats\": {\"stat-free-memory\": 18446744073709551615, \"stat-major-faults\": 3}, "
+		       "\"last-update\": 5}}", &b);
+	CHECK(b.stats_known == (1u << BSTAT_MAJOR_FAULTS | 1u << BSTAT_LAST_UPDATE));
 }
 
 static int listen_at(const char *path)
