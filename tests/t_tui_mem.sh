@@ -68,6 +68,8 @@ tui_wait '^Configured 8\.0G  Resident 4\.0G \(anon 3\.6G, file 205M, shmem 205M\
 tui_screen | grep -Eq '^THP 2\.0G  Hugetlb 0K  KSM merged 1\.0G \(262144 pages, 262154 rmap items, 0 zero pages, profit 1024M; offered to KSM: yes\)' ||
 	fail "THP/KSM line: $(tui_screen | grep '^THP')"
 tui_screen | grep -Eq '^Balloon 8\.0G actual, target - \(qmp\)' || fail "balloon line"
+tui_screen | grep -Eq '^Guest says: usable 6\.0G, unused 2\.0G, caches 1\.0G, swapped in -, out 4\.0M, 12 major faults' ||
+	fail "guest statistics line: $(tui_screen | grep '^Guest')"
 # without colours the bar's cells are letters: 3.0G resident + 1.0G merged + 1M swapped of 8.0G in 30 cells
 tui_screen | grep -Eq '^\[R{11}K{4} {15}\] R resident  K merged  B ballooned  S swapped, of 8\.0G' ||
 	fail "stacked bar: $(tui_screen | grep 'R resident')"

@@ -118,6 +118,14 @@ static void fill_mem(struct vm_stat *v, const struct fake_vm *f)
 	s->ksm_merge_any = unknown ? -1 : 0;
 	s->balloon = (struct balloon_sample){ .source = "qmp", .actual_kib = v->mem_config_kib - (i == 3 ? 1 << 20 : 0),
 					      .target_kib = -1 };
+	/* what a guest's balloon driver reports (swap_in left out: a guest may report some and not others) */
+	s->balloon.stats_known = 1u << BSTAT_USABLE_KIB | 1u << BSTAT_UNUSED_KIB | 1u << BSTAT_DISK_CACHES_KIB |
+				 1u << BSTAT_SWAP_OUT_KIB | 1u << BSTAT_MAJOR_FAULTS;
+	s->balloon.stats[BSTAT_USABLE_KIB] = 6 << 20;
+	s->balloon.stats[BSTAT_UNUSED_KIB] = 2 << 20;
+	s->balloon.stats[BSTAT_DISK_CACHES_KIB] = 1 << 20;
+	s->balloon.stats[BSTAT_SWAP_OUT_KIB] = 4096;
+	s->balloon.stats[BSTAT_MAJOR_FAULTS] = 12;
 	if (unknown)
 		s->balloon = (struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1,
 						      .reason = "no QMP socket on the VMM's command line" };
