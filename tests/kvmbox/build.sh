@@ -103,6 +103,13 @@ chmod 755 "$root/sbin/kvmbox-init"
 echo kvmbox >"$root/etc/hostname"
 printf '127.0.0.1 localhost kvmbox\n' >"$root/etc/hosts"
 printf '/dev/vda / ext4 rw 0 1\n' >"$root/etc/fstab"
+# libvirt's qemus as root: Debian's libvirt runs them as libvirt-qemu, whom only libvirt-daemon-system makes (with
+# these directories)
+mkdir -p "$root/etc/libvirt" "$root/var/log/libvirt/qemu" "$root/var/lib/libvirt/qemu" "$root/var/cache/libvirt/qemu"
+printf 'user = "root"\ngroup = "root"\n' >"$root/etc/libvirt/qemu.conf"
+# ... though its qemu driver looks the built-in user up before it reads qemu.conf
+echo 'libvirt-qemu:x:64055:64055:libvirt qemu:/var/lib/libvirt:/usr/sbin/nologin' >>"$root/etc/passwd"
+echo 'libvirt-qemu:x:64055:' >>"$root/etc/group"
 used=$(du -sm "$root" | cut -f1)
 # room for what tests write outside /tmp (a tmpfs)
 mkfs.ext4 -q -F -L kvmbox -E root_owner=0:0 -d "$root" "$work/root.ext4" "$((used + used / 4 + 128))M" >/dev/null
