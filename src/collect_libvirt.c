@@ -40,7 +40,8 @@ bool libvirt_running(void)
 LV_CALLS(LV_POINTER)
 #undef LV_POINTER
 
-/* Loads libvirt once; false with why when it cannot. */
+/* Loads libvirt once; false with why when it cannot. (An ASan build needs libtirpc preloaded beside libasan:
+ * ASan's xdr interceptors look their targets up at start, before libvirt brings libtirpc in.) */
 static bool lv_load(char *why, size_t whylen)
 {
 	static void *lib;
