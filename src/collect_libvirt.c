@@ -211,7 +211,11 @@ static void *lv_open(const struct source_args *a, char *why, size_t whylen)
 	p_virSetErrorFunc(NULL, lv_quiet);
 	struct lv_source *l = xcalloc(1, sizeof(*l));
 	pthread_mutex_init(&l->lock, NULL);
-	pthread_cond_init(&l->cond, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);	/* a refresh's wait, not moved by the wall clock */
+	pthread_cond_init(&l->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	if (pthread_create(&l->thread, NULL, lv_thread, l)) {
 		snprintf(why, whylen, "%s", _("libvirt: cannot start a thread"));
 		free(l);
@@ -258,7 +262,7 @@ static bool lv_sample(void *state, struct host_sample *s, char *why, size_t whyl
 	pthread_cond_broadcast(&l->cond);
 	if (idle) {
 		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
+		clock_gettime(CLOCK_MONOTONIC, &until);
 		double t = until.tv_sec + until.tv_nsec * 1e-9 + wait;
 		until.tv_sec = (time_t)t;
 		until.tv_nsec = (long)((t - (double)until.tv_sec) * 1e9);
@@ -287,8 +291,9 @@ static bool lv_sample(void *state, struct host_sample *s, char *why, size_t whyl
 		}
 	}
 	if (!fresh)
-		host_sample_warn(s, "%s", l->err[0] ? l->err : l->when ? _("libvirt: libvirtd is slow to answer; its last answer shown")
-								  : _("libvirt: libvirtd has not answered yet"));
+		host_sample_warn(s, "%s", l->err[0] ? l->err
+					  : l->when ? _("libvirt: libvirtd is slow to answer; its last answer shown")
+						    : _("libvirt: libvirtd has not answered yet"));
 	pthread_mutex_unlock(&l->lock);
 	return true;
 }

@@ -76,7 +76,7 @@ struct vm_mm_counters {
 	long long ksm_merging_pages, ksm_rmap_items, ksm_zero_pages, ksm_profit_bytes;
 };
 
-/* What a guest's balloon driver says of its memory, where it reports statistics (libvirt passes them on). */
+/* What a guest's balloon driver says of its memory, where it reports statistics (libvirt, or qemu's guest-stats). */
 enum balloon_stat {
 	BSTAT_UNUSED_KIB, BSTAT_AVAILABLE_KIB, BSTAT_USABLE_KIB, BSTAT_DISK_CACHES_KIB, BSTAT_SWAP_IN_KIB,
 	BSTAT_SWAP_OUT_KIB, BSTAT_MAJOR_FAULTS, BSTAT_MINOR_FAULTS, BSTAT_LAST_UPDATE, BSTAT__COUNT

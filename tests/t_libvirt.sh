@@ -71,7 +71,8 @@ pid=$(pgrep -f "guest=$dom,") || fail "no qemu for $dom"
 tr '\0' '\n' <"/proc/$pid/cmdline" | grep -q '^-uuid$' || fail "qemu has no -uuid: $(tr '\0' ' ' <"/proc/$pid/cmdline")"
 
 json=$TEST_TMP/json
-limit $((30 * TEST_SLOW)) "$VMTOP" -b -o json -n 2 -d 0.5 -p "$pid" >"$json" 2>"$TEST_TMP/err" || fail "vmtop exit $?: $(cat "$TEST_TMP/err")"
+limit $((30 * TEST_SLOW)) "$VMTOP" -b -o json -n 2 -d 0.5 -p "$pid" >"$json" 2>"$TEST_TMP/err" ||
+	fail "vmtop exit $?: $(cat "$TEST_TMP/err")"
 vm=$(tail -n 1 "$json" | jq -c '.vms[0]')
 echo "$vm" | jq -c '{name, uuid, libvirt, balloon: .mem.balloon}'
 tail -n 1 "$json" | jq -e '.host.sources.domains == "libvirt"' >/dev/null ||
@@ -110,12 +111,15 @@ tail -n +"$((from + 1))" "$json" | jq -c "[.time, .interval, .vms[0].mem.balloon
 tail -n +"$((from + 1))" "$json" | jq -s -e 'all(.vms[0].mem.balloon.actual_kib == 32768) and
 	(map(select(.host.warnings | any(test("libvirt")))) | length >= 4)' >/dev/null ||
 	fail "while libvirtd was stopped: not the last answer, or no warning"
-tail -n +"$((from + 1))" "$json" | jq -s -e --argjson s "$TEST_SLOW" 'map(.interval) | max < 0.5 + 0.25 * $s' >/dev/null ||
+tail -n +"$((from + 1))" "$json" | jq -s -e --argjson s "$TEST_SLOW" 'map(.interval) | max < 0.5 + 0.25 * $s' \
+	>/dev/null ||
 	fail "a refresh waited for libvirtd: intervals $(tail -n +"$((from + 1))" "$json" | jq -s -c 'map(.interval)')"
 kill $top
 
 # --no-libvirt: the domain is not asked (nor its monitor, which libvirtd holds)
-limit $((30 * TEST_SLOW)) "$VMTOP" -b -o json -n 1 -d 0.3 --no-libvirt -p "$pid" >"$json" 2>"$TEST_TMP/err" || fail "vmtop --no-libvirt exit $?"
-tail -n 1 "$json" | jq -e '.host.sources.domains == null and .vms[0].libvirt == false and .vms[0].mem.balloon.source == null' \
+limit $((30 * TEST_SLOW)) "$VMTOP" -b -o json -n 1 -d 0.3 --no-libvirt -p "$pid" >"$json" 2>"$TEST_TMP/err" ||
+	fail "vmtop --no-libvirt exit $?"
+tail -n 1 "$json" | jq -e '.host.sources.domains == null and .vms[0].libvirt == false and
+	.vms[0].mem.balloon.source == null' \
 	>/dev/null || fail "--no-libvirt: $(tail -n 1 "$json" | jq -c '[.host.source_reasons, .vms[0].mem.balloon]')"
 echo "PASS: $TEST_NAME"

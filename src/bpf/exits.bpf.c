@@ -43,7 +43,7 @@ struct {
 
 __u64 next_slot, free_head, free_tail;
 
-/* keys that found the map full */
+/* keys that found every slot taken (or the index full) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
