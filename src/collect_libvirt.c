@@ -101,13 +101,11 @@ static void lv_error(char *err, size_t len)
 	snprintf(err, len, "libvirt: %s", m && *m ? m : _("unknown error"));
 }
 
-/* The stats libvirt's balloon group names, in enum balloon_stat's order. */
+/* The stats libvirt's balloon group names (in KiB and counts, as vmtop keeps them). */
 static const char *const stat_keys[BSTAT__COUNT] = {
-	[BSTAT_UNUSED_KIB] = "balloon.unused", [BSTAT_AVAILABLE_KIB] = "balloon.available",
-	[BSTAT_USABLE_KIB] = "balloon.usable", [BSTAT_DISK_CACHES_KIB] = "balloon.disk_caches",
-	[BSTAT_SWAP_IN_KIB] = "balloon.swap_in", [BSTAT_SWAP_OUT_KIB] = "balloon.swap_out",
-	[BSTAT_MAJOR_FAULTS] = "balloon.major_fault", [BSTAT_MINOR_FAULTS] = "balloon.minor_fault",
-	[BSTAT_LAST_UPDATE] = "balloon.last-update",
+#define BSTAT_LIBVIRT(id, json, libvirt, qemu, bytes) [BSTAT_##id] = libvirt,
+	BALLOON_STATS(BSTAT_LIBVIRT)
+#undef BSTAT_LIBVIRT
 };
 
 static void take_balloon(struct balloon_sample *b, virTypedParameterPtr params, int n)

@@ -260,21 +260,19 @@ bool qmp_find_balloon(const char *reply, const char *container, char *path, size
 /* The guest's memory statistics in a qom-get guest-stats reply (qemu: bytes and counts, -1 not reported). */
 void qmp_take_stats(const char *reply, struct balloon_sample *b)
 {
-	static const struct { const char *key; enum balloon_stat stat; bool bytes; } keys[] = {
-		{ "stat-free-memory", BSTAT_UNUSED_KIB, true }, { "stat-total-memory", BSTAT_AVAILABLE_KIB, true },
-		{ "stat-available-memory", BSTAT_USABLE_KIB, true }, { "stat-disk-caches", BSTAT_DISK_CACHES_KIB, true },
-		{ "stat-swap-in", BSTAT_SWAP_IN_KIB, true }, { "stat-swap-out", BSTAT_SWAP_OUT_KIB, true },
-		{ "stat-major-faults", BSTAT_MAJOR_FAULTS, false }, { "stat-minor-faults", BSTAT_MINOR_FAULTS, false },
-		{ "last-update", BSTAT_LAST_UPDATE, false },
+	static const struct { const char *key; bool bytes; } keys[BSTAT__COUNT] = {
+#define BSTAT_QEMU(id, json, libvirt, qemu, bytes) [BSTAT_##id] = { qemu, bytes },
+		BALLOON_STATS(BSTAT_QEMU)
+#undef BSTAT_QEMU
 	};
 	b->stats_known = 0;
 	if (qmp_reply_number(reply, "last-update") <= 0)
 		return;	/* the guest never reported: qemu still lists every statistic, each 2^64-1 */
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+	for (int k = 0; k < BSTAT__COUNT; k++) {
 		long long v = qmp_reply_number(reply, keys[k].key);
 		if (v < 0)
 			continue;
-		b->stats[keys[k].stat] = keys[k].bytes ? v / 1024 : v;
-		b->stats_known |= 1u << keys[k].stat;
+		b->stats[k] = keys[k].bytes ? v / 1024 : v;
+		b->stats_known |= 1u << k;
 	}
 }

@@ -91,11 +91,9 @@ const char *sample_part_name(enum sample_part p)
 const char *balloon_stat_name(enum balloon_stat b)
 {
 	static const char *const names[BSTAT__COUNT] = {
-		[BSTAT_UNUSED_KIB] = "unused_kib", [BSTAT_AVAILABLE_KIB] = "available_kib",
-		[BSTAT_USABLE_KIB] = "usable_kib", [BSTAT_DISK_CACHES_KIB] = "disk_caches_kib",
-		[BSTAT_SWAP_IN_KIB] = "swap_in_kib", [BSTAT_SWAP_OUT_KIB] = "swap_out_kib",
-		[BSTAT_MAJOR_FAULTS] = "major_faults", [BSTAT_MINOR_FAULTS] = "minor_faults",
-		[BSTAT_LAST_UPDATE] = "last_update",
+#define BSTAT_JSON(id, json, libvirt, qemu, bytes) [BSTAT_##id] = json,
+		BALLOON_STATS(BSTAT_JSON)
+#undef BSTAT_JSON
 	};
 	return b < BSTAT__COUNT ? names[b] : "?";
 }

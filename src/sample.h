@@ -76,11 +76,21 @@ struct vm_mm_counters {
 	long long ksm_merging_pages, ksm_rmap_items, ksm_zero_pages, ksm_profit_bytes;
 };
 
-/* What a guest's balloon driver says of its memory, where it reports statistics (libvirt, or qemu's guest-stats). */
-enum balloon_stat {
-	BSTAT_UNUSED_KIB, BSTAT_AVAILABLE_KIB, BSTAT_USABLE_KIB, BSTAT_DISK_CACHES_KIB, BSTAT_SWAP_IN_KIB,
-	BSTAT_SWAP_OUT_KIB, BSTAT_MAJOR_FAULTS, BSTAT_MINOR_FAULTS, BSTAT_LAST_UPDATE, BSTAT__COUNT
-};
+/* What a guest's balloon driver says of its memory, where it reports statistics, in one table:
+ * X(ID, JSON's key, libvirt's balloon stat, qemu's guest-stats key, 1 where qemu gives bytes) */
+#define BALLOON_STATS(X)                                                                   \
+	X(UNUSED_KIB, "unused_kib", "balloon.unused", "stat-free-memory", 1)               \
+	X(AVAILABLE_KIB, "available_kib", "balloon.available", "stat-total-memory", 1)     \
+	X(USABLE_KIB, "usable_kib", "balloon.usable", "stat-available-memory", 1)          \
+	X(DISK_CACHES_KIB, "disk_caches_kib", "balloon.disk_caches", "stat-disk-caches", 1) \
+	X(SWAP_IN_KIB, "swap_in_kib", "balloon.swap_in", "stat-swap-in", 1)                \
+	X(SWAP_OUT_KIB, "swap_out_kib", "balloon.swap_out", "stat-swap-out", 1)            \
+	X(MAJOR_FAULTS, "major_faults", "balloon.major_fault", "stat-major-faults", 0)     \
+	X(MINOR_FAULTS, "minor_faults", "balloon.minor_fault", "stat-minor-faults", 0)     \
+	X(LAST_UPDATE, "last_update", "balloon.last-update", "last-update", 0)
+#define BSTAT_ENUM(id, json, libvirt, qemu, bytes) BSTAT_##id,
+enum balloon_stat { BALLOON_STATS(BSTAT_ENUM) BSTAT__COUNT };
+#undef BSTAT_ENUM
 
 /* A VM's balloon as its VMM (collect_qmp) or libvirt (collect_libvirt) reports it. */
 struct balloon_sample {
