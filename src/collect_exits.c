@@ -5,9 +5,9 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "nls.h"
@@ -33,7 +33,6 @@ struct exits_bpf {
 	volatile struct exits_slot *slots;	/* the programs' slot array, mapped */
 	volatile __u32 *free_list;	/* slots handed back, read by the programs from free_head to free_tail */
 	struct exit_count *scratch;	/* the radix sort's other half */
-	size_t cap;
 	pid_t *tids;			/* the VMs' threads this sample, sorted */
 	size_t ntids, captids;
 };
@@ -44,20 +43,18 @@ static const char *const tp_names[EXITS_EV__COUNT] = {
 #undef EXITS_TP_NAME
 };
 
-static size_t page_round(size_t n)
+/* What mmap gives of an array map: all its values, in whole pages. */
+static size_t map_bytes(const struct bpf_map *m)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	return (n + page - 1) / page * page;
+	return ((size_t)bpf_map__value_size(m) * bpf_map__max_entries(m) + page - 1) / page * page;
 }
 
-static size_t slots_bytes(void)
+/* An array map (BPF_F_MMAPABLE) mapped for reading and writing, NULL when it cannot be (errno set). */
+static void *map_map(const struct bpf_map *m)
 {
-	return page_round(EXITS_MAX_KEYS * sizeof(struct exits_slot));
-}
-
-static size_t free_bytes(void)
-{
-	return page_round(EXITS_MAX_KEYS * sizeof(__u32));
+	void *p = mmap(NULL, map_bytes(m), PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(m), 0);
+	return p == MAP_FAILED ? NULL : p;
 }
 
 static void exits_close(void *state)
@@ -68,9 +65,9 @@ static void exits_close(void *state)
 	for (int i = 0; i < EXITS_EV__COUNT; i++)
 		bpf_link__destroy(e->links[i]);
 	if (e->slots)
-		munmap((void *)e->slots, slots_bytes());
+		munmap((void *)e->slots, map_bytes(e->skel->maps.exit_slots));
 	if (e->free_list)
-		munmap((void *)e->free_list, free_bytes());
+		munmap((void *)e->free_list, map_bytes(e->skel->maps.exit_free));
 	vmtop_exits__destroy(e->skel);
 	free(e->scratch);
 	free(e->tids);
@@ -117,11 +114,8 @@ static void *exits_open(const struct source_args *a, char *why, size_t whylen)
 	}
 	e->index_fd = bpf_map__fd(e->skel->maps.exit_index);
 	e->drops_fd = bpf_map__fd(e->skel->maps.exit_drops);
-	void *slots = mmap(NULL, slots_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(e->skel->maps.exit_slots), 0);
-	void *free_list = mmap(NULL, free_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED,
-			       bpf_map__fd(e->skel->maps.exit_free), 0);
-	e->slots = slots == MAP_FAILED ? NULL : slots;
-	e->free_list = free_list == MAP_FAILED ? NULL : free_list;
+	e->slots = map_map(e->skel->maps.exit_slots);
+	e->free_list = map_map(e->skel->maps.exit_free);
 	if (!e->slots || !e->free_list || !e->skel->bss) {
 		snprintf(why, whylen, _("eBPF exit counters not mapped: %s"), strerror(errno));
 		exits_close(e);

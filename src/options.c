@@ -109,8 +109,8 @@ static bool parse_pids(const char *s, struct options *opt)
 
 int options_parse(struct options *opt, int argc, char **argv)
 {
-	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_NO_LIBVIRT, OPT_EXITS, OPT_FUNCTIONS, OPT_W_MAX_MB, OPT_BEGIN, OPT_END,
-	       OPT_THREADS_SOURCE, OPT_LISTEN, OPT_TEXTFILE };
+	enum { OPT_SAMPLE_HZ = 256, OPT_NO_COLOR, OPT_NO_QMP, OPT_NO_LIBVIRT, OPT_EXITS, OPT_FUNCTIONS, OPT_W_MAX_MB,
+	       OPT_BEGIN, OPT_END, OPT_THREADS_SOURCE, OPT_LISTEN, OPT_TEXTFILE };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },

@@ -102,6 +102,12 @@ struct balloon_sample {
 };
 #define BALLOON_UNKNOWN ((struct balloon_sample){ .source = "", .actual_kib = -1, .target_kib = -1 })
 
+/* One statistic of b, -1 when the guest did not report it (all are sizes or counts: none is below 0). */
+static inline long long balloon_stat(const struct balloon_sample *b, enum balloon_stat k)
+{
+	return b->stats_known >> k & 1 ? b->stats[k] : -1;
+}
+
 /* One KVM virtual machine: a process holding an anon_inode:kvm-vm descriptor. */
 struct vm_sample {
 	pid_t pid;

@@ -515,10 +515,10 @@ static void print_mem(FILE *out, const struct vm_stat *v)
 	json_key_kib(out, "actual_kib", s->balloon.actual_kib, true);
 	json_key_kib(out, "target_kib", s->balloon.target_kib, true);
 	fputs(",\"stats\":", out);
-	/* null: the guest reports none (or no source passes them on: QMP's are not asked) */
+	/* null: the guest reports none (or qemu keeps none: nothing turned its polling on) */
 	fputs(s->balloon.stats_known ? "{" : "null", out);
 	for (int k = 0; s->balloon.stats_known && k < BSTAT__COUNT; k++)
-		json_key_int(out, balloon_stat_name(k), s->balloon.stats[k], s->balloon.stats_known >> k & 1, k > 0);
+		json_key_kib(out, balloon_stat_name(k), balloon_stat(&s->balloon, k), k > 0);
 	if (s->balloon.stats_known)
 		fputc('}', out);
 	fputs(",\"reason\":", out);

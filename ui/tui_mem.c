@@ -134,14 +134,14 @@ static int draw_vm(struct tui *t, const struct vm_stat *v, int y)
 		tui_putf(y++, 0, COLS, _("Balloon - (%s)"), s->balloon.reason[0] ? s->balloon.reason : _("unknown"));
 	if (s->balloon.stats_known) {	/* what the guest's balloon driver reports of its memory */
 		char g[6][24];
-		const long long *b = s->balloon.stats;
-		unsigned k = s->balloon.stats_known;
-#define STAT_KIB(i, n) fmt_kib(g[i], 24, k >> (n) & 1 ? b[n] : -1)
+		const struct balloon_sample *b = &s->balloon;
 		tui_putf(y++, 0, COLS, _("Guest says: usable %s, unused %s, caches %s, swapped in %s, out %s, %s major faults"),
-			 STAT_KIB(0, BSTAT_USABLE_KIB), STAT_KIB(1, BSTAT_UNUSED_KIB), STAT_KIB(2, BSTAT_DISK_CACHES_KIB),
-			 STAT_KIB(3, BSTAT_SWAP_IN_KIB), STAT_KIB(4, BSTAT_SWAP_OUT_KIB),
-			 count(g[5], 24, k >> BSTAT_MAJOR_FAULTS & 1 ? b[BSTAT_MAJOR_FAULTS] : -1));
-#undef STAT_KIB
+			 fmt_kib(g[0], 24, balloon_stat(b, BSTAT_USABLE_KIB)),
+			 fmt_kib(g[1], 24, balloon_stat(b, BSTAT_UNUSED_KIB)),
+			 fmt_kib(g[2], 24, balloon_stat(b, BSTAT_DISK_CACHES_KIB)),
+			 fmt_kib(g[3], 24, balloon_stat(b, BSTAT_SWAP_IN_KIB)),
+			 fmt_kib(g[4], 24, balloon_stat(b, BSTAT_SWAP_OUT_KIB)),
+			 count(g[5], 24, balloon_stat(b, BSTAT_MAJOR_FAULTS)));
 	}
 	return draw_bar(t, v, y);
 }
