@@ -84,6 +84,12 @@ void collector_want_functions(struct collector *c)
 		c->args.kernel_functions = true;
 }
 
+void collector_want_mem_walk(struct collector *c, pid_t pid)
+{
+	if (c)
+		c->args.mem_walk_pid = pid;
+}
+
 struct collector *collector_open(const struct source *const *table, size_t n, const struct source_args *a,
 				 char *why, size_t whylen)
 {
@@ -139,10 +145,11 @@ void collector_sample(struct collector *c, struct host_sample *s)
 				continue;
 			}
 			if (c->src[p]->fills_all)
-				return;	/* the sources it names are the recording's */
+				break;	/* the sources it names are the recording's */
 		}
 		str_copy(st->why, c->why[p], sizeof(st->why));
 	}
+	c->args.mem_walk_pid = 0;	/* a view that still shows the VM asks again */
 }
 
 void collector_drain(struct collector *c)

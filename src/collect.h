@@ -27,6 +27,8 @@ void collector_drain(struct collector *c);
 /* Asks the sources for the kernel-function split from the next sample on (sources read the collector's
  * source_args by pointer). */
 void collector_want_functions(struct collector *c);
+/* Asks for VM pid's page-table walks (THP, NUMA) at the next sample alone (source_args.mem_walk_pid). */
+void collector_want_mem_walk(struct collector *c, pid_t pid);
 void collector_close(struct collector *c);
 
 #endif

@@ -1,6 +1,8 @@
 /* collect_mem.c - where each VM's memory is and the host's KSM, THP, hugepage pools, swap and pressure: per VM
  * status, stat and ksm_stat every 2 s (kept open; the eBPF threads source's counters instead where it runs), and
- * smaps_rollup and numa_maps at least 10 s apart, within a CPU budget that stretches the period on a big host. */
+ * smaps_rollup and numa_maps at least 10 s apart, within a CPU budget that stretches the period on a big host, for
+ * the VMs whose THP and NUMA figures are printed (all in JSON, CSV and OpenMetrics; the open memory view's in the
+ * TUI; none in the text table). */
 #include "config.h"
 
 #include <errno.h>
@@ -44,6 +46,8 @@ struct mem_vm {
 	unsigned long long start_ticks;
 	int fd[FD__COUNT];		/* kept open: a /proc file of a process that exited reads nothing, never another's */
 	double next_fast, next_slow;	/* CLOCK_MONOTONIC seconds when each group is due */
+	bool slow_read;			/* the slow group was read once */
+	bool walked;			/* and smaps_rollup and numa_maps with it, since they were last wanted */
 	struct vm_mem_sample m;
 	/* status's exact sizes less the eBPF pass's shared counts when status was read (0 until both were): between
 	 * two readings the sizes move as the counts do (a small process's counts can sit at 0 in per-CPU deltas) */
@@ -52,6 +56,7 @@ struct mem_vm {
 };
 
 struct mem_source {
+	const struct source_args *args;	/* the collector's: which VMs' mappings are walked (mem_walk_pid changes) */
 	struct mem_vm *vms;		/* sorted by pid */
 	size_t nvms, cap;
 	int ksm_fd[KSM__COUNT];		/* sysfs and /proc files are re-read from offset 0, kept open */
@@ -95,8 +100,8 @@ static ssize_t reread(int fd, char *buf, size_t len)
 
 static void *mem_open(const struct source_args *a, char *why, size_t whylen)
 {
-	(void)a;
 	struct mem_source *ms = xcalloc(1, sizeof(*ms));
+	ms->args = a;
 	char path[96];
 	for (int f = 0; f < KSM__COUNT; f++) {
 		snprintf(path, sizeof(path), "/sys/kernel/mm/ksm/%s", mem_ksm_file((enum ksm_field)f));
@@ -323,8 +328,9 @@ static void take_mm(struct mem_vm *e, const struct vm_mm_counters *mm)
 }
 
 /* mm: the eBPF threads source's counters, which give the sizes and KSM counts (take_mm), NULL without it; then
- * status's exact sizes and ksm_stat's flags, which ask the kernel to walk the VM's mappings, are read here */
-static void read_slow(struct mem_source *ms, struct mem_vm *e, const struct vm_mm_counters *mm)
+ * status's exact sizes and ksm_stat's flags, which ask the kernel to walk the VM's mappings, are read here; and
+ * with walk the page tables' THP and NUMA figures */
+static void read_slow(struct mem_source *ms, struct mem_vm *e, const struct vm_mm_counters *mm, bool walk)
 {
 	char path[64];
 	if (mm) {
@@ -340,6 +346,8 @@ static void read_slow(struct mem_source *ms, struct mem_vm *e, const struct vm_m
 		if (read_file_at(AT_FDCWD, path, ms->buf, NUMA_BUF) > 0)
 			mem_parse_ksm_flags(ms->buf, &e->m);
 	}
+	if (!walk)
+		return;
 	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)e->pid);
 	long long hugetlb = e->m.hugetlb_kib;
 	if (read_file_at(AT_FDCWD, path, ms->buf, NUMA_BUF) > 0)
@@ -375,16 +383,24 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 			read_fast(e);
 			e->next_fast = now + MEM_FAST_S - 0.05;	/* a refresh of exactly 2 s reads every time */
 		}
-		bool first = e->m.nnodes < 0 && e->m.thp_kib < 0;
-		if (now >= e->next_slow && (first ? first_spent < MEM_FIRST_BUDGET_S : ms->slow_credit > 0)) {
+		bool walk = ms->args->mem_walk_all || vm->pid == ms->args->mem_walk_pid;
+		if (!walk && e->walked) {	/* no one shows them: an old reading is not kept to be shown later */
+			e->walked = false;
+			e->m.thp_kib = -1;
+			e->m.nnodes = -1;
+		}
+		bool first = !e->slow_read || (walk && !e->walked);
+		if ((now >= e->next_slow || first) && (first ? first_spent < MEM_FIRST_BUDGET_S : ms->slow_credit > 0)) {
 			double t0 = clock_thread_cpu();
-			read_slow(ms, e, vm->mm.valid ? &vm->mm : NULL);
+			read_slow(ms, e, vm->mm.valid ? &vm->mm : NULL, walk);
 			double spent = clock_thread_cpu() - t0;
 			if (first)
 				first_spent += spent;
 			else
 				ms->slow_credit -= spent;
 			e->next_slow = now + (first ? MEM_SLOW_S * (1 + (e->pid % 16) / 16.0) : MEM_SLOW_S);
+			e->slow_read = true;
+			e->walked = walk;
 		}
 		vm->mem = e->m;
 	}

@@ -71,7 +71,10 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 				     .exits_off = opt->exits_off, .exits_all = opt->exits_all,
 				     .kernel_functions = opt->functions,
 				     .threads_proc_only = opt->threads_source == THREADS_PROC,
-				     .threads_bpf_only = opt->threads_source == THREADS_BPF };
+				     .threads_bpf_only = opt->threads_source == THREADS_BPF,
+				     /* the text table and the TUI print no VM's THP or NUMA but the memory view's */
+				     .mem_walk_all = (opt->batch && opt->format != OUT_TEXT) || opt->record || opt->listen ||
+						     opt->textfile };
 	struct utsname u;
 	str_copy(s->hostname, uname(&u) == 0 ? u.nodename : "?", sizeof(s->hostname));
 	if (opt->replay && open_recording(s, opt) < 0)
@@ -136,6 +139,11 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 void session_want_functions(struct session *s)
 {
 	collector_want_functions(s->collector);
+}
+
+void session_want_mem_walk(struct session *s, pid_t pid)
+{
+	collector_want_mem_walk(s->collector, pid);
 }
 
 void session_drain(struct session *s)

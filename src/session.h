@@ -39,6 +39,8 @@ void session_drain(struct session *s);
 /* The functions view was opened: the perf source splits kernel samples by function from the next refresh on
  * (loading the names once); the model's host.funcs_valid says when they are there. */
 void session_want_functions(struct session *s);
+/* The memory view shows VM pid: its THP and NUMA figures are read at the next refresh (ask before each). */
+void session_want_mem_walk(struct session *s, pid_t pid);
 void session_close(struct session *s);
 
 #endif

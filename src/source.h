@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "sample.h"
 
@@ -23,6 +24,11 @@ struct source_args {
 	struct rec_cursor *replay;	/* replay: the recording and where in it (record.h) */
 	bool threads_proc_only;		/* threads: --threads-source proc, the eBPF source is not tried */
 	bool threads_bpf_only;		/* threads: --threads-source bpf, no /proc fallback */
+	/* mem: smaps_rollup and numa_maps (page-table walks, milliseconds for a big VM) for every VM, for the outputs
+	 * that print THP and NUMA of all; else only for mem_walk_pid, the VM whose memory view is open (0: none),
+	 * which the view asks again before each sample (collector_want_mem_walk()). */
+	bool mem_walk_all;
+	pid_t mem_walk_pid;
 };
 
 struct source {

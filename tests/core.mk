@@ -24,11 +24,11 @@ TESTS += tests/test_cmdline tests/test_model tests/test_fmt tests/test_threads t
 TESTS += tests/t_potfiles.sh tests/t_options.sh tests/t_batch_formats.sh tests/t_batch_noperm.sh tests/t_batch_signals.sh \
 	tests/t_names_safe.sh tests/t_kvm_split.sh tests/t_kvm_svm.sh tests/t_kvm_ready.sh tests/t_kvm_vanish.sh tests/t_kvm_filter.sh \
 	tests/t_kvm_funcs.sh tests/t_kvm_guest_judge.sh tests/t_qmp_balloon.sh tests/t_ksm_guests.sh tests/t_balloon_guest.sh tests/t_balloon_inflate.sh \
-	tests/t_record_replay.sh tests/t_record_file.sh tests/t_record_stall.sh tests/t_discovery_late.sh
+	tests/t_record_replay.sh tests/t_record_file.sh tests/t_record_stall.sh tests/t_discovery_late.sh tests/t_mem_walk.sh
 EXTRA_DIST += tests/t_potfiles.sh tests/t_options.sh tests/t_batch_formats.sh tests/t_batch_noperm.sh tests/t_batch_signals.sh \
 	tests/t_names_safe.sh tests/t_kvm_split.sh tests/t_kvm_svm.sh tests/t_kvm_ready.sh tests/t_kvm_vanish.sh tests/t_kvm_filter.sh \
 	tests/t_kvm_funcs.sh tests/t_kvm_guest_judge.sh tests/t_qmp_balloon.sh tests/t_ksm_guests.sh tests/t_balloon_guest.sh tests/t_balloon_inflate.sh \
-	tests/t_record_replay.sh tests/t_record_file.sh tests/t_record_stall.sh tests/t_discovery_late.sh tests/qmp_server.py
+	tests/t_record_replay.sh tests/t_record_file.sh tests/t_record_stall.sh tests/t_discovery_late.sh tests/t_mem_walk.sh tests/qmp_server.py
 TESTS += tests/t_exits_minivmm.sh tests/t_exits_noperm.sh tests/t_exits_debugfs.sh tests/t_exits_many.sh tests/t_exits_guests.sh \
 	tests/t_kvm_switch.sh tests/t_libvirt.sh
 EXTRA_DIST += tests/t_exits_minivmm.sh tests/t_exits_noperm.sh tests/t_exits_debugfs.sh tests/t_exits_many.sh \

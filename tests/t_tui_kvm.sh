@@ -1,7 +1,8 @@
 #!/bin/sh
 # The acceptance over real KVM guests from the rig (SKIP without KVM): both guests listed by name, a sort
 # reorders them, a pinned VM stays on top after a re-sort, / filters, Enter shows the vCPU rows and Esc returns,
-# in the pio guest's modules Enter on kvm lists kernel functions kallsyms has and Esc returns,
+# in the pio guest's modules Enter on kvm lists kernel functions kallsyms has and Esc returns, its memory view
+# shows its pages on NUMA node 0,
 # ? shows help, 80x24 and 200x50 redraw cleanly, a guest killed while drilled into returns to the list with a
 # message, and q exits 0 leaving the terminal usable.
 . "$top_srcdir/tests/lib.sh"
@@ -86,6 +87,10 @@ f=$(tui_screen | sed -n '/^FUNCTION /{n;p}' | awk '{print $1}')
 awk '$2 ~ /^[tT]$/ { print $3 }' /proc/kallsyms | grep -qxF -- "$f" || fail "top kvm function '$f' is not in /proc/kallsyms"
 tui_type Escape
 tui_wait '^COMPONENT +VM%'
+# its memory: the view asks for this VM's page-table walk (no other view needs one), so its NUMA rows come
+tui_type 4
+tui_wait "VM $PB memory"
+tui_wait '^ +0 +[1-9][0-9]* ' 5
 tui_type 1 Escape
 tui_wait 'PID NAME'
 tui_type '?'

@@ -197,6 +197,7 @@ static int draw_host(const struct tui *t, int y)
 
 static void draw(struct tui *t, const struct vm_stat *v, int y, int h)
 {
+	session_want_mem_walk(t->s, v->pid);	/* its THP and NUMA figures: only this VM's mappings are walked */
 	int end = y + h;
 	y = draw_vm(t, v, y);
 	y = draw_host(t, y);
