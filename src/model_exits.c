@@ -20,10 +20,29 @@ void model_exits_free(struct exits_stat *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* The counts of id in c[0..n) (sorted by tid): [*lo, return). */
-static size_t id_range(const struct exit_count *c, size_t n, pid_t id, size_t *lo)
+/* The counts of id in c[0..n) (sorted by tid): [*lo, return). *at is where the last search ended, and the next
+ * starts from it when id lies past it, a step or two away: the stage asks VM by VM, and their threads' TIDs mostly
+ * rise (two binary searches over 2,400 counts for each of 750 threads were most of the stage at 150 VMs). */
+static size_t id_range(const struct exit_count *c, size_t n, pid_t id, size_t *lo, size_t *at)
 {
 	size_t a = 0, b = n;
+	if (*at > n)
+		*at = n;
+	if (*at == 0 || c[*at - 1].tid < id) {
+		/* galloping: every count before a is another thread's, and c[b] is id's or past it (or b is n) */
+		size_t step = 1;
+		a = *at;
+		b = a;
+		while (b < n && c[b].tid < id) {
+			a = b + 1;
+			b = a + step;
+			step *= 2;
+		}
+		if (b > n)
+			b = n;
+	} else {
+		b = *at;	/* id is before where the last search ended */
+	}
 	while (a < b) {
 		size_t mid = a + (b - a) / 2;
 		if (c[mid].tid < id)
@@ -32,8 +51,10 @@ static size_t id_range(const struct exit_count *c, size_t n, pid_t id, size_t *l
 			b = mid;
 	}
 	*lo = a;
+	b = a;
 	while (b < n && c[b].tid == id)
 		b++;
+	*at = b;
 	return b;
 }
 
@@ -48,10 +69,10 @@ static int cmp_key(const struct exit_count *x, const struct exit_count *y)
  * key it had before counts what it grew by; a new key all it has; a key that went back (the map lost it and made
  * it again) is left out, and false returned: what it did in the interval is not known whole. */
 static bool id_deltas(const struct exit_count *ac, size_t an, const struct exit_count *bc, size_t bn, pid_t id,
-		      struct exit_count **out, size_t *n, size_t *cap)
+		      size_t at[2], struct exit_count **out, size_t *n, size_t *cap)
 {
 	size_t alo, blo;
-	size_t ahi = id_range(ac, an, id, &alo), bhi = id_range(bc, bn, id, &blo);
+	size_t ahi = id_range(ac, an, id, &alo, &at[0]), bhi = id_range(bc, bn, id, &blo, &at[1]);
 	bool whole = true;
 	for (size_t j = blo, i = alo; j < bhi; j++) {
 		const struct exit_count *c = &bc[j];
@@ -80,7 +101,7 @@ static bool id_deltas(const struct exit_count *ac, size_t an, const struct exit_
 /* Whether c[0..n) has the key (id, ev, arg). */
 static bool has_key(const struct exit_count *c, size_t n, pid_t id, unsigned ev, unsigned long long arg)
 {
-	size_t lo, hi = id_range(c, n, id, &lo);
+	size_t lo, at = 0, hi = id_range(c, n, id, &lo, &at);
 	for (size_t i = lo; i < hi; i++)
 		if (c[i].ev == ev && c[i].arg == arg)
 			return true;
@@ -220,7 +241,7 @@ static void exits_rates(struct model *m, const struct host_sample *prev, const s
 	double interval = h->exits_interval = b->mono - a->mono;
 	double rate = 0, user = 0;
 	struct exit_count *d = NULL;
-	size_t cap = 0;
+	size_t cap = 0, at_thread[2] = { 0, 0 }, at_vm[2] = { 0, 0 };
 	const unsigned long long all_key = (unsigned long long)EXITS_ISA_STAT << 32 | EXITS_STAT_ALL;
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct vm_stat *v = &m->vms[i];
@@ -237,7 +258,8 @@ static void exits_rates(struct model *m, const struct host_sample *prev, const s
 			if (!ta || ta->start_ticks != tb->start_ticks)
 				continue;	/* new thread, or its TID reused: unknown this interval */
 			size_t from = n;
-			bool whole = id_deltas(a->counts, a->ncounts, b->counts, b->ncounts, tb->tid, &d, &n, &cap);
+			bool whole = id_deltas(a->counts, a->ncounts, b->counts, b->ncounts, tb->tid, at_thread, &d, &n,
+					       &cap);
 			if (t < v->nthreads && v->threads[t].tid == tb->tid)
 				thread_rates(&v->threads[t], d + from, n - from, interval, h, whole);
 		}
@@ -248,7 +270,8 @@ static void exits_rates(struct model *m, const struct host_sample *prev, const s
 			    !has_key(b->vm_counts, b->nvm_counts, v->pid, EXITS_EV_EXIT, all_key))
 				continue;
 			size_t from = n;
-			if (!id_deltas(a->vm_counts, a->nvm_counts, b->vm_counts, b->nvm_counts, v->pid, &d, &n, &cap))
+			if (!id_deltas(a->vm_counts, a->nvm_counts, b->vm_counts, b->nvm_counts, v->pid, at_vm, &d, &n,
+				       &cap))
 				continue;	/* a counter went back: not this VM's whole interval */
 			all = 0;
 			for (size_t k = from; k < n; k++)

@@ -192,6 +192,48 @@ static void test_rates(void)
 	host_sample_clear(&b);
 }
 
+/* Threads asked in any order find their own counts: VMs listed with falling PIDs, threads with falling TIDs, one
+ * thread without counts between two with, counts of a thread no VM lists (the stage's searches start where the
+ * last ended). */
+static void test_order(void)
+{
+	struct host_sample a, b;
+	host(&a, 10, 2, "kvm_amd");
+	host(&b, 11, 2, "kvm_amd");
+	struct thread_sample t4[] = { th(405, ROLE_VCPU, 1, 5), th(402, ROLE_VCPU, 0, 5), th(400, ROLE_OTHER, -1, 5) };
+	struct thread_sample t3[] = { th(303, ROLE_VCPU, 1, 5), th(302, ROLE_OTHER, -1, 5), th(301, ROLE_VCPU, 0, 5) };
+	for (int s = 0; s < 2; s++) {
+		struct host_sample *h = s ? &b : &a;
+		vm(&h->vms[0], 400, t4, 3);
+		vm(&h->vms[1], 300, t3, 3);
+	}
+	struct exit_count ca[] = {
+		{ 301, EXITS_EV_USER, IO, 10, 0 }, { 303, EXITS_EV_USER, IO, 10, 0 }, { 350, EXITS_EV_USER, IO, 10, 0 },
+		{ 402, EXITS_EV_USER, IO, 10, 0 }, { 405, EXITS_EV_USER, IO, 10, 0 },
+	};
+	struct exit_count cb[] = {
+		{ 301, EXITS_EV_USER, IO, 11, 0 }, { 303, EXITS_EV_USER, IO, 13, 0 }, { 350, EXITS_EV_USER, IO, 99, 0 },
+		{ 402, EXITS_EV_USER, IO, 12, 0 }, { 405, EXITS_EV_USER, IO, 15, 0 },
+	};
+	counts(&a, ca, sizeof(ca) / sizeof(ca[0]));
+	counts(&b, cb, sizeof(cb) / sizeof(cb[0]));
+	struct model m;
+	model_init(&m);
+	model_update(&m, &a, &b);
+	const struct vm_stat *v4 = model_find_vm(&m, 400), *v3 = model_find_vm(&m, 300);
+	CHECK(v4 && v3 && v4->nthreads == 3 && v3->nthreads == 3);
+	for (size_t t = 0; v4 && v3 && t < 3; t++) {
+		const struct thread_stat *x = &v4->threads[t], *y = &v3->threads[t];
+		CHECK_NEAR(x->exits_userspace, x->tid == 400 ? 0 : x->tid - 400, 1e-9);
+		CHECK_NEAR(y->exits_userspace, y->tid == 302 ? 0 : y->tid - 300, 1e-9);
+	}
+	CHECK(v4 && fabs(v4->exits.userspace_rate - 7) < 1e-9);
+	CHECK(v3 && fabs(v3->exits.userspace_rate - 4) < 1e-9);
+	model_free(&m);
+	host_sample_clear(&a);
+	host_sample_clear(&b);
+}
+
 /* kvm_pvm: kvm_exit is attached but never fires: its rate is unknown (null), exits to the VMM are known. */
 static void test_pvm(void)
 {
@@ -389,6 +431,7 @@ int main(void)
 {
 	test_names();
 	test_rates();
+	test_order();
 	test_pvm();
 	test_debugfs();
 	test_switch();
