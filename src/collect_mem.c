@@ -1,8 +1,7 @@
 /* collect_mem.c - where each VM's memory is and the host's KSM, THP, hugepage pools, swap and pressure: per VM
  * status, stat and ksm_stat every 2 s (kept open; the eBPF threads source's counters instead where it runs), and
- * smaps_rollup and numa_maps at least 10 s apart, within a CPU budget that stretches the period on a big host, for
- * the VMs whose THP and NUMA figures are printed (all in JSON, CSV and OpenMetrics; the open memory view's in the
- * TUI; none in the text table). */
+ * smaps_rollup and numa_maps at least 10 s apart, within a CPU budget that stretches the period on a big host; for
+ * the VMs the output prints them of (source_args.mem_detail). */
 #include "config.h"
 
 #include <errno.h>
@@ -219,7 +218,7 @@ static void unknown_mem(struct vm_mem_sample *m)
 }
 
 /* The kept state of the VM (pid, start), created when new or when its PID now names another process. */
-static struct mem_vm *vm_state(struct mem_source *ms, const struct vm_sample *vm, double now)
+static struct mem_vm *vm_state(struct mem_source *ms, const struct vm_sample *vm, double now, bool figures)
 {
 	size_t lo = 0, hi = ms->nvms;
 	while (lo < hi) {
@@ -250,7 +249,7 @@ static struct mem_vm *vm_state(struct mem_source *ms, const struct vm_sample *vm
 		snprintf(path, sizeof(path), "/proc/%d/%s", (int)vm->pid, fd_names[f]);
 		/* past the budget: opened and closed at each read instead; stat and ksm_stat not at all when the
 		 * threads source reads the same counters (then they are opened only if it stops) */
-		bool needed = f == FD_STATUS || !vm->mm.valid;
+		bool needed = figures && (f == FD_STATUS || !vm->mm.valid);
 		e->fd[f] = ms->fds_held < ms->fd_budget && needed ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 		ms->fds_held += e->fd[f] >= 0;
 	}
@@ -375,22 +374,24 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 		ms->vms[i].seen = false;
 	for (size_t i = 0; i < s->nvms; i++) {
 		struct vm_sample *vm = &s->vms[i];
-		struct mem_vm *e = vm_state(ms, vm, now);
+		bool asked = vm->pid == ms->args->mem_walk_pid;
+		bool figures = ms->args->mem_detail != MEM_DETAIL_NONE || asked;
+		bool walk = ms->args->mem_detail == MEM_DETAIL_ALL || asked;
+		struct mem_vm *e = vm_state(ms, vm, now, figures);
 		e->seen = true;
 		if (vm->mm.valid) {
 			take_mm(e, &vm->mm);	/* read anyway: no cost */
-		} else if (now >= e->next_fast) {
+		} else if (figures && now >= e->next_fast) {
 			read_fast(e);
 			e->next_fast = now + MEM_FAST_S - 0.05;	/* a refresh of exactly 2 s reads every time */
 		}
-		bool walk = ms->args->mem_walk_all || vm->pid == ms->args->mem_walk_pid;
 		if (!walk && e->walked) {	/* no one shows them: an old reading is not kept to be shown later */
 			e->walked = false;
 			e->m.thp_kib = -1;
 			e->m.nnodes = -1;
 		}
 		bool first = !e->slow_read || (walk && !e->walked);
-		if ((now >= e->next_slow || first) && (first ? first_spent < MEM_FIRST_BUDGET_S : ms->slow_credit > 0)) {
+		if (figures && (now >= e->next_slow || first) && (first ? first_spent < MEM_FIRST_BUDGET_S : ms->slow_credit > 0)) {
 			double t0 = clock_thread_cpu();
 			read_slow(ms, e, vm->mm.valid ? &vm->mm : NULL, walk);
 			double spent = clock_thread_cpu() - t0;

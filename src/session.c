@@ -61,6 +61,17 @@ static int open_recording(struct session *s, const struct options *opt)
 	return 0;
 }
 
+/* What of the VMs' memory the output prints: the text table their RSS alone, the TUI all but THP and NUMA (its
+ * memory view asks for its VM's), the other outputs everything. */
+static enum mem_detail mem_detail(const struct options *opt)
+{
+	if (opt->record || opt->listen || opt->textfile)
+		return MEM_DETAIL_ALL;
+	if (!opt->batch)
+		return MEM_DETAIL_FIGURES;
+	return opt->format == OUT_TEXT ? MEM_DETAIL_NONE : MEM_DETAIL_ALL;
+}
+
 int session_open(struct session *s, const struct options *opt, bool quiet)
 {
 	char why[256] = "";
@@ -72,9 +83,7 @@ int session_open(struct session *s, const struct options *opt, bool quiet)
 				     .kernel_functions = opt->functions,
 				     .threads_proc_only = opt->threads_source == THREADS_PROC,
 				     .threads_bpf_only = opt->threads_source == THREADS_BPF,
-				     /* the text table and the TUI print no VM's THP or NUMA but the memory view's */
-				     .mem_walk_all = (opt->batch && opt->format != OUT_TEXT) || opt->record || opt->listen ||
-						     opt->textfile };
+				     .mem_detail = mem_detail(opt) };
 	struct utsname u;
 	str_copy(s->hostname, uname(&u) == 0 ? u.nodename : "?", sizeof(s->hostname));
 	if (opt->replay && open_recording(s, opt) < 0)

@@ -11,6 +11,15 @@
 
 struct rec_cursor;
 
+/* Which VMs' memory the mem source reads: what the output prints. Its figures are status, stat and ksm_stat (the
+ * eBPF threads source's counters give most of them for free); its walks smaps_rollup and numa_maps, which walk the
+ * VM's page tables (milliseconds for a big VM). */
+enum mem_detail {
+	MEM_DETAIL_ALL,		/* figures and walks of every VM: JSON, CSV, OpenMetrics, recordings */
+	MEM_DETAIL_FIGURES,	/* every VM's figures (the TUI's columns), walks for mem_walk_pid alone */
+	MEM_DETAIL_NONE,	/* the text table (RSS alone, from the threads source): nothing but mem_walk_pid's */
+};
+
 /* What the session asks of the sources; each takes what applies to it. */
 struct source_args {
 	unsigned sample_hz;		/* perf: samples/s per CPU, 0 leaves sampling off */
@@ -24,10 +33,9 @@ struct source_args {
 	struct rec_cursor *replay;	/* replay: the recording and where in it (record.h) */
 	bool threads_proc_only;		/* threads: --threads-source proc, the eBPF source is not tried */
 	bool threads_bpf_only;		/* threads: --threads-source bpf, no /proc fallback */
-	/* mem: smaps_rollup and numa_maps (page-table walks, milliseconds for a big VM) for every VM, for the outputs
-	 * that print THP and NUMA of all; else only for mem_walk_pid, the VM whose memory view is open (0: none),
-	 * which the view asks again before each sample (collector_want_mem_walk()). */
-	bool mem_walk_all;
+	enum mem_detail mem_detail;	/* mem: which VMs' memory is read */
+	/* mem: the VM whose memory view is open (0: none), read whole; the view asks again before each sample
+	 * (collector_want_mem_walk()) */
 	pid_t mem_walk_pid;
 };
 
