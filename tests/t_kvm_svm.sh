@@ -60,6 +60,10 @@ each "($S.vcpu[0].guest_source == \"traced\" and
 	fail "spin vCPU's GUEST not its traced time, or that out of bounds: $(show "$S.vcpu[0]")"
 jq -e -s "any(.[]; $S.vcpu[0].guest_source == \"traced\")" "$TEST_TMP/intervals" >/dev/null ||
 	fail "spin vCPU's GUEST traced in neither interval: $(show "$S.vcpu[0]")"
+# traced, the split is exact whatever ticks the box lost: at least 95% of the spin vCPU's time is GUEST (97.6-100%
+# over 15 box runs; its TOTAL was 73-96% of one CPU, which the box shares with vmtop)
+each "$S.vcpu[0].guest_source != \"traced\" or $S.vcpu[0].guest >= 0.95 * $S.vcpu[0].total" ||
+	fail "traced, the spin vCPU's GUEST is under 95% of its time: $(show "$S.vcpu[0]")"
 rig_stop spinner
 
 rig_start_guest porter pio 1 64 || fail "pio guest did not start"
