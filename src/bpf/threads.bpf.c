@@ -18,12 +18,14 @@ struct {
 
 /* file + anon + shmem pages (MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES), as get_mm_rss() adds them. The iterator's
  * task is a BTF pointer: its fields, and those of what it points to, are read by plain loads the verifier guards
- * (a probe-read helper's call was a tenth of vmtop's CPU at 150 VMs: this runs for every VM thread each refresh). */
+ * (a probe-read helper's call was a tenth of vmtop's CPU at 150 VMs: this runs for every VM thread each refresh);
+ * but before 6.2 the counters are atomic_long_t, which that kernel's verifier does not walk into: read as before. */
 static __s64 rss_pages(struct mm_struct *mm)
 {
 	if (bpf_core_type_exists(struct mm_rss_stat)) {
 		struct mm_struct___old *old = (void *)mm;
-		return old->rss_stat.count[0].counter + old->rss_stat.count[1].counter + old->rss_stat.count[3].counter;
+		return BPF_CORE_READ(old, rss_stat.count[0].counter) + BPF_CORE_READ(old, rss_stat.count[1].counter) +
+		       BPF_CORE_READ(old, rss_stat.count[3].counter);
 	}
 	return mm->rss_stat[0].count + mm->rss_stat[1].count + mm->rss_stat[3].count;
 }
