@@ -144,13 +144,15 @@ static __always_inline __u32 exit_code(struct kvm_vcpu *vcpu, __u32 isa)
 	return EXITS_CODE_UNREAD;
 }
 
+/* The current task as a BTF pointer (Linux 5.11): its fields are plain loads, where probe-read helpers cost a call
+ * each at every exit and entry. */
 static __always_inline struct mark mark_now(void)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *t = bpf_get_current_task_btf();
 	struct mark m = {
 		.ts = bpf_ktime_get_ns(),
-		.runtime = BPF_CORE_READ(t, se.sum_exec_runtime),
-		.switches = BPF_CORE_READ(t, nvcsw) + BPF_CORE_READ(t, nivcsw),
+		.runtime = t->se.sum_exec_runtime,
+		.switches = t->nvcsw + t->nivcsw,
 	};
 	return m;
 }
@@ -172,16 +174,25 @@ int BPF_PROG(on_kvm_exit, struct kvm_vcpu *vcpu, __u32 isa)
 	struct exits_val *v = slot(tid, EXITS_EV_EXIT, arg);
 	if (v)
 		__sync_fetch_and_add(&v->count, 1);
-	struct inflight f = { .arg = arg, .exit = mark_now() };
+	struct mark now = mark_now();
 	struct inflight *was = bpf_map_lookup_elem(&exit_inflight, &tid);
-	if (was && was->entry.ts) {
+	if (!was) {
+		struct inflight first = { .arg = arg, .exit = now };
+		bpf_map_update_elem(&exit_inflight, &tid, &first, BPF_ANY);
+		return 0;
+	}
+	if (was->entry.ts) {
 		struct exits_val *g = slot(tid, EXITS_EV_ENTRY, 0);
 		if (g) {
 			__sync_fetch_and_add(&g->count, 1);
-			__sync_fetch_and_add(&g->ns, since(&was->entry, &f.exit));
+			__sync_fetch_and_add(&g->ns, since(&was->entry, &now));
 		}
 	}
-	bpf_map_update_elem(&exit_inflight, &tid, &f, BPF_ANY);
+	/* in place: the thread's own record, which only its CPU writes (an update would take the LRU's locks, a
+	 * good part of each exit's cost where they are emulated) */
+	was->arg = arg;
+	was->exit = now;
+	was->entry.ts = 0;
 	return 0;
 }
 
