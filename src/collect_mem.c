@@ -391,7 +391,8 @@ static bool mem_sample(void *state, struct host_sample *s, char *why, size_t why
 			e->m.nnodes = -1;
 		}
 		bool first = !e->slow_read || (walk && !e->walked);
-		if (figures && (now >= e->next_slow || first) && (first ? first_spent < MEM_FIRST_BUDGET_S : ms->slow_credit > 0)) {
+		bool affordable = first ? first_spent < MEM_FIRST_BUDGET_S : ms->slow_credit > 0;
+		if (figures && (now >= e->next_slow || first) && affordable) {
 			double t0 = clock_thread_cpu();
 			read_slow(ms, e, vm->mm.valid ? &vm->mm : NULL, walk);
 			double spent = clock_thread_cpu() - t0;
