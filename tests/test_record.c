@@ -73,9 +73,9 @@ static void fill(struct host_sample *s, int k)
 		*m = (struct vm_mem_sample){ 60000, 5000, 1000, v ? -1 : 0, 2048, 0, 17 + k, 17, 1000.5 + k, 999.5, 2,
 					     { 30000, 35000 }, 300, 310, 0, v ? MEM_UNKNOWN_SIGNED : -4096,
 					     v ? -1 : 1, v ? -1 : 0 };
-		vm->balloon = (struct balloon_sample){ "qmp", 1048576, 1048576 - v, "" };
+		vm->balloon = (struct balloon_sample){ .source = "qmp", .actual_kib = 1048576, .target_kib = 1048576 - v };
 		if (v)
-			vm->balloon = (struct balloon_sample){ "", -1, -1, "no QMP socket" };
+			vm->balloon = (struct balloon_sample){ .actual_kib = -1, .target_kib = -1, .reason = "no QMP socket" };
 		else {	/* a libvirt domain whose guest reports some memory statistics */
 			snprintf(vm->domain, sizeof(vm->domain), "web-%d", v);
 			snprintf(vm->balloon.source, sizeof(vm->balloon.source), "libvirt");
