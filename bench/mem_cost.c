@@ -67,9 +67,10 @@ int main(int argc, char **argv)
 			start += dt, nstart++;
 		}
 		all_read = s.nvms > 0;
-		for (size_t i = 0; i < s.nvms && args.mem_detail == MEM_DETAIL_ALL; i++)
-			all_read &= s.vms[i].mem.nnodes >= 0 || s.vms[i].mem.thp_kib >= 0;
-		if (args.mem_detail != MEM_DETAIL_ALL)
+		if (args.mem_detail == MEM_DETAIL_ALL)
+			for (size_t i = 0; i < s.nvms; i++)
+				all_read &= s.vms[i].mem.nnodes >= 0 || s.vms[i].mem.thp_kib >= 0;
+		else
 			all_read &= clock_mono() - began >= 10;
 		nvms = s.nvms;
 		str_copy(threads_name, s.sources[PART_THREADS].name, sizeof(threads_name));

@@ -24,15 +24,13 @@ int main(void)
 		fprintf(stderr, "noop_tp: cannot open the BPF object\n");
 		return 1;
 	}
-	struct bpf_program *p;
-	bpf_object__for_each_program(p, skel->obj)
-		bpf_program__set_autoload(p, true);
 	if (noop_tp__load(skel)) {
 		fprintf(stderr, "noop_tp: cannot load (root? BTF?)\n");
 		noop_tp__destroy(skel);
 		return 1;
 	}
 	int n = 0;
+	struct bpf_program *p;
 	bpf_object__for_each_program(p, skel->obj)
 		n += bpf_program__attach(p) != NULL;	/* links are freed with the process */
 	printf("attached %d\n", n);

@@ -26,8 +26,6 @@ void model_exits_free(struct exits_stat *e)
 static size_t id_range(const struct exit_count *c, size_t n, pid_t id, size_t *lo, size_t *at)
 {
 	size_t a = 0, b = n;
-	if (*at > n)
-		*at = n;
 	if (*at == 0 || c[*at - 1].tid < id) {
 		/* galloping: every count before a is another thread's, and c[b] is id's or past it (or b is n) */
 		size_t step = 1;
