@@ -25,14 +25,9 @@
 #include "source.h"
 #include "util.h"
 
-struct agg_entry {
-	pid_t tid;
-	unsigned long counts[COMP__COUNT];
-};
-
 /* Open-addressing index over a dense entry array: per-refresh cost follows the samples, not the table. */
 struct perf_agg {
-	struct agg_entry *entries;
+	struct perf_thread_counts *entries;
 	size_t n, cap;
 	uint32_t *slots;		/* entry index + 1, 0 empty */
 	size_t nslots;			/* power of two, kept at least twice n */
@@ -84,14 +79,14 @@ static void grow_slots(struct perf_agg *a)
 		a->slots[slot_of(a, a->entries[e].tid)] = e + 1;
 }
 
-static struct agg_entry *entry_for(struct perf_agg *a, pid_t tid)
+static struct perf_thread_counts *entry_for(struct perf_agg *a, pid_t tid)
 {
 	size_t s = slot_of(a, tid);
 	if (a->slots[s])
 		return &a->entries[a->slots[s] - 1];
 	if (a->n == a->cap)
 		a->entries = xrealloc(a->entries, (a->cap = a->cap ? 2 * a->cap : 64) * sizeof(*a->entries));
-	struct agg_entry *e = &a->entries[a->n++];
+	struct perf_thread_counts *e = &a->entries[a->n++];
 	memset(e, 0, sizeof(*e));
 	e->tid = tid;
 	a->slots[s] = a->n;
@@ -102,40 +97,53 @@ static struct agg_entry *entry_for(struct perf_agg *a, pid_t tid)
 
 /* A kernel sample's class: the leaf's, unless the leaf is code of no component (a helper such as cr4_set_bits or
  * native_read_msr called by the vendor's world switch): then the innermost caller that belongs to one. Only the
- * leaf tells idle and guest entry: up the chain those are where an interrupt came in, not what it did. */
+ * leaf tells idle and guest entry: up the chain those are where an interrupt came in, not what it did. Code of no
+ * component below the ioctl system call's own frames is KSYM_IOCTL (via the innermost of them): the model knows
+ * whose thread made the call. */
 static enum ksym_class kernel_class(uint64_t ip, const uint64_t *chain, uint64_t nr, const struct ksyms *ks,
 				    uint64_t *via)
 {
 	enum ksym_class leaf = ksyms_classify(ks, ip);
 	*via = 0;
-	if (leaf != KSYM_OTHER)
+	if (leaf != KSYM_OTHER && leaf != KSYM_IOCTL)
 		return leaf;
+	uint64_t ioctl = 0;
 	for (uint64_t i = 0; i < nr; i++) {
 		if (chain[i] >= PERF_CONTEXT_MAX)
 			continue;	/* a context marker (PERF_CONTEXT_KERNEL) */
 		if (chain[i] == ip)
 			continue;	/* the chain starts with the sample's own IP */
 		enum ksym_class c = ksyms_classify(ks, chain[i]);
-		if (c != KSYM_OTHER && c != KSYM_IDLE && c != KSYM_GUEST_ENTRY) {
+		if (c == KSYM_IOCTL && !ioctl)
+			ioctl = chain[i];
+		else if (c != KSYM_OTHER && c != KSYM_IOCTL && c != KSYM_IDLE && c != KSYM_GUEST_ENTRY) {
 			*via = chain[i];	/* the frame that charged it, for the split by function */
 			return c;
 		}
 	}
-	return KSYM_OTHER;
+	if (leaf == KSYM_IOCTL)
+		return KSYM_IOCTL;
+	*via = ioctl;
+	return ioctl ? KSYM_IOCTL : KSYM_OTHER;
 }
 
-/* Component of one sample; COMP__COUNT when it is the idle loop (not work). */
+/* Component of one sample; COMP__COUNT when it is the idle loop (not work). *ioctl: other kernel code reached
+ * through the ioctl system call. */
 static enum component sample_component(uint16_t misc, uint64_t ip, const uint64_t *chain, uint64_t nr,
-				       const struct ksyms *ks, uint64_t *via)
+				       const struct ksyms *ks, uint64_t *via, bool *ioctl)
 {
+	*ioctl = false;
 	switch (misc & PERF_RECORD_MISC_CPUMODE_MASK) {
 	case PERF_RECORD_MISC_GUEST_KERNEL:
 	case PERF_RECORD_MISC_GUEST_USER:
 		return COMP_GUEST;
 	case PERF_RECORD_MISC_USER:
 		return COMP_VMM_USER;	/* the model makes it host_user outside VMs */
-	case PERF_RECORD_MISC_KERNEL:
-		return ksym_class_component(kernel_class(ip, chain, nr, ks, via));
+	case PERF_RECORD_MISC_KERNEL: {
+		enum ksym_class c = kernel_class(ip, chain, nr, ks, via);
+		*ioctl = c == KSYM_IOCTL;
+		return ksym_class_component(c);
+	}
 	default:
 		return COMP_OTHER_KERNEL;	/* hypervisor below the host, or unknown */
 	}
@@ -175,7 +183,8 @@ void perf_agg_add(struct perf_agg *a, const void *record, const struct ksyms *ks
 	a->total++;
 	a->bytes += h->size;
 	uint64_t via = 0;
-	enum component c = sample_component(h->misc, ip, chain, nr, ks, &via);
+	bool ioctl;
+	enum component c = sample_component(h->misc, ip, chain, nr, ks, &via, &ioctl);
 	if (c == COMP__COUNT) {
 		a->idle++;
 		return;
@@ -185,9 +194,11 @@ void perf_agg_add(struct perf_agg *a, const void *record, const struct ksyms *ks
 		a->host_counts[c == COMP_VMM_USER ? COMP_HOST_USER : c]++;
 		return;
 	}
-	entry_for(a, (pid_t)tid)->counts[c]++;
+	struct perf_thread_counts *e = entry_for(a, (pid_t)tid);
+	e->counts[c]++;
+	e->ioctl += ioctl;
 	if (a->funcs && (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL && c != COMP_GUEST)
-		func_agg_add(a->funcs, (pid_t)tid, c, ip, via);
+		func_agg_add(a->funcs, (pid_t)tid, ioctl ? PERF_COMP_IOCTL : (int)c, ip, via);
 }
 
 void perf_agg_set_names(struct perf_agg *a, const struct ksym_names *names)
@@ -212,10 +223,8 @@ void perf_agg_finish(struct perf_agg *a, struct perf_sample *out)
 		func_agg_finish(a->funcs, out);
 	out->nthreads = a->n;
 	out->threads = xmalloc((a->n ? a->n : 1) * sizeof(*out->threads));
-	for (size_t i = 0; i < a->n; i++) {
-		out->threads[i].tid = a->entries[i].tid;
-		memcpy(out->threads[i].counts, a->entries[i].counts, sizeof(out->threads[i].counts));
-	}
+	if (a->n)	/* no samples: entries may be NULL */
+		memcpy(out->threads, a->entries, a->n * sizeof(*out->threads));
 	/* all at once: clearing slot by slot breaks the probe chains of entries placed after a collision */
 	memset(a->slots, 0, a->nslots * sizeof(*a->slots));
 	if (out->nthreads > 1)	/* no samples: threads may be NULL */

@@ -76,9 +76,9 @@ static void grow_slots(struct func_agg *fa)
 		fa->slots[slot_of(fa, &fa->entries[e].k)] = e + 1;
 }
 
-void func_agg_add(struct func_agg *fa, pid_t tid, enum component c, uint64_t ip, uint64_t via_ip)
+void func_agg_add(struct func_agg *fa, pid_t tid, int comp, uint64_t ip, uint64_t via_ip)
 {
-	struct func_key k = { tid, (int)c, ksym_names_find(fa->names, ip), via_ip ? ksym_names_find(fa->names, via_ip) : -1 };
+	struct func_key k = { tid, comp, ksym_names_find(fa->names, ip), via_ip ? ksym_names_find(fa->names, via_ip) : -1 };
 	if (via_ip && k.via < 0)
 		k.via = -2;	/* a caller below the first symbol: shown as "?" */
 	size_t s = slot_of(fa, &k);

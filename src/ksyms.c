@@ -70,6 +70,10 @@ static const struct name_rule name_rules[] = {
 	{ "pvm_flush_tlb_multi", KSYM_OTHER }, { "pvm_apic_eoi_nop", KSYM_OTHER }, { "pvm_write_msr*", KSYM_OTHER },
 	{ "pvm_get_tsc_khz", KSYM_OTHER }, { "pvm_write_seg_base_legacy", KSYM_OTHER }, { "pvm_make_*", KSYM_OTHER },
 	{ "pvm_early_*", KSYM_OTHER }, { "pvm_guest_late_init", KSYM_OTHER },
+	/* the ioctl system call up to the file's handler (kvm_vcpu_ioctl for KVM_RUN): its fd lookup, LSM hooks */
+	{ "__x64_sys_ioctl", KSYM_IOCTL }, { "__ia32_sys_ioctl", KSYM_IOCTL }, { "__x64_compat_sys_ioctl", KSYM_IOCTL },
+	{ "__ia32_compat_sys_ioctl", KSYM_IOCTL }, { "__se_sys_ioctl", KSYM_IOCTL }, { "__do_sys_ioctl", KSYM_IOCTL },
+	{ "ksys_ioctl", KSYM_IOCTL }, { "do_vfs_ioctl", KSYM_IOCTL }, { "vfs_ioctl", KSYM_IOCTL },
 	/* core mm and the energy model share prefixes with kvm's mmu and emulator */
 	{ "mmu_notifier_*", KSYM_OTHER }, { "mmu_interval_*", KSYM_OTHER },
 	{ "em_cpu_*", KSYM_OTHER }, { "em_dev_*", KSYM_OTHER }, { "em_pd_*", KSYM_OTHER },
@@ -148,7 +152,7 @@ enum component ksym_class_component(enum ksym_class c)
 	static const enum component map[KSYM__COUNT] = {
 		[KSYM_OTHER] = COMP_OTHER_KERNEL, [KSYM_KVM] = COMP_KVM, [KSYM_KVM_VENDOR] = COMP_KVM_VENDOR,
 		[KSYM_VHOST] = COMP_VHOST, [KSYM_TUN] = COMP_TUN, [KSYM_BRIDGE] = COMP_BRIDGE, [KSYM_NIC] = COMP_NIC,
-		[KSYM_GUEST_ENTRY] = COMP_GUEST, [KSYM_IDLE] = COMP__COUNT,
+		[KSYM_IOCTL] = COMP_OTHER_KERNEL, [KSYM_GUEST_ENTRY] = COMP_GUEST, [KSYM_IDLE] = COMP__COUNT,
 	};
 	return c < KSYM__COUNT ? map[c] : COMP_OTHER_KERNEL;
 }
@@ -156,7 +160,7 @@ enum component ksym_class_component(enum ksym_class c)
 const char *ksym_class_name(enum ksym_class c)
 {
 	static const char *const names[KSYM__COUNT] = {
-		"other", "kvm", "kvm_vendor", "vhost", "tun", "bridge", "nic", "guest_entry", "idle",
+		"other", "kvm", "kvm_vendor", "vhost", "tun", "bridge", "nic", "ioctl", "guest_entry", "idle",
 	};
 	return c < KSYM__COUNT ? names[c] : "?";
 }

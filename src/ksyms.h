@@ -18,6 +18,7 @@ enum ksym_class {
 	KSYM_TUN,		/* tun, tap, macvtap */
 	KSYM_BRIDGE,
 	KSYM_NIC,		/* physical (or virtio) NIC drivers */
+	KSYM_IOCTL,		/* the ioctl system call's own code: no component, but on a vCPU thread KVM_RUN's way in */
 	KSYM_GUEST_ENTRY,	/* where the host sees guest execution: interrupt taken on VM exit */
 	KSYM_IDLE,		/* the idle loop: not work, the collector drops it */
 	KSYM__COUNT

@@ -81,8 +81,29 @@ static double judge_guest(struct thread_stat *ts, const struct perf_thread_count
 	return ts->guest;
 }
 
+/* How a thread of the sample is claimed: by no VM, by a VM, or as a VM's vCPU. */
+enum claim { CLAIM_NONE, CLAIM_VM, CLAIM_VCPU };
+
+/* The component a thread's sample of comp (an enum component or PERF_COMP_IOCTL) counts in: a vCPU thread's ioctls
+ * are KVM's (KVM_RUN and the vCPU's other calls), so kernel code of none under them is kvm's there. */
+static int charged_comp(int comp, enum claim claim)
+{
+	if (comp != PERF_COMP_IOCTL)
+		return comp;
+	return claim == CLAIM_VCPU ? COMP_KVM : COMP_OTHER_KERNEL;
+}
+
+/* A thread's counts with its ioctl samples moved to where charged_comp puts them. */
+static void charged_counts(const struct perf_thread_counts *pc, enum claim claim, unsigned long out[COMP__COUNT])
+{
+	memcpy(out, pc->counts, COMP__COUNT * sizeof(out[0]));
+	unsigned long ioctl = pc->ioctl <= out[COMP_OTHER_KERNEL] ? pc->ioctl : out[COMP_OTHER_KERNEL];
+	out[COMP_OTHER_KERNEL] -= ioctl;
+	out[charged_comp(PERF_COMP_IOCTL, claim)] += ioctl;
+}
+
 static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, double samples_per_pct,
-			  bool *claimed, bool estimate, double tick_pct)
+			  unsigned char *claimed, bool estimate, double tick_pct)
 {
 	unsigned long vm_counts[COMP__COUNT] = { 0 };
 	double guest = NAN, moved = 0;	/* judged per thread: what the threads' guest took out of kernel */
@@ -92,9 +113,11 @@ static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, doub
 		size_t idx;
 		const struct perf_thread_counts *pc = find_counts(ps, ts->tid, &idx);
 		if (pc) {
-			claimed[idx] = true;
+			claimed[idx] = ts->role == ROLE_VCPU ? CLAIM_VCPU : CLAIM_VM;
+			unsigned long counts[COMP__COUNT];
+			charged_counts(pc, claimed[idx], counts);
 			for (int c = 0; c < COMP__COUNT; c++)
-				vm_counts[c] += pc->counts[c];
+				vm_counts[c] += counts[c];
 		}
 		/* vhost threads' time is in vs->vhost, not kernel, and never the guest's */
 		if (!estimate || ts->role == ROLE_VHOST || isnan(ts->total))
@@ -126,13 +149,19 @@ static void vm_components(struct vm_stat *vs, const struct perf_sample *ps, doub
 	}
 }
 
+/* A thread's function count and the component it is charged to (charged_comp). */
+struct charged_func {
+	int comp;
+	const struct perf_func_count *f;
+};
+
 static int cmp_func_name(const void *x, const void *y)
 {
-	const struct perf_func_count *a = *(const struct perf_func_count *const *)x, *b = *(const struct perf_func_count *const *)y;
+	const struct charged_func *a = x, *b = y;
 	int r = a->comp - b->comp;
 	if (!r)
-		r = strcmp(a->func, b->func);
-	return r ? r : strcmp(a->via, b->via);
+		r = strcmp(a->f->func, b->f->func);
+	return r ? r : strcmp(a->f->via, b->f->via);
 }
 
 static int cmp_func_top(const void *x, const void *y)
@@ -165,14 +194,16 @@ static size_t first_func(const struct perf_sample *ps, pid_t tid)
 static void vm_funcs(struct vm_stat *vs, const struct perf_sample *ps, double samples_per_pct)
 {
 	size_t n = 0, cap = 0;
-	const struct perf_func_count **mine = NULL;
-	for (size_t t = 0; t < vs->nthreads; t++)
+	struct charged_func *mine = NULL;
+	for (size_t t = 0; t < vs->nthreads; t++) {
+		enum claim claim = vs->threads[t].role == ROLE_VCPU ? CLAIM_VCPU : CLAIM_VM;
 		for (size_t i = first_func(ps, vs->threads[t].tid); i < ps->nfuncs && ps->funcs[i].tid == vs->threads[t].tid;
 		     i++) {
 			if (n == cap)
 				mine = xrealloc(mine, (cap = cap ? 2 * cap : 64) * sizeof(*mine));
-			mine[n++] = &ps->funcs[i];
+			mine[n++] = (struct charged_func){ charged_comp(ps->funcs[i].comp, claim), &ps->funcs[i] };
 		}
+	}
 	if (!n) {
 		vs->funcs = NULL;
 		vs->nfuncs = 0;
@@ -183,12 +214,12 @@ static void vm_funcs(struct vm_stat *vs, const struct perf_sample *ps, double sa
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (k && !cmp_func_name(&mine[i - 1], &mine[i])) {
-			all[k - 1].pct += mine[i]->count;	/* counts until scaled below */
+			all[k - 1].pct += mine[i].f->count;	/* counts until scaled below */
 			continue;
 		}
-		all[k] = (struct func_stat){ .comp = mine[i]->comp, .pct = (double)mine[i]->count };
-		str_copy(all[k].func, mine[i]->func, sizeof(all[k].func));
-		str_copy(all[k].via, mine[i]->via, sizeof(all[k].via));
+		all[k] = (struct func_stat){ .comp = mine[i].comp, .pct = (double)mine[i].f->count };
+		str_copy(all[k].func, mine[i].f->func, sizeof(all[k].func));
+		str_copy(all[k].via, mine[i].f->via, sizeof(all[k].via));
 		k++;
 	}
 	free(mine);
@@ -244,7 +275,7 @@ void model_perf_update(struct model *m, const struct host_sample *prev, const st
 	double samples_per_pct = ps->sample_hz * m->interval / 100.0;
 	/* without symbol addresses the VM-entry routine cannot be told from other kernel code */
 	bool estimate = h->guest_unknown && ps->kernel_split;
-	bool *claimed = xcalloc(ps->nthreads ? ps->nthreads : 1, sizeof(*claimed));
+	unsigned char *claimed = xcalloc(ps->nthreads ? ps->nthreads : 1, sizeof(*claimed));	/* enum claim */
 	double tick_pct = 100.0 / (clk_tck() * m->interval);	/* one USER_HZ tick, % of one CPU */
 	bool any_estimated = false;
 	for (size_t v = 0; v < m->nvms; v++) {
@@ -258,10 +289,11 @@ void model_perf_update(struct model *m, const struct host_sample *prev, const st
 	unsigned long host[COMP__COUNT];
 	memcpy(host, ps->host_counts, sizeof(host));
 	for (size_t i = 0; i < ps->nthreads; i++) {
-		const unsigned long *counts = ps->threads[i].counts;
+		unsigned long counts[COMP__COUNT];
+		charged_counts(&ps->threads[i], claimed[i], counts);
 		for (int c = 0; c < COMP__COUNT; c++) {
 			/* user space of a thread no VM owns is the host's, not a VMM's */
-			int to = (c == COMP_VMM_USER && !claimed[i]) ? COMP_HOST_USER : c;
+			int to = (c == COMP_VMM_USER && claimed[i] == CLAIM_NONE) ? COMP_HOST_USER : c;
 			host[to] += counts[c];
 		}
 	}

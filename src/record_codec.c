@@ -313,20 +313,26 @@ static void threads_get(struct rec_in *in, struct host_sample *s)
 	}
 }
 
-static void comps_put(struct rec_buf *b, const unsigned long *c)
+/* The components' counts, then `extra` more (a thread's ioctl count): one array, so that a file with fewer or
+ * more of them than this build knows still reads (those missing are 0). */
+static void comps_put(struct rec_buf *b, const unsigned long *c, const unsigned long *extra, size_t nextra)
 {
-	put_u(b, COMP__COUNT);
+	put_u(b, COMP__COUNT + nextra);
 	for (int k = 0; k < COMP__COUNT; k++)
 		put_u(b, c[k]);
+	for (size_t k = 0; k < nextra; k++)
+		put_u(b, extra[k]);
 }
 
-static void comps_get(struct rec_in *in, unsigned long *c)
+static void comps_get(struct rec_in *in, unsigned long *c, unsigned long *extra, size_t nextra)
 {
 	size_t n = get_count(in, 1);
 	for (size_t k = 0; k < n; k++) {
 		uint64_t v = get_u(in);
 		if (k < COMP__COUNT)
 			c[k] = (unsigned long)v;
+		else if (k - COMP__COUNT < nextra)
+			extra[k - COMP__COUNT] = (unsigned long)v;
 	}
 }
 
@@ -341,11 +347,11 @@ static void perf_put(struct rec_buf *b, const struct host_sample *s)
 	put_u(b, p->total_samples);
 	put_u(b, p->lost_samples);
 	put_u(b, p->sample_bytes);
-	comps_put(b, p->host_counts);
+	comps_put(b, p->host_counts, NULL, 0);
 	put_u(b, p->nthreads);
 	for (size_t i = 0; i < p->nthreads; i++) {
 		put_i(b, p->threads[i].tid);
-		comps_put(b, p->threads[i].counts);
+		comps_put(b, p->threads[i].counts, &p->threads[i].ioctl, 1);
 	}
 }
 
@@ -360,11 +366,11 @@ static void perf_get(struct rec_in *in, struct host_sample *s)
 	p->total_samples = (unsigned long)get_u(in);
 	p->lost_samples = (unsigned long)get_u(in);
 	p->sample_bytes = (unsigned long)get_u(in);
-	comps_get(in, p->host_counts);
+	comps_get(in, p->host_counts, NULL, 0);
 	p->threads = get_array(in, &p->nthreads, 2, sizeof(*p->threads));
 	for (size_t i = 0; i < p->nthreads && !in->bad; i++) {
 		p->threads[i].tid = (pid_t)get_i(in);
-		comps_get(in, p->threads[i].counts);
+		comps_get(in, p->threads[i].counts, &p->threads[i].ioctl, 1);
 	}
 }
 
@@ -398,7 +404,7 @@ static void perf_funcs_get(struct rec_in *in, struct host_sample *s)
 		struct perf_func_count *f = &p->funcs[i];
 		f->tid = (pid_t)get_i(in);
 		int64_t comp = get_i(in);
-		f->comp = comp >= 0 && comp < COMP__COUNT ? (int)comp : COMP_OTHER_KERNEL;
+		f->comp = (comp >= 0 && comp < COMP__COUNT) || comp == PERF_COMP_IOCTL ? (int)comp : COMP_OTHER_KERNEL;
 		f->count = (unsigned long)get_u(in);
 		get_s(in, f->func, sizeof(f->func));
 		get_s(in, f->via, sizeof(f->via));

@@ -156,7 +156,12 @@ enum component {
 struct perf_thread_counts {
 	pid_t tid;
 	unsigned long counts[COMP__COUNT];
+	unsigned long ioctl;	/* of counts[COMP_OTHER_KERNEL]: reached through the ioctl system call (KSYM_IOCTL) */
 };
+
+/* perf_func_count.comp of those: the model charges them to kvm on a vCPU thread, whose ioctls are KVM's (KVM_RUN),
+ * else to other_kernel. Fixed, not COMP__COUNT, so that recordings keep their meaning if components are added. */
+#define PERF_COMP_IOCTL 64
 
 #define KFUNC_NAME_MAX 64
 
@@ -165,7 +170,7 @@ struct perf_thread_counts {
  * code of none (via, "" when the leaf itself belongs to the component). */
 struct perf_func_count {
 	pid_t tid;
-	int comp;			/* enum component */
+	int comp;			/* enum component, or PERF_COMP_IOCTL */
 	unsigned long count;
 	char func[KFUNC_NAME_MAX];
 	char via[KFUNC_NAME_MAX];

@@ -1,7 +1,7 @@
 # t_kvm_svm.sh - the production path, on a VMX/SVM host (the test host in a box is one: t_kvmbox.tap runs this
 # there): guest time accounted by the kernel, not estimated; the vendor module named; kernel samples told apart
 # by the kvm modules' address ranges; a spin guest nearly all GUEST; a pio guest mostly hypervisor (KERNEL + VMM),
-# its kernel time charged to kvm and the vendor module with under 15% of its total left in other_kernel.
+# its kernel time at least 85% in kvm and the vendor module, with under 10% of its total left in other_kernel.
 . "$top_srcdir/tests/lib.sh"
 need jq
 . "$top_srcdir/tests/rig.sh"
@@ -80,11 +80,16 @@ each "$P.cpu.total > 30 and $P.cpu.kernel + $P.cpu.vmm_user > 0.5 * $P.cpu.total
 	fail "pio guest not mostly KERNEL + VMM: $(show "$P.cpu")"
 each "$P.components.kvm > 0 and $P.components.kvm_vendor > 0 and $P.components.vmm_user > 0" ||
 	fail "pio guest's samples not in kvm, $vendor and qemu: $(show "$P.components")"
-# kernel samples charged through their callchains: helpers the exit path calls are kvm's or the vendor's, so
-# little is left in other_kernel (29% of the VM's time before callchains; 7-11% with them, in the box)
+# kernel samples charged through their callchains: helpers the exit path calls are kvm's or the vendor's, and the
+# KVM_RUN ioctl's own path on the vCPU thread is kvm's, so little is left in other_kernel (29% of the VM's time
+# before callchains; 7-11% with them; 3-5% with the ioctl path, kvm + kvm_amd then 90-93% of the host kernel's
+# time against 80-83%, in the box)
 other=$(both "$P.components.other_kernel") kvm=$(both "$P.components.kvm + $P.components.kvm_vendor")
-jq -n -e --argjson o "$other" --argjson k "$kvm" --argjson t "$(both "$P.cpu.total")" '$o < 0.15 * $t and $k > $o' \
-	>/dev/null || fail "pio guest's kernel time not in kvm and $vendor: $(show "$P.components")"
+host_kernel=$(both "$P.components.kvm + $P.components.kvm_vendor + $P.components.vhost + $P.components.tun +
+	$P.components.other_kernel")
+jq -n -e --argjson o "$other" --argjson k "$kvm" --argjson hk "$host_kernel" --argjson t "$(both "$P.cpu.total")" \
+	'$o < 0.10 * $t and $k >= 0.85 * $hk' >/dev/null ||
+	fail "pio guest's kernel time not 85% in kvm and $vendor, or other_kernel 10% of its time: $(show "$P.components")"
 echo "porter $(show "$P.cpu | {total, guest, kernel, vmm_user}")"
 echo "porter components $(show "$P.components")"
 # the components are TOTAL in the shares of the samples (a third of perf's samples were lost in the box)

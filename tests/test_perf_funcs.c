@@ -2,7 +2,7 @@
  * padding, aliases, hidden addresses), sample records with callchains to (tid, component, leaf, via) counts (leaf
  * in a module, a built-in leaf charged via the vendor module's frame, built-in kernel, hidden addresses, a chain
  * the record truncates), and the model's top functions per VM and component (summed over threads, sorted,
- * bounded, shares). */
+ * bounded, shares), and the ioctl path charged by whose thread made the call. */
 #include "config.h"
 
 #include <math.h>
@@ -271,10 +271,63 @@ static void test_model(void)
 	CHECK_STR(m.host.funcs_why, "loading");
 }
 
+/* Kernel code of no component under the ioctl system call: kvm's on a vCPU thread (KVM_RUN), other_kernel on any
+ * other, in the components, the host's components and the functions alike. */
+static void test_ioctl_path(void)
+{
+	struct thread_stat threads[] = { { .tid = 10, .role = ROLE_VCPU, .total = 50, .kernel = 50 },
+					 { .tid = 11, .role = ROLE_OTHER, .total = 20, .kernel = 20 } };
+	struct vm_stat vs = { .pid = 1, .threads = threads, .nthreads = 2, .total = 70, .kernel = 70, .guest = 0 };
+	struct perf_thread_counts pt[] = { { .tid = 10, .ioctl = 8 }, { .tid = 11, .ioctl = 5 } };
+	pt[0].counts[COMP_KVM] = 30;
+	pt[0].counts[COMP_OTHER_KERNEL] = 20;	/* 8 of them under ioctl */
+	pt[1].counts[COMP_OTHER_KERNEL] = 20;	/* 5 of them under ioctl */
+	struct perf_func_count fs[] = {
+		fc(10, COMP_KVM, 30, "kvm_arch_vcpu_ioctl_run", ""),
+		fc(10, PERF_COMP_IOCTL, 8, "fput", "__x64_sys_ioctl"),
+		fc(10, COMP_OTHER_KERNEL, 12, "syscall_enter_from_user_mode", ""),
+		fc(11, PERF_COMP_IOCTL, 5, "fput", "__x64_sys_ioctl"),
+		fc(11, COMP_OTHER_KERNEL, 15, "schedule", ""),
+	};
+	struct host_sample cur;
+	host_sample_init(&cur);
+	cur.perf = (struct perf_sample){ .enabled = true, .sample_hz = 100, .kernel_split = true, .threads = pt,
+					 .nthreads = 2, .funcs_wanted = true, .funcs_valid = true, .funcs = fs,
+					 .nfuncs = sizeof(fs) / sizeof(fs[0]) };
+	struct model m;
+	memset(&m, 0, sizeof(m));
+	m.interval = 1.0;
+	m.vms = &vs;
+	m.nvms = 1;
+	model_perf_update(&m, &cur, &cur);
+	CHECK_NEAR(vs.components[COMP_KVM], 38, 1e-9);
+	CHECK_NEAR(vs.components[COMP_OTHER_KERNEL], 32, 1e-9);
+	CHECK_NEAR(m.host.host_components[COMP_KVM], 38, 1e-9);
+	CHECK_NEAR(m.host.host_components[COMP_OTHER_KERNEL], 32, 1e-9);
+	bool in_kvm = false, in_other = false;
+	for (size_t i = 0; i < vs.nfuncs; i++) {
+		const struct func_stat *f = &vs.funcs[i];
+		CHECK(f->comp == COMP_KVM || f->comp == COMP_OTHER_KERNEL);
+		if (strcmp(f->func, "fput"))
+			continue;
+		CHECK_STR(f->via, "__x64_sys_ioctl");
+		if (f->comp == COMP_KVM) {
+			in_kvm = true;
+			CHECK_NEAR(f->pct, 8, 1e-9);
+		} else {
+			in_other = true;
+			CHECK_NEAR(f->pct, 5, 1e-9);
+		}
+	}
+	CHECK(in_kvm && in_other);
+	free(vs.funcs);
+}
+
 int main(void)
 {
 	test_names();
 	test_collect();
 	test_model();
+	test_ioctl_path();
 	return unit_done("test_perf_funcs");
 }

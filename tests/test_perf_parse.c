@@ -28,7 +28,7 @@ struct lost_rec {
 
 enum {
 	IP_KVM = 0x1100, IP_VENDOR = 0x1300, IP_ENTRY = 0x1400, IP_IDLE = 0x1500, IP_BRIDGE = 0x1600,
-	IP_OTHER = 0x1700, IP_OTHER2 = 0x1800, IP_USER = 0x401000,
+	IP_OTHER = 0x1700, IP_OTHER2 = 0x1800, IP_IOCTL = 0x1a00, IP_SYSCALL = 0x1b00, IP_USER = 0x401000,
 };
 
 static struct ksyms *test_ksyms(void)
@@ -42,7 +42,9 @@ static struct ksyms *test_ksyms(void)
 		"0000000000001600 T br_handle_frame\n"
 		"0000000000001700 T tcp_sendmsg\n"
 		"0000000000001800 T cr4_set_bits\n"
-		"0000000000001900 T cpu_startup_entry\n";
+		"0000000000001900 T cpu_startup_entry\n"
+		"0000000000001a00 T __x64_sys_ioctl\n"
+		"0000000000001b00 T do_syscall_64\n";
 	char why[160];
 	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
 	struct ksyms *ks = ksyms_parse(f, NULL, NULL, why, sizeof(why));
@@ -132,8 +134,10 @@ static void test_modes(const struct ksyms *ks)
 }
 
 /* One kernel sample of tid 1 with its callchain (PERF_CONTEXT_KERNEL, the leaf, its callers); the record says nr
- * frames but holds only `held` of them (all when held < 0). Returns the component it was charged to. */
-static enum component chain_sample(const struct ksyms *ks, const uint64_t *frames, int nr, int held)
+ * frames but holds only `held` of them (all when held < 0). Returns the component it was charged to; *ioctl
+ * (when not NULL) whether it counted as reached through the ioctl system call. */
+static enum component chain_sample_ioctl(const struct ksyms *ks, const uint64_t *frames, int nr, int held,
+					 bool *ioctl)
 {
 	struct {
 		struct sample_rec s;
@@ -152,9 +156,16 @@ static enum component chain_sample(const struct ksyms *ks, const uint64_t *frame
 	for (int c = 0; out.nthreads == 1 && c < COMP__COUNT; c++)
 		if (out.threads[0].counts[c])
 			got = c;
+	if (ioctl)
+		*ioctl = out.nthreads == 1 && out.threads[0].ioctl == 1;
 	free(out.threads);
 	perf_agg_free(a);
 	return got;
+}
+
+static enum component chain_sample(const struct ksyms *ks, const uint64_t *frames, int nr, int held)
+{
+	return chain_sample_ioctl(ks, frames, nr, held, NULL);
 }
 
 static void test_callchains(const struct ksyms *ks)
@@ -183,6 +194,17 @@ static void test_callchains(const struct ksyms *ks)
 	CHECK(chain_sample(ks, none, 2, -1) == COMP_OTHER_KERNEL);
 	/* truncated: the record says 4 frames and holds the marker and 2 of them; the vendor frame is beyond */
 	CHECK(chain_sample(ks, helper, 4, 3) == COMP_OTHER_KERNEL);
+	/* under the ioctl system call, code of no component is other_kernel marked as reached through ioctl (the model
+	 * charges it to kvm on a vCPU thread): a helper it calls, or its own code; a component frame still wins */
+	bool ioctl;
+	uint64_t under_ioctl[] = { IP_OTHER, IP_IOCTL + 8, IP_SYSCALL + 4 };
+	CHECK(chain_sample_ioctl(ks, under_ioctl, 3, -1, &ioctl) == COMP_OTHER_KERNEL && ioctl);
+	uint64_t ioctl_leaf[] = { IP_IOCTL + 8, IP_SYSCALL + 4 };
+	CHECK(chain_sample_ioctl(ks, ioctl_leaf, 2, -1, &ioctl) == COMP_OTHER_KERNEL && ioctl);
+	uint64_t kvm_under_ioctl[] = { IP_OTHER, IP_KVM + 8, IP_IOCTL + 8, IP_SYSCALL + 4 };
+	CHECK(chain_sample_ioctl(ks, kvm_under_ioctl, 4, -1, &ioctl) == COMP_KVM && !ioctl);
+	uint64_t syscall_only[] = { IP_OTHER, IP_SYSCALL + 4 };
+	CHECK(chain_sample_ioctl(ks, syscall_only, 2, -1, &ioctl) == COMP_OTHER_KERNEL && !ioctl);
 	/* a chain longer than the collector asked for is read as far as it asked */
 	uint64_t deep[PERF_COLLECT_STACK];
 	for (int i = 0; i < PERF_COLLECT_STACK; i++)

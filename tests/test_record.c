@@ -99,6 +99,7 @@ static void fill(struct host_sample *s, int k)
 	s->perf.threads[0].tid = 4100;
 	for (int c = 0; c < COMP__COUNT; c++)
 		s->perf.threads[0].counts[c] = (unsigned long)(c + k);
+	s->perf.threads[0].ioctl = 1;	/* after the components, in the same array */
 	s->mem.valid = true;
 	for (int f = 0; f < KSM__COUNT; f++)
 		s->mem.ksm[f] = f == KSM_GENERAL_PROFIT ? -5 : f;
@@ -179,7 +180,7 @@ int main(int argc, char **argv)
 	CHECK(b.vms[0].mem.ksm_mergeable == 1 && b.vms[0].mem.ksm_merge_any == 0 && b.vms[1].mem.ksm_mergeable == -1);
 	CHECK(isnan(b.mem.psi_some_avg10) && b.mem.psi_full_avg10 == 0.5);
 	CHECK(b.vms[0].taps[0].tx_bytes == 2007000 && !strcmp(b.vms[0].taps[0].bridge, "br0"));
-	CHECK(b.perf.threads[0].counts[COMP_OTHER_KERNEL] == COMP_OTHER_KERNEL + 1);
+	CHECK(b.perf.threads[0].counts[COMP_OTHER_KERNEL] == COMP_OTHER_KERNEL + 1 && b.perf.threads[0].ioctl == 1);
 	CHECK_STR(b.sources[PART_PERF].why, "fell back");
 	CHECK(b.nwarnings == 1 && !strcmp(b.warnings[0], "warning 1"));
 	CHECK(b.clk_tck == 100 && b.page_size == 4096 && b.realtime == a.realtime);
