@@ -2,6 +2,7 @@
  * the refresh loop published last; a scrape never waits for a refresh nor starts one. */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -21,6 +22,44 @@
 #include "http_listen.h"
 #include "nls.h"
 #include "util.h"
+
+/* libmicrohttpd is loaded when --listen is given, not linked: it brings gnutls and the crypto libraries under it,
+ * 2.9 MiB resident and 3 ms of start-up that every vmtop would pay (MHD_SONAME: configure read it). */
+#define MHD_CALLS(X)                                                                                                \
+	X(MHD_start_daemon) X(MHD_stop_daemon) X(MHD_queue_response) X(MHD_destroy_response)                        \
+	X(MHD_create_response_from_buffer) X(MHD_create_response_from_callback) X(MHD_add_response_header)          \
+	X(MHD_lookup_connection_value) X(MHD_get_connection_info)
+static struct {
+#define MHD_POINTER(f) __typeof__(f) *f;
+	MHD_CALLS(MHD_POINTER)
+#undef MHD_POINTER
+} mhd;
+
+static bool mhd_load(char *why, size_t whylen)
+{
+	if (mhd.MHD_start_daemon)
+		return true;
+	void *lib = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		snprintf(why, whylen, _("--listen needs libmicrohttpd: %s"), dlerror());
+		return false;
+	}
+	void *sym;
+	const char *missing = NULL;
+#define MHD_SYMBOL(f)                                  \
+	if (!(sym = dlsym(lib, #f)) && !missing)       \
+		missing = #f;                          \
+	memcpy(&mhd.f, &sym, sizeof(sym));
+	MHD_CALLS(MHD_SYMBOL)
+#undef MHD_SYMBOL
+	if (missing) {
+		snprintf(why, whylen, _("--listen needs libmicrohttpd (%s): %s is missing from it"), MHD_SONAME, missing);
+		memset(&mhd, 0, sizeof(mhd));
+		dlclose(lib);
+		return false;
+	}
+	return true;	/* kept loaded: its thread runs until exit */
+}
 
 /* One published exposition; each response being sent holds a reference. */
 struct snapshot {
@@ -89,17 +128,17 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, struct M
 {
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	enum MHD_Result ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ret = mhd.MHD_queue_response(c, status, r);
+	mhd.MHD_destroy_response(r);
 	return ret;
 }
 
 static struct MHD_Response *fixed(const char *text)
 {
-	return MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	return mhd.MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
 }
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -113,7 +152,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 		return reply(c, MHD_HTTP_OK, fixed(page), "text/html; charset=utf-8");
 	if (strcmp(url, "/metrics"))
 		return reply(c, MHD_HTTP_NOT_FOUND, fixed("not found: try /metrics\n"), "text/plain");
-	enum expo_format f = expo_negotiate(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
+	enum expo_format f = expo_negotiate(mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
 	struct body *b = xcalloc(1, sizeof(*b));
 	b->h = h;
 	pthread_mutex_lock(&h->lock);
@@ -129,16 +168,16 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	b->deadline = clock_mono() + HTTP_ANSWER_SECONDS;
 	/* what the kernel buffers for a reader that does not read is bounded too (it autotunes up to MiBs): the rest
 	 * stays in the text this response holds, until the deadline cuts it */
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *ci = mhd.MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	int sndbuf = HTTP_SNDBUF_BYTES;
 	if (ci)
 		setsockopt(ci->connect_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-	struct MHD_Response *r = MHD_create_response_from_callback(b->text->len, 64 * 1024, body_read, b, body_free);
+	struct MHD_Response *r = mhd.MHD_create_response_from_callback(b->text->len, 64 * 1024, body_read, b, body_free);
 	if (!r) {
 		body_free(b);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept");
+	mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept");
 	return reply(c, MHD_HTTP_OK, r, f == EXPO_OPENMETRICS ? EXPO_OPENMETRICS_TYPE : EXPO_PROMETHEUS_TYPE);
 }
 
@@ -272,6 +311,8 @@ static int open_socket(struct http_listen *h, const char *spec, char *why, size_
 
 struct http_listen *http_listen_start(const char *spec, char *why, size_t whylen)
 {
+	if (!mhd_load(why, whylen))
+		return NULL;
 	struct http_listen *h = xcalloc(1, sizeof(*h));
 	pthread_mutex_init(&h->lock, NULL);
 	errno = 0;
@@ -289,7 +330,7 @@ struct http_listen *http_listen_start(const char *spec, char *why, size_t whylen
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	h->daemon = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, answer, h,
+	h->daemon = mhd.MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, answer, h,
 				     MHD_OPTION_LISTEN_SOCKET, h->fd,
 				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_MAX,
 				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_SECONDS,
@@ -328,7 +369,7 @@ void http_listen_stop(struct http_listen *h)
 	if (!h)
 		return;
 	if (h->daemon)
-		MHD_stop_daemon(h->daemon);
+		mhd.MHD_stop_daemon(h->daemon);
 	if (h->fd >= 0)
 		close(h->fd);
 	struct stat st;
