@@ -82,7 +82,7 @@ each "$P.components.kvm > 0 and $P.components.kvm_vendor > 0 and $P.components.v
 	fail "pio guest's samples not in kvm, $vendor and qemu: $(show "$P.components")"
 # kernel samples charged through their callchains: helpers the exit path calls are kvm's or the vendor's, and the
 # KVM_RUN ioctl's own path on the vCPU thread is kvm's, so little is left in other_kernel (29% of the VM's time
-# before callchains; 7-11% with them; 3-5% with the ioctl path, kvm + kvm_amd then 90-93% of the host kernel's
+# before callchains; 7-11% with them; 3-5% with the ioctl path, kvm + kvm_amd then 88-93% of the host kernel's
 # time against 80-83%, in the box)
 other=$(both "$P.components.other_kernel") kvm=$(both "$P.components.kvm + $P.components.kvm_vendor")
 host_kernel=$(both "$P.components.kvm + $P.components.kvm_vendor + $P.components.vhost + $P.components.tun +
