@@ -63,7 +63,9 @@ awk -v F="$TEST_TMP/truth" "$RIG_MINIVMM_AT"'
 		dev * 100, $4, $5
 	if (want < 100) { print "  the VMM made too few exits to compare"; bad = 1 }
 	if (dev > 0.05 || dev < -0.05) { print "  io_exits off by more than 5%"; bad = 1 }
-	if ($4 < $3) { print "  fewer exits than io_exits"; bad = 1 }
+	# the files are read one after another while the vCPU runs: all exits may trail io_exits by that gap (16/s of
+	# 10,500 in a box starved by a busy host)
+	if ($4 < $3 * 0.99) { print "  fewer exits than io_exits"; bad = 1 }
 	if ($5 != "io_exits") { print "  top kind is not io_exits"; bad = 1 }
 }
 END { exit bad }' "$TEST_TMP/rows" || fail "debugfs io_exits do not match the VMM's count"

@@ -100,8 +100,14 @@ each "([$P.components[]] | add) - $P.cpu.total | fabs <= 3" ||
 # with perf's guest-flagged samples within 3 points on average (6 over both intervals), give or take three standard
 # errors of the sampled share (at 99 Hz they alone were 3 points a interval)
 echo "porter's vCPU: traced $(show "$P.vcpu[0].guest_traced"), gtime $(show "$P.vcpu[0].gtime"), perf $(show "$P.components.guest")"
-jq -e -s "any(.[]; $P.vcpu[0].guest_includes_switch == true)" "$TEST_TMP/intervals" >/dev/null ||
-	fail "the pio vCPU is not marked exit-heavy: $(show "$P.vcpu[0]")"
+# marked where the box gave it its CPU (2,900-6,400 exits/s); a box starved by a busy host (a build beside CI)
+# left it 93-163 exits/s, too few to make the switch a part of its GUEST
+if jq -e -s "any(.[]; $P.vcpu[0].exits.rate >= 2000)" "$TEST_TMP/intervals" >/dev/null; then
+	jq -e -s "any(.[]; $P.vcpu[0].guest_includes_switch == true)" "$TEST_TMP/intervals" >/dev/null ||
+		fail "the pio vCPU is not marked exit-heavy: $(show "$P.vcpu[0]")"
+else
+	echo "the box was short of CPU (the pio vCPU under 2,000 exits/s): its exit-heavy mark not checked"
+fi
 each "$P.vcpu[0].guest_includes_switch == false or $P.vcpu[0].guest_source == \"accounted\"" ||
 	fail "the marked pio vCPU's GUEST is not the kernel's: $(show "$P.vcpu[0] | {guest, guest_source, guest_traced, gtime}")"
 # compared where the box had its CPU (the pio guest's 2,900-3,300 exits/s at 999 Hz): starved by a busy host (a soak
