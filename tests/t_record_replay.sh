@@ -83,8 +83,13 @@ while read -r cut; do
 		continue
 	fi
 	[ $st = 0 ] || fail "cut at $cut: exit $st: $(cat "$T/cut.err")"
-	[ "$(wc -l <"$T/cut.err")" = 1 ] && grep -q "ends inside a record" "$T/cut.err" ||
-		fail "cut at $cut: not one warning: $(cat "$T/cut.err")"
+	if grep -qx "$cut" "$T/starts"; then
+		# a cut where a record begins leaves whole records only: nothing to warn of (one CI run drew 2502)
+		[ ! -s "$T/cut.err" ] || fail "cut at $cut, a record's start: warned: $(cat "$T/cut.err")"
+	else
+		[ "$(wc -l <"$T/cut.err")" = 1 ] && grep -q "ends inside a record" "$T/cut.err" ||
+			fail "cut at $cut: not one warning: $(cat "$T/cut.err")"
+	fi
 	head -n $((complete - 1)) "$T/live.json" | cmp - "$T/cut.json" ||
 		fail "cut at $cut: the $complete complete records did not replay as recorded"
 	echo "$complete" >>"$T/cut.counts"
