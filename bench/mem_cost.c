@@ -4,7 +4,7 @@
  * they would in vmtop; beside it, as a peer measured in the same run on the same VMs, the stat and threads sources
  * that every refresh already pays for. THREADS=proc: with the /proc threads source (its figures read from files).
  * DETAIL=figures: as for the TUI (no VM's mappings walked), DETAIL=none: as for the text table (no VM's files); by
- * default as for JSON (everything; start-up then lasts until every VM's mappings were walked once, else 10 s). 
+ * default as for JSON (everything; start-up then lasts until every VM's mappings were walked once, else 10 s).
  *   usage: bench/mem_cost [DELAY_S [SECONDS]]   (prints figures, asserts nothing) */
 #include "config.h"
 

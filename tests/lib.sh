@@ -24,6 +24,13 @@ need() {
 	done
 }
 
+# Whether vmtop's eBPF sources must load here (root, the kernel's BTF, Linux >= 5.8, built with them): a fallback to
+# /proc is then a failure, not a skip (the box's 6.1 once refused a program 6.18 took, and every test passed on /proc).
+bpf_must_load() {
+	[ "$(id -u)" = 0 ] && [ -r /sys/kernel/btf/vmlinux ] && grep -q '^#define HAVE_BPF 1' "$top_builddir/config.h" &&
+		[ "$(uname -r | awk -F. '{ print $1 * 100 + $2 }')" -ge 508 ]
+}
+
 # A scratch directory removed when the test ends.
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmtop-test.XXXXXX") || { echo "ERROR: $TEST_NAME: mktemp failed" >&2; exit 99; }
 trap 'rm -rf "$TEST_TMP"' EXIT

@@ -31,9 +31,8 @@ rig_start_guest spinner spin 1 64 || fail "spin guest did not start"
 measure
 each '.host.guest_time == "accounted"' || fail "guest time not accounted: $(show '.host | {guest_time, guest_time_reason}')"
 each ".host.perf.kvm_vendor == \"$vendor\"" || fail "vendor module not $vendor: $(show .host.perf)"
-# root with the kernel's BTF: the threads come from the eBPF iterator (the box's 6.1 once refused a program 6.18
-# took, and the tests passed on /proc)
-if [ "$(id -u)" = 0 ] && [ -r /sys/kernel/btf/vmlinux ] && grep -q '^#define HAVE_BPF 1' "$top_builddir/config.h"; then
+# where the eBPF sources must load, the threads come from the iterator
+if bpf_must_load; then
 	each '.host.sources.threads == "bpf"' || fail "threads not from the eBPF iterator: $(show .host.sources)"
 fi
 each '.host.perf.kernel_split_by == "modules"' || fail "kernel samples not told by module ranges: $(show .host.perf)"
