@@ -63,10 +63,14 @@ for g in spinner porter; do
 		fail "$g: vmtop's TOTAL $avg% is not the $ref% its threads used"
 done
 # the pio guest's kernel samples go to the component whose code called the leaf (callchains): under 15% of its
-# time is left in other_kernel (40% on kvm_pvm before: cr4_set_bits, native_read_msr by their own names)
+# time is left in other_kernel (40% on kvm_pvm before: cr4_set_bits, native_read_msr by their own names), give or
+# take three standard errors of a share of the samples: beside the spinner on the box's one CPU the guest gets
+# a quarter of it, some 100 samples at 99 Hz over the two 2 s intervals, and a handful of preemptions tip 15%
 if echo "$last" | jq -e '.host.perf.kernel_split_by != null' >/dev/null; then
-	tail -n 2 "$TEST_TMP/json" | jq -e -s '[.[] | .vms[] | select(.name == "porter")] |
-		([.[].components.other_kernel] | add) < 0.15 * ([.[].cpu.total] | add)' >/dev/null ||
+	tail -n 2 "$TEST_TMP/json" | jq -e -s '([.[] | .vms[] | select(.name == "porter")] | [.[].cpu.total] | add) as $all |
+		(($all / 100) * .[0].host.perf.sample_hz * 2) as $n |
+		([.[] | .vms[] | select(.name == "porter") | .components.other_kernel] | add) <
+		(0.15 + 3 * (0.15 * 0.85 / ([$n, 1] | max) | sqrt)) * $all' >/dev/null ||
 		fail "pio guest's kernel time left in other_kernel: $(tail -n 2 "$TEST_TMP/json" |
 			jq -c '.vms[] | select(.name == "porter") | {total: .cpu.total, components}')"
 	# and its host time is the hypervisor's: kvm, the vendor module and the VMM hold most of what is not guest
