@@ -4,13 +4,13 @@
  * the VMs the output prints them of (source_args.mem_detail). */
 #include "config.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "mem_parse.h"
@@ -59,7 +59,7 @@ struct mem_source {
 	struct mem_vm *vms;		/* sorted by pid */
 	size_t nvms, cap;
 	int ksm_fd[KSM__COUNT];		/* sysfs and /proc files are re-read from offset 0, kept open */
-	int thp_fd, psi_fd, meminfo_fd;
+	int thp_fd, psi_fd;
 	size_t fds_held, fd_budget;	/* VM files kept open, and at most: a quarter of RLIMIT_NOFILE, thread_reader
 					 * and the rest need theirs */
 	char *buf;			/* NUMA_BUF bytes: numa_maps of a big VM is long */
@@ -99,6 +99,8 @@ static ssize_t reread(int fd, char *buf, size_t len)
 
 static void *mem_open(const struct source_args *a, char *why, size_t whylen)
 {
+	(void)why;
+	(void)whylen;
 	struct mem_source *ms = xcalloc(1, sizeof(*ms));
 	ms->args = a;
 	char path[96];
@@ -108,15 +110,6 @@ static void *mem_open(const struct source_args *a, char *why, size_t whylen)
 	}
 	ms->thp_fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY | O_CLOEXEC);
 	ms->psi_fd = open("/proc/pressure/memory", O_RDONLY | O_CLOEXEC);
-	ms->meminfo_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
-	if (ms->meminfo_fd < 0) {
-		snprintf(why, whylen, _("cannot read /proc/meminfo: %s"), strerror(errno));
-		for (int f = 0; f < KSM__COUNT; f++)
-			if (ms->ksm_fd[f] >= 0)
-				close(ms->ksm_fd[f]);
-		free(ms);
-		return NULL;
-	}
 	ms->buf = xmalloc(NUMA_BUF);
 	read_cpu_nodes(ms);
 	struct rlimit rl;
@@ -137,7 +130,6 @@ static void mem_close(void *state)
 		close(ms->thp_fd);
 	if (ms->psi_fd >= 0)
 		close(ms->psi_fd);
-	close(ms->meminfo_fd);
 	for (size_t i = 0; i < ms->nvms; i++)
 		for (int f = 0; f < FD__COUNT; f++)
 			if (ms->vms[i].fd[f] >= 0)
@@ -199,10 +191,12 @@ static void read_host(struct mem_source *ms, struct host_mem_sample *h, double n
 	h->psi_some_avg10 = h->psi_full_avg10 = NAN;
 	if (reread(ms->psi_fd, buf, sizeof(buf)) > 0)
 		mem_parse_psi(buf, h);
+	/* meminfo's SwapTotal and SwapFree, without the rest of meminfo computed (the stat source reads it) */
+	struct sysinfo si;
 	h->swap_total_kib = h->swap_free_kib = -1;
-	if (reread(ms->meminfo_fd, ms->buf, NUMA_BUF) > 0) {
-		h->swap_total_kib = mem_parse_field(ms->buf, "SwapTotal");
-		h->swap_free_kib = mem_parse_field(ms->buf, "SwapFree");
+	if (sysinfo(&si) == 0) {
+		h->swap_total_kib = (long long)((unsigned long long)si.totalswap * si.mem_unit / 1024);
+		h->swap_free_kib = (long long)((unsigned long long)si.freeswap * si.mem_unit / 1024);
 	}
 }
 

@@ -1,8 +1,9 @@
-/* collect_stat.c - host-wide counters: /proc/stat CPU ticks, memory, uptime and load (via libproc2). */
+/* collect_stat.c - host-wide counters: /proc/stat CPU ticks and memory (via libproc2), uptime and load. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/sysinfo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,14 +57,21 @@ static void ticks_from_stack(struct stat_stack *st, struct cpu_ticks *t)
 
 int stat_collect(struct stat_collector *sc, struct host_sample *s)
 {
-	/* first: the model needs uptime to tell threads born in the interval, even if /proc/stat fails */
-	double idle;
+	/* first: the model needs uptime to tell threads born in the interval, even if /proc/stat fails. /proc/uptime
+	 * is CLOCK_BOOTTIME and /proc/loadavg what sysinfo gives: a clock read and one call instead of two files
+	 * opened, read and closed each refresh */
 	s->clk_tck = clk_tck();
 	s->page_size = sysconf(_SC_PAGESIZE);
-	if (procps_uptime(&s->uptime, &idle) < 0)
-		s->uptime = -1;
-	if (procps_loadavg(&s->loadavg[0], &s->loadavg[1], &s->loadavg[2]) < 0)
+	s->uptime = clock_boot();
+	struct sysinfo si;
+	if (sysinfo(&si) == 0) {
+		for (int i = 0; i < 3; i++) {	/* rounded to 1/100 as /proc/loadavg rounds avenrun (11 bits) */
+			unsigned long a = (si.loads[i] >> (SI_LOAD_SHIFT - 11)) + (1 << 11) / 200;
+			s->loadavg[i] = (a >> 11) + ((a & ((1 << 11) - 1)) * 100 >> 11) / 100.0;
+		}
+	} else {
 		s->loadavg[0] = s->loadavg[1] = s->loadavg[2] = -1;
+	}
 	struct stat_reaped *r = procps_stat_reap(sc->stat, STAT_REAP_CPUS_ONLY, cpu_items,
 						 sizeof(cpu_items) / sizeof(cpu_items[0]));
 	if (!r)
