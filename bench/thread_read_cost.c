@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 		pids[i] = (pid_t)atoi(argv[i + 2]);
 	char why[160];
 	double t0 = cpu_now();
-	struct thread_bpf *tb = thread_bpf_new(why, sizeof(why));
+	struct thread_bpf *tb = thread_bpf_new(0, why, sizeof(why));
 	double load = cpu_now() - t0;
 	if (!tb) {
 		printf("eBPF reader not available: %s\n", why);

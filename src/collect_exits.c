@@ -21,10 +21,11 @@
 
 #include "bpf/exits_rec.h"
 #include "bpf_load.h"
-#include "exits.skel.h"
+#include "vmtop.skel.h"
 
 struct exits_bpf {
-	struct vmtop_exits *skel;
+	struct vmtop_bpf *skel;
+	unsigned part;			/* of the eBPF object (bpf_load.h) */
 	struct bpf_link *links[EXITS_EV__COUNT];
 	bool live[EXITS_EV__COUNT];
 	bool off[EXITS_EV__COUNT];	/* not attached on purpose */
@@ -68,7 +69,7 @@ static void exits_close(void *state)
 		munmap((void *)e->slots, map_bytes(e->skel->maps.exit_slots));
 	if (e->free_list)
 		munmap((void *)e->free_list, map_bytes(e->skel->maps.exit_free));
-	vmtop_exits__destroy(e->skel);
+	bpf_object_put(e->skel, e->part);
 	free(e->scratch);
 	free(e->tids);
 	free(e);
@@ -80,21 +81,16 @@ static void *exits_open(const struct source_args *a, char *why, size_t whylen)
 		snprintf(why, whylen, "%s", _("exit counting off (--exits=off)"));
 		return NULL;
 	}
-	if (!bpf_load_begin(why, whylen))
+	/* emulated instructions only when asked: one event per instruction */
+	unsigned part = BPF_PART_EXITS | (a->exits_all ? BPF_PART_EMULATE : 0);
+	struct vmtop_bpf *skel = bpf_object_get(part, 0, _("eBPF exit counters not loaded: %s%s%s"), why, whylen);
+	if (!skel)
 		return NULL;
 	struct exits_bpf *e = xcalloc(1, sizeof(*e));
 	e->ncpus = libbpf_num_possible_cpus();
-	e->skel = vmtop_exits__open();
-	/* emulated instructions only when asked: one event per instruction */
+	e->skel = skel;
+	e->part = part;
 	e->off[EXITS_EV_EMUL] = !a->exits_all;
-	if (e->skel && e->off[EXITS_EV_EMUL])
-		bpf_program__set_autoload(e->skel->progs.on_kvm_emulate_insn, false);
-	int err = e->skel ? vmtop_exits__load(e->skel) : -errno;
-	if (err) {
-		bpf_load_failed(err, _("eBPF exit counters not loaded: %s%s%s"), why, whylen);
-		exits_close(e);
-		return NULL;
-	}
 	/* each event on its own: one the kernel lacks (no kvm module, an older kernel) is left out, not fatal */
 	int nlive = 0;
 	for (int i = 0; i < EXITS_EV__COUNT; i++) {

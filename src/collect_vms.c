@@ -16,6 +16,7 @@
 #include "nls.h"
 #include "source.h"
 #ifdef HAVE_BPF
+#include "bpf_load.h"
 #include "thread_bpf.h"
 #endif
 #include "thread_reader.h"
@@ -382,7 +383,7 @@ static void *vms_open_bpf(const struct source_args *a, char *why, size_t whylen)
 		snprintf(why, whylen, "%s", _("not tried (--threads-source proc)"));
 		return NULL;
 	}
-	struct thread_bpf *tb = thread_bpf_new(why, whylen);
+	struct thread_bpf *tb = thread_bpf_new(bpf_parts_wanted(a) & ~BPF_PART_THREADS, why, whylen);
 	return tb ? vms_collector_with(&bpf_ops, tb) : NULL;
 }
 

@@ -18,8 +18,8 @@
 #include "cputime.h"
 #include "nls.h"
 #include "thread_bpf.h"
-#include "threads.skel.h"
 #include "util.h"
+#include "vmtop.skel.h"
 
 struct tprev {
 	pid_t tid;
@@ -34,7 +34,7 @@ struct bproc {
 };
 
 struct thread_bpf {
-	struct vmtop_threads *skel;
+	struct vmtop_bpf *skel;
 	struct bpf_link *link;
 	int map_fd;
 	pid_t *tgids;			/* in the map now, sorted */
@@ -71,21 +71,20 @@ static bool kernel_has_iter_task(char *why, size_t whylen)
 	return false;
 }
 
-struct thread_bpf *thread_bpf_new(char *why, size_t whylen)
+struct thread_bpf *thread_bpf_new(unsigned also, char *why, size_t whylen)
 {
-	if (!bpf_load_begin(why, whylen) || !kernel_has_iter_task(why, whylen))
+	if (!kernel_has_iter_task(why, whylen))
+		return NULL;
+	const char *not_loaded = _("eBPF task iterator not loaded: %s%s%s");
+	struct vmtop_bpf *skel = bpf_object_get(BPF_PART_THREADS, also, not_loaded, why, whylen);
+	if (!skel)
 		return NULL;
 	struct thread_bpf *tb = xcalloc(1, sizeof(*tb));
 	tb->ns_per_tick = 1000000000ULL / (unsigned long long)clk_tck();
-	tb->skel = vmtop_threads__open();
-	int err = tb->skel ? vmtop_threads__load(tb->skel) : -errno;
-	if (!err) {
-		tb->link = bpf_program__attach_iter(tb->skel->progs.vm_threads, NULL);
-		if (!tb->link)
-			err = -errno;
-	}
-	if (err) {
-		bpf_load_failed(err, _("eBPF task iterator not loaded: %s%s%s"), why, whylen);
+	tb->skel = skel;
+	tb->link = bpf_program__attach_iter(tb->skel->progs.vm_threads, NULL);
+	if (!tb->link) {
+		snprintf(why, whylen, not_loaded, strerror(errno), "", "");
 		thread_bpf_free(tb);
 		return NULL;
 	}
@@ -449,7 +448,7 @@ void thread_bpf_free(struct thread_bpf *tb)
 	bpf_link__destroy(tb->news_link);
 	free(tb->news_pids);
 	bpf_link__destroy(tb->link);
-	vmtop_threads__destroy(tb->skel);
+	bpf_object_put(tb->skel, BPF_PART_THREADS);
 	free(tb->tgids);
 	free(tb->recs);
 	free(tb->prev);

@@ -11,9 +11,9 @@
 
 struct thread_bpf;
 
-/* Loads the iterator. NULL with why set where it cannot run: no BTF, kernel before 5.8, no CAP_BPF and
- * CAP_PERFMON, or the kernel refused the program. */
-struct thread_bpf *thread_bpf_new(char *why, size_t whylen);
+/* Loads the iterator, with the eBPF parts also names (bpf_load.h) if it is the first to load. NULL with why set
+ * where it cannot run: no BTF, kernel before 5.8, no CAP_BPF and CAP_PERFMON, or the kernel refused the program. */
+struct thread_bpf *thread_bpf_new(unsigned also, char *why, size_t whylen);
 /* Starts a refresh: the processes to read (their tgids go into the iterator's map), then one pass over the
  * host's tasks. 0, or -errno when the pass failed (reads then find nothing). */
 int thread_bpf_begin(struct thread_bpf *tb, const pid_t *pids, size_t n);

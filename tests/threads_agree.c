@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < npids; i++)
 		pids[i] = (pid_t)atoi(argv[i + 2]);
 	char why[160] = "";
-	struct thread_bpf *tb = thread_bpf_new(why, sizeof(why));
+	struct thread_bpf *tb = thread_bpf_new(0, why, sizeof(why));
 	if (!tb) {
 		printf("eBPF reader not available: %s\n", why);
 		return 77;
