@@ -51,11 +51,12 @@ struct {
 	__type(value, __u64);
 } exit_drops SEC(".maps");
 
-/* A point in a vCPU thread's run: when, its CPU time and its context switches then. */
+/* A point in a vCPU thread's run: when, its CPU time, its context switches and its wait for a CPU then. */
 struct mark {
 	__u64 ts;		/* 0: none */
 	__u64 runtime;		/* se.sum_exec_runtime */
 	__u64 switches;		/* nvcsw + nivcsw */
+	__u64 run_delay;	/* sched_info.run_delay; ~0: the kernel has no sched_info */
 };
 
 /* per vCPU thread: the exit not yet followed by an entry, and the entry not yet followed by an exit */
@@ -153,8 +154,26 @@ static __always_inline struct mark mark_now(void)
 		.ts = bpf_ktime_get_ns(),
 		.runtime = t->se.sum_exec_runtime,
 		.switches = t->nvcsw + t->nivcsw,
+		.run_delay = ~0ULL,
 	};
+	if (bpf_core_field_exists(t->sched_info))
+		m.run_delay = t->sched_info.run_delay;
 	return m;
+}
+
+/* From an entry a to its exit b, the time in the guest: the wall time less what the thread waited for a CPU
+ * meanwhile. It does not sleep there, but it can be preempted when it leaves the guest (SVM traces kvm_exit after
+ * preemption is enabled again), and then another task's run is no part of it. sum_exec_runtime would not do: it
+ * is brought up to date at ticks and switches, not at the entry, so it counted up to a tick before the entry. */
+static __always_inline __u64 in_guest(const struct mark *a, const struct mark *b)
+{
+	__u64 wall = b->ts - a->ts;
+	if (a->switches == b->switches)
+		return wall;
+	if (a->run_delay == ~0ULL || b->run_delay == ~0ULL)
+		return b->runtime > a->runtime ? b->runtime - a->runtime : 0;
+	__u64 waited = b->run_delay - a->run_delay;
+	return wall > waited ? wall - waited : 0;
 }
 
 /* From mark a to now b: wall time where the thread kept its CPU; where it slept or was preempted meanwhile (a HLT,
@@ -185,7 +204,7 @@ int BPF_PROG(on_kvm_exit, struct kvm_vcpu *vcpu, __u32 isa)
 		struct exits_val *g = slot(tid, EXITS_EV_ENTRY, 0);
 		if (g) {
 			__sync_fetch_and_add(&g->count, 1);
-			__sync_fetch_and_add(&g->ns, since(&was->entry, &now));
+			__sync_fetch_and_add(&g->ns, in_guest(&was->entry, &now));
 		}
 	}
 	/* in place: the thread's own record, which only its CPU writes (an update would take the LRU's locks, a
