@@ -3,9 +3,9 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <sys/sysinfo.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include <libproc2/meminfo.h>

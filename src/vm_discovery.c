@@ -450,8 +450,8 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 		 * old process (not young by its start time) is still found; a VM's own PID is checked every
 		 * refresh by the thread reader, which reads its leader's start time anyway (vm_discovery_forget).
 		 * With complete news a VMM names itself when it creates a vCPU, whatever PID it has: a kernel thread
-		 * the news names is another process now, and no stat file is read for the window (on this 2-CPU
-		 * host 7 a refresh at 150 VMs were a ninth of vmtop's CPU). */
+		 * the news names is another process now, and no stat file is read for the window (7 a refresh at
+		 * 150 VMs, 0.13 ms of vmtop's CPU on a 2-CPU nested host). */
 		bool reused = d->news ? e->kthread && in_news(d, e->pid)
 				      : slot % ROLLING_PERIOD == 0 && pid_reused(e);
 		if (e->stale || reused) {

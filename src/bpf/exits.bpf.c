@@ -2,7 +2,8 @@
 /* exits.bpf.c - raw_tp programs counting KVM tracepoints per (vCPU thread, event, key) in slots of an array user
  * space maps (it reads them without a system call), found by a hash; kvm_exit reads the vendor's exit code from the
  * vCPU with CO-RE and adds the time since the entry before it (time in the guest), kvm_entry adds the time since
- * that exit (its handling). */
+ * that exit (its handling). Linked with threads.bpf.c into one object: its programs are named on_<tracepoint> and
+ * its maps exit_<what>, by which bpf_load.c tells its part from the threads'. */
 #include "core.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
