@@ -9,31 +9,19 @@ set -u
 [ $# = 2 ] && [ -x "$1" ] && [ -x "$2" ] || { echo "usage: $0 VMTOP_A VMTOP_B"; exit 2; }
 delay=${DELAY:-2} rounds=${ROUNDS:-10} pairs=${PAIRS:-3}
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out.frames"' EXIT
 
-per_refresh() {	# ms of CPU per refresh (sum_exec_runtime, exact ns) from half an interval after the first frame
-	local p a b
-	: >"$out"
-	"$1" -b --sample-hz 0 --threads-source "${SOURCE:-bpf}" -d "$delay" -n 100000 >"$out" 2>/dev/null &
-	p=$!
-	for _ in $(seq 600); do [ -s "$out" ] && break; sleep 0.05; done
-	sleep "$(awk -v d="$delay" 'BEGIN {print d * 1.5}')"
-	a=$(cut -d' ' -f1 "/proc/$p/schedstat")
-	sleep "$(awk -v d="$delay" -v n="$rounds" 'BEGIN {print d * n}')"
-	b=$(cut -d' ' -f1 "/proc/$p/schedstat")
-	kill $p
-	wait $p 2>/dev/null
-	awk -v a="$a" -v b="$b" -v n="$rounds" 'BEGIN {printf "%.2f", (b - a) / n / 1e6}'
-}
+. "$(dirname "$0")/per_refresh.sh"
+run() { per_refresh "$1" -b --sample-hz 0 --threads-source "${SOURCE:-bpf}" -d "$delay" -n COUNT; }
 
 echo "$(ls -d /proc/[0-9]*/task/* 2>/dev/null | wc -l) tasks; $rounds refreshes at -d $delay, ms of CPU per refresh"
 printf '%-12s %8s %8s %7s\n' pair A B B/A
 xs= ys=
 for i in $(seq "$pairs"); do
 	if [ $((i % 2)) = 1 ]; then
-		x=$(per_refresh "$1") y=$(per_refresh "$2") first=A
+		x=$(run "$1") y=$(run "$2") first=A
 	else
-		y=$(per_refresh "$2") x=$(per_refresh "$1") first=B
+		y=$(run "$2") x=$(run "$1") first=B
 	fi
 	xs="$xs $x" ys="$ys $y"
 	awk -v i="$i ($first first)" -v x="$x" -v y="$y" \

@@ -35,20 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-per_refresh() {	# CPU ms per refresh of a command (its -n is COUNT) over ROUNDS intervals after its first frame
-	local p a b
-	: >"$out.frames"
-	"${@//COUNT/100000}" >"$out.frames" 2>/dev/null &
-	p=$!
-	for _ in $(seq 600); do [ -s "$out.frames" ] && break; sleep 0.05; done
-	sleep "$(awk -v d="$delay" 'BEGIN {print d / 2}')"	# half-way between two refreshes
-	a=$(cut -d' ' -f1 "/proc/$p/schedstat")
-	sleep "$(awk -v d="$delay" -v n="$rounds" 'BEGIN {print d * n}')"
-	b=$(cut -d' ' -f1 "/proc/$p/schedstat")
-	kill $p
-	wait $p 2>/dev/null
-	awk -v a="$a" -v b="$b" -v n="$rounds" 'BEGIN {printf "%.2f", (b - a) / n / 1e6}'
-}
+. "$(dirname "$0")/per_refresh.sh"
 
 # Wall ms from exec until a frame showing the word PID (vmtop's VM table, top's task table) is on the terminal.
 first_frame_ms() {
