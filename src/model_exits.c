@@ -323,11 +323,10 @@ static void exits_rates(struct model *m, const struct host_sample *prev, const s
 }
 
 /* GUEST from the exits source's traced time in the guest where it has it: exact, where the kernel's guest time is
- * sampled at its ticks. Not for a vCPU marked exit-heavy: the span from kvm_entry to kvm_exit holds KVM's own entry
- * and exit code too, which the kernel counts as host time, and with many exits that is a good part (the box's pio
- * guest: traced 33-39% beside 22-32% of ticks and 24-30% of perf samples; its spin guest: 90% beside 91%, and 85%
- * beside 78% where the box lost ticks). The thread's TOTAL stays; what is not guest is VMM and KERNEL in the ratio
- * the kernel split them (a spin vCPU's VMM 9% of lost guest ticks becomes 1.5%). */
+ * sampled at its ticks (the box's pio guest: traced 32-34% beside 27-34% of ticks and 28-33% of perf samples; its
+ * spin guest: 90% beside 91%, and 85% beside 78% where the box lost ticks). The thread's TOTAL stays; what is not
+ * guest is VMM and KERNEL in the ratio the kernel split them (a spin vCPU's VMM 9% of lost guest ticks becomes
+ * 1.5%). */
 static void guest_from_traces(struct vm_stat *v)
 {
 	double sum = NAN;
@@ -336,8 +335,7 @@ static void guest_from_traces(struct vm_stat *v)
 		if (th->role != ROLE_VCPU || isnan(th->guest_traced))
 			continue;
 		sum = isnan(sum) ? th->guest_traced : sum + th->guest_traced;
-		if (isnan(th->guest) || isnan(th->kernel) || isnan(th->total) || th->guest_estimated ||
-		    th->guest_includes_switch == 1)
+		if (isnan(th->guest) || isnan(th->kernel) || isnan(th->total) || th->guest_estimated)
 			continue;
 		/* more time in the guest than the thread ran is no measurement (seen in the box, nested under TCG, while
 		 * vmtop started on its one CPU): the kernel's figure stays */

@@ -94,10 +94,10 @@ echo "porter components $(show "$P.components")"
 # the components are TOTAL in the shares of the samples (a third of perf's samples were lost in the box)
 each "([$P.components[]] | add) - $P.cpu.total | fabs <= 3" ||
 	fail "pio guest's components do not add up to its TOTAL: $(show "[$P.cpu.total, $P.components]")"
-# ground truth for GUEST (issue 12), the pio vCPU: marked exit-heavy; its GUEST the kernel's guest time (the span
-# from kvm_entry to kvm_exit holds KVM's entry and exit code too: 4-9 points more here, under TCG), which agrees
-# with perf's guest-flagged samples within 3 points on average (6 over both intervals), give or take three standard
-# errors of the sampled share (at 99 Hz they alone were 3 points a interval)
+# ground truth for GUEST (issue 12), the pio vCPU: marked exit-heavy; its GUEST the traced time, and the traced
+# time, the kernel's guest time and perf's guest-flagged samples agree within 3 points on average (6 over both
+# intervals), give or take three standard errors of the sampled share (at 99 Hz they alone were 3 points an interval).
+# Traced was 4-9 points over the other two while the exits source read its clock after its own work at an exit.
 echo "porter's vCPU: traced $(show "$P.vcpu[0].guest_traced"), gtime $(show "$P.vcpu[0].gtime"), perf $(show "$P.components.guest")"
 # marked where the box gave it its CPU (2,900-6,400 exits/s); a box starved by a busy host (a build beside CI)
 # left it 93-163 exits/s, too few to make the switch a part of its GUEST
@@ -107,16 +107,18 @@ if jq -e -s "any(.[]; $P.vcpu[0].exits.rate >= 2000)" "$TEST_TMP/intervals" >/de
 else
 	echo "the box was short of CPU (the pio vCPU under 2,000 exits/s): its exit-heavy mark not checked"
 fi
-each "$P.vcpu[0].guest_includes_switch == false or $P.vcpu[0].guest_source == \"accounted\"" ||
-	fail "the marked pio vCPU's GUEST is not the kernel's: $(show "$P.vcpu[0] | {guest, guest_source, guest_traced, gtime}")"
+jq -e -s "any(.[]; $P.vcpu[0].guest_source == \"traced\")" "$TEST_TMP/intervals" >/dev/null ||
+	fail "the pio vCPU's GUEST traced in neither interval: $(show "$P.vcpu[0] | {guest, guest_source, guest_traced, gtime}")"
 # compared where the box had its CPU (the pio guest's 2,900-3,300 exits/s at 999 Hz): starved by a busy host (a soak
 # beside it) its ticks and perf's timer were lost (gtime 7.5%, perf 4%, traced 20%) and its exit rate fell (1,800/s)
 if each "$P.vcpu[0].exits.rate >= 2000"; then
-	jq -n -e --argjson g "$(both "$P.vcpu[0].gtime")" --argjson p "$(both "$P.components.guest")" \
-		--argjson all "$(both "$P.cpu.total")" \
-		'($all / 100 * 999 * 2) as $n | ($p / $all) as $s | ($g - $p | fabs) <= 6 + 3 * ($s * (1 - $s) / $n | sqrt) * $all' \
-		>/dev/null ||
-		fail "accounted and sampled guest time disagree by more than 3 points: $(show "$P.vcpu[0].gtime") $(show "$P.components.guest")"
+	agree() {	# NAME FIGURE: FIGURE over both intervals within 6 points of perf's, give or take its sampling error
+		jq -n -e --argjson g "$(both "$2")" --argjson p "$(both "$P.components.guest")" --argjson all "$(both "$P.cpu.total")" \
+			'($all / 100 * 999 * 2) as $n | ($p / $all) as $s | ($g - $p | fabs) <= 6 + 3 * ($s * (1 - $s) / $n | sqrt) * $all' \
+			>/dev/null || fail "$1 and sampled guest time disagree by more than 3 points: $(show "$2") $(show "$P.components.guest")"
+	}
+	agree accounted "$P.vcpu[0].gtime"
+	agree traced "$P.vcpu[0].guest_traced"
 else
 	echo "the box was short of CPU (the pio vCPU under 2,000 exits/s): its guest time sources not compared"
 fi
