@@ -323,7 +323,7 @@ static void exits_rates(struct model *m, const struct host_sample *prev, const s
 }
 
 /* GUEST from the exits source's traced time in the guest where it has it: exact, where the kernel's guest time is
- * sampled at its ticks (the box's pio guest: traced 32-34% beside 27-34% of ticks and 28-33% of perf samples; its
+ * sampled at its ticks (the box's pio guest: traced 32-34% beside 27-35% of ticks and 28-33% of perf samples; its
  * spin guest: 90% beside 91%, and 85% beside 78% where the box lost ticks). The thread's TOTAL stays; what is not
  * guest is VMM and KERNEL in the ratio the kernel split them (a spin vCPU's VMM 9% of lost guest ticks becomes
  * 1.5%). */
