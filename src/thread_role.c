@@ -46,22 +46,31 @@ static bool parse_index(const char *s, const char *suffix, int *index)
 	return true;
 }
 
+/* The rest of s after prefix, or NULL: most names differ at the first letter, where this stops (strlen and
+ * strncmp of 16 prefixes cost ~200 instructions a thread, 865 threads a refresh at 150 VMs). */
+static const char *after_prefix(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return NULL;
+	return s;
+}
+
 enum thread_role thread_role_from_comm(const char *comm, int *vcpu_index)
 {
 	*vcpu_index = -1;
 	for (size_t i = 0; i < sizeof(vcpu_names) / sizeof(vcpu_names[0]); i++) {
-		size_t l = strlen(vcpu_names[i].prefix);
-		if (!strncmp(comm, vcpu_names[i].prefix, l) &&
-		    parse_index(comm + l, vcpu_names[i].suffix, vcpu_index))
+		const char *rest = after_prefix(comm, vcpu_names[i].prefix);
+		if (rest && parse_index(rest, vcpu_names[i].suffix, vcpu_index))
 			return ROLE_VCPU;
 	}
-	if (!strncmp(comm, "vhost-", 6))
+	if (after_prefix(comm, "vhost-"))
 		return ROLE_VHOST;
 	for (size_t i = 0; i < sizeof(io_prefixes) / sizeof(io_prefixes[0]); i++)
-		if (!strncmp(comm, io_prefixes[i], strlen(io_prefixes[i])))
+		if (after_prefix(comm, io_prefixes[i]))
 			return ROLE_IO;
 	for (size_t i = 0; i < sizeof(kvm_prefixes) / sizeof(kvm_prefixes[0]); i++)
-		if (!strncmp(comm, kvm_prefixes[i], strlen(kvm_prefixes[i])))
+		if (after_prefix(comm, kvm_prefixes[i]))
 			return ROLE_KVM;
 	return ROLE_OTHER;
 }
