@@ -120,12 +120,6 @@ static void *exits_open(const struct source_args *a, char *why, size_t whylen)
 	return e;
 }
 
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* Sorts c[0..n) by tid, ev, arg: a radix sort by tid (three passes of 8 bits: pid_max is at most 2^22), then
  * insertion within a thread's few keys. qsort's calls per comparison took a sixth of the part's CPU. */
 static void sort_counts(struct exit_count *c, size_t n, struct exit_count *tmp)
@@ -168,8 +162,7 @@ static void vm_tids(struct exits_bpf *e, const struct host_sample *s)
 			}
 			e->tids[e->ntids++] = s->vms[i].threads[t].tid;
 		}
-	if (e->ntids)	/* no VM: tids may be NULL, which qsort must not get even for 0 elements */
-		qsort(e->tids, e->ntids, sizeof(*e->tids), cmp_pid);
+	pids_sort(e->tids, e->ntids);
 }
 
 /* Hands slot i back to the programs: its key out of the index (a stale entry would do no harm, but fills the
@@ -227,7 +220,7 @@ static bool exits_sample(void *state, struct host_sample *s, char *why, size_t w
 		pid_t tid = (pid_t)sl->key.tid;
 		if (!tid)
 			continue;	/* free */
-		if (!e->ntids || !bsearch(&tid, e->tids, e->ntids, sizeof(*e->tids), cmp_pid)) {
+		if (!pids_contain(e->tids, e->ntids, tid)) {
 			free_slot(e, (__u32)i);	/* no VM holds it (gone, or a TID not VM's): its slot for others */
 			continue;
 		}

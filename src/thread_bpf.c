@@ -139,12 +139,6 @@ int thread_bpf_news(struct thread_bpf *tb, const pid_t **pids, size_t *n)
 	return 0;
 }
 
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* The map holds exactly pids (sorted, unique) afterwards. */
 static void sync_map(struct thread_bpf *tb, const pid_t *pids, size_t n)
 {
@@ -361,7 +355,7 @@ int thread_bpf_begin(struct thread_bpf *tb, const pid_t *pids, size_t n)
 {
 	pid_t *want = xmalloc((n ? n : 1) * sizeof(*want));
 	memcpy(want, pids, n * sizeof(*pids));
-	qsort(want, n, sizeof(*want), cmp_pid);
+	pids_sort(want, n);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!k || want[k - 1] != want[i])

@@ -58,10 +58,51 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len)
 	return n;
 }
 
-static int cmp_pid(const void *a, const void *b)
+void pids_sort(pid_t *p, size_t n)
 {
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-	return (x > y) - (x < y);
+	if (n < 32) {
+		for (size_t i = 1; i < n; i++) {
+			pid_t k = p[i];
+			size_t j = i;
+			for (; j > 0 && p[j - 1] > k; j--)
+				p[j] = p[j - 1];
+			p[j] = k;
+		}
+		return;
+	}
+	pid_t max = 0;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] > max)
+			max = p[i];
+	pid_t *tmp = xmalloc(n * sizeof(*tmp)), *from = p, *to = tmp;
+	for (unsigned shift = 0; shift < 32 && (max >> shift); shift += 8) {
+		size_t at[257] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			at[(((unsigned)from[i] >> shift) & 0xff) + 1]++;
+		for (int b = 0; b < 256; b++)
+			at[b + 1] += at[b];
+		for (size_t i = 0; i < n; i++)
+			to[at[((unsigned)from[i] >> shift) & 0xff]++] = from[i];
+		pid_t *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != p)
+		memcpy(p, from, n * sizeof(*p));
+	free(tmp);
+}
+
+bool pids_contain(const pid_t *p, size_t n, pid_t pid)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && p[lo] == pid;
 }
 
 size_t read_pid_dir(DIR *dir, pid_t **ids, size_t *cap)
@@ -77,8 +118,7 @@ size_t read_pid_dir(DIR *dir, pid_t **ids, size_t *cap)
 			*ids = xrealloc(*ids, (*cap = *cap ? *cap * 2 : 64) * sizeof(**ids));
 		(*ids)[n++] = (pid_t)id;
 	}
-	if (n > 1)	/* an empty directory leaves *ids NULL */
-		qsort(*ids, n, sizeof(**ids), cmp_pid);
+	pids_sort(*ids, n);
 	return n;
 }
 

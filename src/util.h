@@ -16,6 +16,10 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
 /* The numeric entries of a /proc directory (PIDs, or a task directory's TIDs) from where dir stands, sorted, in
  * *ids (grown as needed; *cap is its size). Returns how many. */
 size_t read_pid_dir(DIR *dir, pid_t **ids, size_t *cap);
+/* Sorts positive PIDs ascending (a radix sort: qsort's call per comparison cost ~200 instructions a PID, 900 TIDs
+ * a refresh at 150 VMs); pids_contain searches the sorted array. */
+void pids_sort(pid_t *p, size_t n);
+bool pids_contain(const pid_t *p, size_t n, pid_t pid);
 double clock_mono(void);
 /* CPU seconds the calling thread has run. */
 double clock_thread_cpu(void);

@@ -360,12 +360,6 @@ static pid_t *list_pids(size_t *n)
 	return pids;
 }
 
-static int cmp_pid_t(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-	return (x > y) - (x < y);
-}
-
 void vm_discovery_news(struct vm_discovery *d, bool complete, const pid_t *pids, size_t n)
 {
 	d->news = complete;
@@ -374,12 +368,12 @@ void vm_discovery_news(struct vm_discovery *d, bool complete, const pid_t *pids,
 	if (!n)
 		return;	/* pids may be NULL then */
 	memcpy(d->newpids, pids, n * sizeof(*pids));
-	qsort(d->newpids, n, sizeof(*pids), cmp_pid_t);
+	pids_sort(d->newpids, n);
 }
 
 static bool in_news(const struct vm_discovery *d, pid_t pid)
 {
-	return d->nnew && bsearch(&pid, d->newpids, d->nnew, sizeof(pid), cmp_pid_t);
+	return pids_contain(d->newpids, d->nnew, pid);
 }
 
 /* The processes known from the last scan and those the news names, sorted, without duplicates. */
