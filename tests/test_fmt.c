@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,29 @@ int main(void)
 		CHECK_STR(fmt_pct(buf, sizeof(buf), i / 100.0), want);
 	}
 	CHECK_STR(fmt_pct(buf, 4, 123.4), "123");	/* cut as snprintf cuts */
+	/* sizes' digits by hand too: what "%.0f%c" (under 1K of a unit, or 100 and more) or "%.1f%c" print */
+	for (long long kib = 0; kib < (1LL << 42); kib = kib * 9 / 8 + 1) {
+		char want[64];
+		double v = (double)kib;
+		int u = 0;
+		while (v >= 1024 && u < 4) {
+			v /= 1024;
+			u++;
+		}
+		snprintf(want, sizeof(want), u == 0 || v >= 100 ? "%.0f%c" : "%.1f%c", v, "KMGTP"[u]);
+		CHECK_STR(fmt_kib(buf, sizeof(buf), kib), want);
+	}
+	CHECK_STR(fmt_kib(buf, sizeof(buf), 1536), "1.5M");
+	CHECK_STR(fmt_kib(buf, sizeof(buf), -1), "-");
+	CHECK_STR(fmt_kib(buf, 4, 1536), "1.5");	/* cut as snprintf cuts */
+	CHECK_STR(fmt_fixed(buf, sizeof(buf), 1234.4, 0), "1234");
+	CHECK_STR(fmt_fixed(buf, sizeof(buf), 2.5, 0), "2");	/* printf's tie: to even */
+	CHECK_STR(fmt_fixed(buf, sizeof(buf), 1.234, 2), "1.23");
+	CHECK_STR(fmt_rate(buf, sizeof(buf), 0.5), "0B");
+	CHECK_STR(fmt_rate(buf, sizeof(buf), 1.5), "2B");
+	CHECK_STR(fmt_guest(buf, sizeof(buf), 12.34, true, 1), "~!12.3");
+	CHECK_STR(fmt_guest(buf, 3, 12.34, true, 1), "~!");
+	CHECK_STR(fmt_guest(buf, sizeof(buf), NAN, true, 1), "-");
 	CHECK(setlocale(LC_CTYPE, "C.UTF-8") != NULL);
 	CHECK_STR(fmt_name(buf, sizeof(buf), "web", 0), "web");
 	CHECK_STR(fmt_name(buf, sizeof(buf), "web", 5), "web  ");

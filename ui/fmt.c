@@ -11,39 +11,51 @@
 #include "exit_names.h"
 #include "fmt.h"
 #include "nls.h"
+#include "util.h"
 
-const char *fmt_pct(char *buf, size_t len, double v)
+/* v with decimals (0 or 1) fraction digits into buf as printf's "%.*f" puts them, or false where the rounding
+ * could differ from printf's (near a tie) or v is out of range: printf's %.1f costs ~1,000 instructions, a third
+ * of a text refresh, these digits by hand a tenth of that. */
+static bool fixed_digits(char *buf, size_t len, double v, int decimals)
 {
-	if (isnan(v)) {
-		snprintf(buf, len, "-");
-		return buf;
-	}
-	/* printf's %.1f costs ~1,000 instructions, a third of a text refresh: digits by hand where the rounding
-	 * cannot differ from printf's (not near a tie, in range), printf otherwise */
-	double x = v * 10;
+	double x = decimals ? v * 10 : v;
+	if (decimals < 0 || decimals > 1 || !(fabs(x) < 1e9))
+		return false;
 	long long r = llround(x);
-	if (fabs(x) < 1e9 && fabs(fabs(x - (double)r) - 0.5) > 1e-6) {
-		char tmp[24];
-		int n = 0;
-		unsigned long long a = r < 0 ? (unsigned long long)-r : (unsigned long long)r;
+	if (fabs(fabs(x - (double)r) - 0.5) <= 1e-6)
+		return false;
+	char tmp[24];
+	int n = 0;
+	unsigned long long a = r < 0 ? (unsigned long long)-r : (unsigned long long)r;
+	if (decimals) {
 		tmp[n++] = (char)('0' + a % 10);
 		tmp[n++] = '.';
 		a /= 10;
-		do {
-			tmp[n++] = (char)('0' + a % 10);
-			a /= 10;
-		} while (a);
-		if (r < 0 || (r == 0 && signbit(v)))
-			tmp[n++] = '-';
-		if ((size_t)n < len) {
-			for (int i = 0; i < n; i++)
-				buf[i] = tmp[n - 1 - i];
-			buf[n] = '\0';
-			return buf;
-		}
 	}
-	snprintf(buf, len, "%.1f", v);
+	do {
+		tmp[n++] = (char)('0' + a % 10);
+		a /= 10;
+	} while (a);
+	if (r < 0 || (r == 0 && signbit(v)))
+		tmp[n++] = '-';
+	if ((size_t)n >= len)
+		return false;
+	for (int i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return true;
+}
+
+const char *fmt_fixed(char *buf, size_t len, double v, int decimals)
+{
+	if (!fixed_digits(buf, len, v, decimals))
+		snprintf(buf, len, "%.*f", decimals, v);
 	return buf;
+}
+
+const char *fmt_pct(char *buf, size_t len, double v)
+{
+	return isnan(v) ? str_copy(buf, "-", len) : fmt_fixed(buf, len, v, 1);
 }
 
 const char *fmt_guest(char *buf, size_t len, double guest, bool estimated, int includes_switch)
@@ -51,7 +63,12 @@ const char *fmt_guest(char *buf, size_t len, double guest, bool estimated, int i
 	char pct[24];
 	fmt_pct(pct, sizeof(pct), guest);
 	bool known = !isnan(guest);
-	snprintf(buf, len, "%s%s%s", known && estimated ? "~" : "", known && includes_switch == 1 ? "!" : "", pct);
+	size_t o = 0;
+	if (known && estimated && o + 1 < len)
+		buf[o++] = '~';
+	if (known && includes_switch == 1 && o + 1 < len)
+		buf[o++] = '!';
+	str_copy(buf + o, pct, len - o);
 	return buf;
 }
 
@@ -107,10 +124,14 @@ static const char *scaled(char *buf, size_t len, double v, const char *units)
 		v /= 1024;
 		u++;
 	}
-	if (u == 0 || v >= 100)
-		snprintf(buf, len, "%.0f%c", v, units[u]);
-	else
-		snprintf(buf, len, "%.1f%c", v, units[u]);
+	int decimals = u == 0 || v >= 100 ? 0 : 1;
+	size_t n;
+	if (len > 1 && fixed_digits(buf, len - 1, v, decimals) && (n = strlen(buf)) + 1 < len) {
+		buf[n] = units[u];
+		buf[n + 1] = '\0';
+	} else {
+		snprintf(buf, len, "%.*f%c", decimals, v, units[u]);
+	}
 	return buf;
 }
 

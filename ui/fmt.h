@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* printf's "%.*f" of v, without printf for 0 or 1 decimals but near a tie. Returns buf. */
+const char *fmt_fixed(char *buf, size_t len, double v, int decimals);
 /* "%.1f" of a percentage, or "-" when NAN. Returns buf. */
 const char *fmt_pct(char *buf, size_t len, double v);
 /* GUEST% as the views show it: fmt_pct of guest after '~' when it is estimated from perf samples and '!' when it
