@@ -214,7 +214,7 @@ static void threads_stage(struct model *m, const struct host_sample *prev, const
 	for (size_t i = 0; i < cur->nvms; i++) {
 		const struct vm_sample *b = &cur->vms[i];
 		struct vm_stat *vs = &m->vms[i];
-		const struct vm_sample *a = prev ? host_sample_find_vm(prev, b->pid) : NULL;
+		const struct vm_sample *a = prev ? host_sample_find_vm(prev, b->pid, i) : NULL;
 		if (a && a->start_ticks != b->start_ticks)
 			a = NULL;	/* PID reused by another VM */
 		vs->pid = b->pid;

@@ -201,15 +201,6 @@ static void unknown_vm(struct vm_stat *v)
 	}
 }
 
-/* VM pid of s, looked for at index i first: the model's VMs are the sample's, in its order, and the VMs of two
- * samples in a row mostly are too (a search for each of 500 VMs took a third of this stage). */
-static const struct vm_sample *same_vm(const struct host_sample *s, size_t i, pid_t pid)
-{
-	if (i < s->nvms && s->vms[i].pid == pid)
-		return &s->vms[i];
-	return host_sample_find_vm(s, pid);
-}
-
 static void exits_rates(struct model *m, const struct host_sample *prev, const struct host_sample *cur)
 {
 	struct host_stat *h = &m->host;
@@ -243,7 +234,8 @@ static void exits_rates(struct model *m, const struct host_sample *prev, const s
 	const unsigned long long all_key = (unsigned long long)EXITS_ISA_STAT << 32 | EXITS_STAT_ALL;
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct vm_stat *v = &m->vms[i];
-		const struct vm_sample *vb = same_vm(cur, i, v->pid), *va = same_vm(prev, i, v->pid);
+		const struct vm_sample *vb = host_sample_find_vm(cur, v->pid, i);
+		const struct vm_sample *va = host_sample_find_vm(prev, v->pid, i);
 		if (!vb || !va || va->start_ticks != vb->start_ticks)
 			continue;	/* a new VM (or its PID reused): no interval yet */
 		size_t n = 0;

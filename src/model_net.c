@@ -80,10 +80,10 @@ void model_net_update(struct model *m, const struct host_sample *prev, const str
 	double *weights = xcalloc(m->nvms ? m->nvms : 1, sizeof(*weights));
 	for (size_t v = 0; v < m->nvms; v++) {
 		struct vm_stat *vs = &m->vms[v];
-		const struct vm_sample *b = host_sample_find_vm(cur, vs->pid);
+		const struct vm_sample *b = host_sample_find_vm(cur, vs->pid, v);
 		if (!b)
 			continue;
-		const struct vm_sample *a = prev ? host_sample_find_vm(prev, vs->pid) : NULL;
+		const struct vm_sample *a = prev ? host_sample_find_vm(prev, vs->pid, v) : NULL;
 		if (a && a->start_ticks != b->start_ticks)
 			a = NULL;	/* another VM with a reused PID */
 		copy_taps(vs, b);

@@ -38,10 +38,13 @@ void host_sample_warn(struct host_sample *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-const struct vm_sample *host_sample_find_vm(const struct host_sample *s, pid_t pid)
+const struct vm_sample *host_sample_find_vm(const struct host_sample *s, pid_t pid, size_t hint)
 {
-	/* collect_vms fills VMs in PID order: a binary search first (every VM of every refresh looks itself up
-	 * in the last sample), every VM when the order is another */
+	/* the model's VMs are the sample's, in its order, and two samples in a row mostly have the same VMs: index
+	 * hint first (a search for each of 500 VMs took a third of the exits stage) */
+	if (hint < s->nvms && s->vms[hint].pid == pid)
+		return &s->vms[hint];
+	/* collect_vms fills VMs in PID order: a binary search, then every VM when the order is another */
 	size_t lo = 0, hi = s->nvms;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

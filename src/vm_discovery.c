@@ -405,8 +405,11 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 	double now = clock_boot();
 	struct proc_entry *next = xcalloc(npids, sizeof(*next));
 	d->gen++;
+	size_t at = 0;	/* both lists are sorted: the entry of pids[i] is at or after the last one's */
 	for (size_t i = 0; i < npids; i++) {
-		struct proc_entry *old = find_entry(d->entries, d->nentries, pids[i]);
+		while (at < d->nentries && d->entries[at].pid < pids[i])
+			at++;
+		struct proc_entry *old = at < d->nentries && d->entries[at].pid == pids[i] ? &d->entries[at] : NULL;
 		struct proc_entry *e = &next[i];
 		if (!old) {
 			/* A PID missing from the last listing is a new process: reuse within one refresh would
