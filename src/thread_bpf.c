@@ -258,18 +258,43 @@ static void leader_mm(const struct vmtop_thread_rec *r, struct vm_mm_counters *m
 					      1024 - r->ksm_rmap_items * (long long)r->ksm_rmap_item_size;
 }
 
-/* Index of pid in the sorted tgids, or n. */
-static size_t tgid_index(const pid_t *tgids, size_t n, pid_t pid)
+/* tgid -> its index in tb->tgids, open-addressed: a binary search per record mispredicted most of its branches
+ * (a process's threads are not neighbours by TID where its VMs started together), half of a pass's conversion. */
+struct tgid_table {
+	size_t mask;
+	pid_t *key;	/* 0: empty (PIDs are positive) */
+	size_t *index;
+};
+
+static size_t tgid_hash(pid_t pid, size_t mask)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (tgids[mid] < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
+	return ((unsigned)pid * 2654435761u) & mask;
+}
+
+static void tgid_table_build(struct tgid_table *t, const pid_t *tgids, size_t n)
+{
+	size_t size = 16;
+	while (size < 2 * n)
+		size *= 2;
+	t->mask = size - 1;
+	t->key = xcalloc(size, sizeof(*t->key));
+	t->index = xmalloc(size * sizeof(*t->index));
+	for (size_t i = 0; i < n; i++) {
+		size_t h = tgid_hash(tgids[i], t->mask);
+		while (t->key[h])
+			h = (h + 1) & t->mask;
+		t->key[h] = tgids[i];
+		t->index[h] = i;
 	}
-	return lo < n && tgids[lo] == pid ? lo : n;
+}
+
+/* Index of pid in the table's tgids, or none. */
+static size_t tgid_table_find(const struct tgid_table *t, pid_t pid, size_t none)
+{
+	for (size_t h = tgid_hash(pid, t->mask); t->key[h]; h = (h + 1) & t->mask)
+		if (t->key[h] == pid)
+			return t->index[h];
+	return none;
 }
 
 /* order[] = the records (sorted by tid) grouped by tgid, tid order kept within each: a counting sort over the
@@ -279,12 +304,11 @@ static void order_by_tgid(const struct thread_bpf *tb, size_t *order)
 {
 	size_t n = tb->nrecs, m = tb->ntgids;
 	size_t *at = xcalloc(m + 1, sizeof(*at)), *slot = xmalloc((n ? n : 1) * sizeof(*slot));
+	struct tgid_table t;
+	tgid_table_build(&t, tb->tgids, m);
 	bool all = true;
 	for (size_t i = 0; i < n && all; i++) {
-		/* a process's threads mostly have neighbouring TIDs: its slot again, without the search (whose
-		 * mispredicted branches were half of this function's time) */
-		slot[i] = i && tb->recs[i].tgid == tb->recs[i - 1].tgid ? slot[i - 1]
-									 : tgid_index(tb->tgids, m, (pid_t)tb->recs[i].tgid);
+		slot[i] = tgid_table_find(&t, (pid_t)tb->recs[i].tgid, m);
 		all = slot[i] < m;
 		if (all)
 			at[slot[i] + 1]++;
@@ -302,6 +326,8 @@ static void order_by_tgid(const struct thread_bpf *tb, size_t *order)
 	}
 	free(at);
 	free(slot);
+	free(t.key);
+	free(t.index);
 }
 
 static void convert(struct thread_bpf *tb)
