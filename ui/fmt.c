@@ -125,8 +125,8 @@ static const char *scaled(char *buf, size_t len, double v, const char *units)
 		u++;
 	}
 	int decimals = u == 0 || v >= 100 ? 0 : 1;
-	size_t n;
-	if (len > 1 && fixed_digits(buf, len - 1, v, decimals) && (n = strlen(buf)) + 1 < len) {
+	if (len > 1 && fixed_digits(buf, len - 1, v, decimals)) {	/* one byte left for the unit */
+		size_t n = strlen(buf);
 		buf[n] = units[u];
 		buf[n + 1] = '\0';
 	} else {
