@@ -107,18 +107,6 @@ static void stat_stage(struct model *m, const struct host_sample *prev, const st
 	h->uptime = cur->uptime;
 }
 
-/* Thread tid of vm, at index hint first: a VM's threads come in the same order each refresh (the scan for each
- * was a quarter of this stage). */
-static const struct thread_sample *find_thread(const struct vm_sample *vm, pid_t tid, size_t hint)
-{
-	if (hint < vm->nthreads && vm->threads[hint].tid == tid)
-		return &vm->threads[hint];
-	for (size_t i = 0; i < vm->nthreads; i++)
-		if (vm->threads[i].tid == tid)
-			return &vm->threads[i];
-	return NULL;
-}
-
 static double add_known(double sum, double v)
 {
 	return isnan(v) ? sum : (isnan(sum) ? v : sum + v);
@@ -170,7 +158,7 @@ static void vm_split(struct vm_stat *vs, const struct vm_sample *cur, const stru
 		ts->total = ts->guest = ts->user = ts->kernel = ts->ready = ts->gtime = NAN;
 		if (!prev)
 			continue;
-		const struct thread_sample *a = find_thread(prev, b->tid, i);
+		const struct thread_sample *a = vm_sample_find_thread(prev, b->tid, i);
 		struct thread_sample born = { .start_ticks = b->start_ticks };
 		if (a && a->start_ticks != b->start_ticks)
 			a = NULL;	/* TID reused */

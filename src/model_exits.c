@@ -241,10 +241,7 @@ static void exits_rates(struct model *m, const struct host_sample *prev, const s
 		size_t n = 0;
 		for (size_t t = 0; b->per_thread && t < vb->nthreads; t++) {
 			const struct thread_sample *tb = &vb->threads[t];
-			const struct thread_sample *ta = NULL;
-			for (size_t k = 0; k < va->nthreads && !ta; k++)
-				if (va->threads[k].tid == tb->tid)
-					ta = &va->threads[k];
+			const struct thread_sample *ta = vm_sample_find_thread(va, tb->tid, t);
 			if (!ta || ta->start_ticks != tb->start_ticks)
 				continue;	/* new thread, or its TID reused: unknown this interval */
 			size_t from = n;

@@ -316,6 +316,8 @@ void host_sample_clear(struct host_sample *s);
 void host_sample_warn(struct host_sample *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The VM of PID pid in s, looked for at index hint first (the caller's own index of it); NULL when none. */
 const struct vm_sample *host_sample_find_vm(const struct host_sample *s, pid_t pid, size_t hint);
+/* Thread tid of vm, looked for at index hint first (the caller's index of it in another sample); NULL when none. */
+const struct thread_sample *vm_sample_find_thread(const struct vm_sample *vm, pid_t tid, size_t hint);
 const char *thread_role_name(enum thread_role role);
 const char *component_name(enum component c);
 const char *sample_part_name(enum sample_part p);	/* "stat", "threads", "perf", "net", "mem", "domains", ... */
