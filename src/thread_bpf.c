@@ -211,7 +211,7 @@ static char state_letter(const struct vmtop_thread_rec *r)
 /* Carries each thread's reported split over from the last pass (both sorted by tid), for the new records. */
 static void carry_prev(struct thread_bpf *tb)
 {
-	struct tprev *next = xcalloc(tb->nrecs ? tb->nrecs : 1, sizeof(*next));
+	struct tprev *next = xmalloc((tb->nrecs ? tb->nrecs : 1) * sizeof(*next));	/* each written below */
 	size_t j = 0;
 	for (size_t i = 0; i < tb->nrecs; i++) {
 		const struct vmtop_thread_rec *r = &tb->recs[i];

@@ -403,7 +403,8 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 	pid_t *pids = list ? list_pids(&npids) : known_pids(d, &npids);
 	/* young by the process's own start time, so vmtop's start does not make every process look new */
 	double now = clock_boot();
-	struct proc_entry *next = xcalloc(npids, sizeof(*next));
+	/* each entry is written whole below (no calloc of 460 bytes a process each refresh) */
+	struct proc_entry *next = xmalloc((npids ? npids : 1) * sizeof(*next));
 	d->gen++;
 	size_t at = 0;	/* both lists are sorted: the entry of pids[i] is at or after the last one's */
 	for (size_t i = 0; i < npids; i++) {
@@ -414,9 +415,7 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 		if (!old) {
 			/* A PID missing from the last listing is a new process: reuse within one refresh would
 			 * need the PID space to wrap. */
-			e->pid = pids[i];
-			e->born = -1;
-			e->nfds = -1;
+			*e = (struct proc_entry){ .pid = pids[i], .born = -1, .nfds = -1 };
 			e->hot = in_news(d, e->pid) ? NEWS_REFRESHES : 0;
 			/* with complete news a new process that created no vCPU is left for the rolling window: on a
 			 * busy host (builds, cron) that is most new processes; not where vhost kernel threads are
@@ -506,7 +505,7 @@ struct vm_info *vm_discovery_scan(struct vm_discovery *d, size_t *nvms)
 			d->denied = true;
 	}
 	free(d->out);
-	d->out = xcalloc(d->nout, sizeof(*d->out));
+	d->out = xmalloc((d->nout ? d->nout : 1) * sizeof(*d->out));	/* each written below */
 	size_t k = 0;
 	for (size_t i = 0; i < npids; i++)
 		if (next[i].is_vm)
