@@ -3,7 +3,6 @@
  * and a thread whose schedstat did not move (it did not run) keeps last refresh's stat. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -31,7 +30,7 @@ struct tthread {
 
 struct tproc {
 	pid_t pid;
-	DIR *task;			/* /proc/PID/task, rewound each refresh */
+	int task;			/* /proc/PID/task, listed from its start each refresh; -1 not held */
 	unsigned long long start_ticks;	/* of the leader: another start time means the PID was reused */
 	struct tthread *threads;	/* sorted by tid */
 	size_t n, cap;
@@ -85,13 +84,19 @@ static void drop_threads(struct thread_reader *tr, struct tproc *p)
 	p->n = 0;
 }
 
+static void close_task_dir(struct thread_reader *tr, struct tproc *p)
+{
+	if (p->task >= 0) {
+		close(p->task);
+		tr->fds--;
+		p->task = -1;
+	}
+}
+
 static void drop_proc(struct thread_reader *tr, struct tproc *p)
 {
 	drop_threads(tr, p);
-	if (p->task) {
-		closedir(p->task);
-		tr->fds--;
-	}
+	close_task_dir(tr, p);
 	free(p->threads);
 	free(p->out);
 }
@@ -105,13 +110,13 @@ static ssize_t read_thread_file(struct thread_reader *tr, struct tproc *p, pid_t
 	snprintf(path, sizeof(path), "%d/%s", (int)tid, name);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (*fd < 0 && tr->fds < tr->budget) {
-			*fd = openat(dirfd(p->task), path, O_RDONLY | O_CLOEXEC);
+			*fd = openat(p->task, path, O_RDONLY | O_CLOEXEC);
 			if (*fd < 0)
 				return -1;
 			tr->fds++;
 		}
 		if (*fd < 0)
-			return read_file_at(dirfd(p->task), path, buf, len);
+			return read_file_at(p->task, path, buf, len);
 		ssize_t n = pread(*fd, buf, len - 1, 0);
 		if (n > 0) {
 			buf[n] = '\0';
@@ -125,7 +130,6 @@ static ssize_t read_thread_file(struct thread_reader *tr, struct tproc *p, pid_t
 /* The TIDs in the task directory, sorted; 0 when the process is gone. */
 static size_t list_tids(struct tproc *p, pid_t **tids, size_t *cap)
 {
-	rewinddir(p->task);
 	return read_pid_dir(p->task, tids, cap);
 }
 
@@ -214,6 +218,7 @@ static struct tproc *find_or_add(struct thread_reader *tr, pid_t pid)
 	tr->n++;
 	memset(&tr->procs[lo], 0, sizeof(tr->procs[lo]));
 	tr->procs[lo].pid = pid;
+	tr->procs[lo].task = -1;
 	return &tr->procs[lo];
 }
 
@@ -221,22 +226,18 @@ static bool open_task_dir(struct thread_reader *tr, struct tproc *p)
 {
 	char path[40];
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
-	p->task = opendir(path);
-	if (p->task)
+	p->task = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p->task >= 0)
 		tr->fds++;
-	return p->task != NULL;
+	return p->task >= 0;
 }
 
 /* Lists the task directory again (reopened when asked: a held one of a process that is gone lists nothing)
  * and brings the threads in line. False when the process is gone. */
 static bool relist(struct thread_reader *tr, struct tproc *p, bool reopen)
 {
-	if (reopen || !p->task) {
-		if (p->task) {
-			closedir(p->task);
-			tr->fds--;
-			p->task = NULL;
-		}
+	if (reopen || p->task < 0) {
+		close_task_dir(tr, p);
 		if (reopen)	/* a directory only released for the budget keeps its threads (fds checked on read) */
 			drop_threads(tr, p);
 		if (!open_task_dir(tr, p)) {
@@ -269,7 +270,7 @@ static size_t read_proc(struct thread_reader *tr, struct tproc *p, const struct 
 	p->gen = tr->gen;
 	*replaced = false;
 	bool listed = false;
-	if (!p->task || p->n == 0) {
+	if (p->task < 0 || p->n == 0) {
 		if (!relist(tr, p, false))
 			return 0;
 		listed = true;
@@ -327,11 +328,8 @@ size_t thread_reader_read(struct thread_reader *tr, pid_t pid, const struct thre
 	struct tproc *p = find_or_add(tr, pid);
 	size_t n = read_proc(tr, p, out, replaced);
 	/* past the budget the task directory is not held either: one per VM would exhaust a small RLIMIT_NOFILE */
-	if (p->task && tr->fds > tr->budget) {
-		closedir(p->task);
-		tr->fds--;
-		p->task = NULL;
-	}
+	if (p->task >= 0 && tr->fds > tr->budget)
+		close_task_dir(tr, p);
 	return n;
 }
 

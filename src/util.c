@@ -1,6 +1,7 @@
 /* util.c - small helpers: checked allocation, whole-file reads, clocks, bounded string copy. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -105,19 +106,27 @@ bool pids_contain(const pid_t *p, size_t n, pid_t pid)
 	return lo < n && p[lo] == pid;
 }
 
-size_t read_pid_dir(DIR *dir, pid_t **ids, size_t *cap)
+size_t read_pid_dir(int dirfd, pid_t **ids, size_t *cap)
 {
 	size_t n = 0;
-	struct dirent *de;
-	while ((de = readdir(dir))) {
-		char *end;
-		long id = strtol(de->d_name, &end, 10);
-		if (*end || id <= 0)
-			continue;
-		if (n == *cap)
-			*ids = xrealloc(*ids, (*cap = *cap ? *cap * 2 : 64) * sizeof(**ids));
-		(*ids)[n++] = (pid_t)id;
-	}
+	/* getdents64 into the stack, not a DIR: opendir's 32-KB buffer for each VM's task directory the /proc reader
+	 * holds cost 4 MB of RSS at 500 VMs */
+	char buf[4096] __attribute__((aligned(8)));
+	ssize_t got;
+	if (lseek(dirfd, 0, SEEK_SET) < 0)
+		return 0;
+	while ((got = getdents64(dirfd, buf, sizeof(buf))) > 0)
+		for (ssize_t at = 0; at < got;) {
+			const struct dirent64 *de = (const void *)(buf + at);
+			at += de->d_reclen;
+			char *end;
+			long id = strtol(de->d_name, &end, 10);
+			if (*end || id <= 0)
+				continue;
+			if (n == *cap)
+				*ids = xrealloc(*ids, (*cap = *cap ? *cap * 2 : 64) * sizeof(**ids));
+			(*ids)[n++] = (pid_t)id;
+		}
 	pids_sort(*ids, n);
 	return n;
 }

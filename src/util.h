@@ -2,7 +2,6 @@
 #ifndef VMTOP_UTIL_H
 #define VMTOP_UTIL_H
 
-#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -13,9 +12,9 @@ void *xrealloc(void *p, size_t n);
 /* Reads up to len-1 bytes of path (relative to dirfd, or absolute) into buf, NUL-terminated.
  * Returns bytes read or -1 (errno set). One open, one read: /proc files are generated on read. */
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
-/* The numeric entries of a /proc directory (PIDs, or a task directory's TIDs) from where dir stands, sorted, in
- * *ids (grown as needed; *cap is its size). Returns how many. */
-size_t read_pid_dir(DIR *dir, pid_t **ids, size_t *cap);
+/* The numeric entries of a /proc directory open at dirfd (PIDs, or a task directory's TIDs), listed from its
+ * start, sorted, in *ids (grown as needed; *cap is its size). Returns how many. */
+size_t read_pid_dir(int dirfd, pid_t **ids, size_t *cap);
 /* Sorts positive PIDs ascending (a radix sort: qsort's call per comparison cost ~200 instructions a PID, 900 TIDs
  * a refresh at 150 VMs); pids_contain searches the sorted array. */
 void pids_sort(pid_t *p, size_t n);

@@ -343,12 +343,12 @@ static struct proc_entry *find_entry(struct proc_entry *v, size_t n, pid_t pid)
 
 static pid_t *list_pids(size_t *n)
 {
-	DIR *dir = opendir("/proc");
+	int dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	size_t cap = 1024, cnt = 0;
 	pid_t *pids = xmalloc(cap * sizeof(pid_t));
-	if (dir) {
+	if (dir >= 0) {
 		cnt = read_pid_dir(dir, &pids, &cap);
-		closedir(dir);
+		close(dir);
 	}
 	/* vmtop is no VM, and it holds a descriptor per VM thread: never scan its own */
 	pid_t self = getpid();
