@@ -221,8 +221,9 @@ const char *fmt_text(char *buf, size_t len, const char *s, int width, int *used)
 	size_t o = 0;
 	int cols = 0;
 	while (*s) {
-		int w;
-		size_t n = fmt_safe_char(s, &w);
+		int w = 1;
+		/* printable ASCII, most of any name, without the UTF-8 decoding */
+		size_t n = *s >= 0x20 && *s < 0x7f ? 1 : fmt_safe_char(s, &w);
 		bool bad = w < 0;
 		size_t out = bad ? 1 : n;
 		if (bad)
