@@ -60,7 +60,8 @@ for g in spinner porter; do
 		'[.[] | .vms[] | select(.name == $n) | .cpu.total] | add / length * 100 | round / 100')
 	echo "$g: TOTAL $avg% from vmtop, $ref% from its threads' stat ($d ticks in $((t1 - t0)) ms)"
 	jq -n -e --argjson a "$avg" --argjson r "$ref" '($a - $r) | fabs <= 10 + 0.1 * $r' >/dev/null ||
-		fail "$g: vmtop's TOTAL $avg% is not the $ref% its threads used"
+		fail "$g: vmtop's TOTAL $avg% is not the $ref% its threads used; each refresh: $(jq -c --arg n $g \
+			'.vms[] | select(.name == $n) | [.pid, .cpu, [.vcpu[]? | {tid, total}]]' "$TEST_TMP/json" | tr '\n' ' ')"
 done
 # the pio guest's kernel samples go to the component whose code called the leaf (callchains): under 15% of its
 # time is left in other_kernel (40% on kvm_pvm before: cr4_set_bits, native_read_msr by their own names), give or
