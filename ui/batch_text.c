@@ -10,7 +10,6 @@
 #include "fmt.h"
 #include "fmt_mem.h"
 #include "nls.h"
-#include "util.h"
 
 /* "Sources: stat=proc threads=proc perf=- net=netlink", then why a part has none or fell back (perf's
  * reason is on its own Perf: line). */
@@ -35,12 +34,6 @@ static char *put_right(char *o, const char *s, int width)
 		*o++ = ' ';
 	memcpy(o, s, n);
 	return o + n;
-}
-
-/* A rate per second, whole; "-" unknown. */
-static const char *fmt_per_s(char *buf, size_t len, double v)
-{
-	return isnan(v) ? str_copy(buf, "-", len) : fmt_fixed(buf, len, v, 0);
 }
 
 static void print_header(FILE *out, const struct model *m, const char *hostname)

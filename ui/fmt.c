@@ -58,6 +58,11 @@ const char *fmt_pct(char *buf, size_t len, double v)
 	return isnan(v) ? str_copy(buf, "-", len) : fmt_fixed(buf, len, v, 1);
 }
 
+const char *fmt_per_s(char *buf, size_t len, double v)
+{
+	return isnan(v) ? str_copy(buf, "-", len) : fmt_fixed(buf, len, v, 0);
+}
+
 const char *fmt_guest(char *buf, size_t len, double guest, bool estimated, int includes_switch)
 {
 	char pct[24];

@@ -9,6 +9,8 @@
 const char *fmt_fixed(char *buf, size_t len, double v, int decimals);
 /* "%.1f" of a percentage, or "-" when NAN. Returns buf. */
 const char *fmt_pct(char *buf, size_t len, double v);
+/* A rate per second, whole ("%.0f"), or "-" when NAN. Returns buf. */
+const char *fmt_per_s(char *buf, size_t len, double v);
 /* GUEST% as the views show it: fmt_pct of guest after '~' when it is estimated from perf samples and '!' when it
  * includes a material world switch (includes_switch 1) (frequent exits); unknown is "-", unmarked. Returns buf. */
 const char *fmt_guest(char *buf, size_t len, double guest, bool estimated, int includes_switch);

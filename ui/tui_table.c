@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <curses.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -193,11 +192,7 @@ static void draw_row(const struct tui *t, const struct layout *l, int y, const s
 	put_right(l, C_KSM, y, fmt_kib(b[9], sizeof(b[9]), v->mem.ksm_kib));
 	put_right(l, C_BALLOON, y, fmt_kib(b[10], sizeof(b[10]), v->mem.balloon.actual_kib));
 	/* kvm_exit/s; - where it is not observable (kvm_pvm: the header says so) */
-	if (isnan(v->exits.rate))
-		snprintf(b[0], sizeof(b[0]), "-");
-	else
-		snprintf(b[0], sizeof(b[0]), "%.0f", v->exits.rate);
-	put_right(l, C_EXITS, y, b[0]);
+	put_right(l, C_EXITS, y, fmt_per_s(b[0], sizeof(b[0]), v->exits.rate));
 	/* its top kvm_exit reason; where kvm_exit is not seen its top exit to the VMM, as VMM:NAME */
 	char name[48], top[56] = "-";
 	if (v->exits.valid && fmt_exit_top(name, sizeof(name), v->exits.top_ev, v->exits.top))

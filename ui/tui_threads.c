@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <curses.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,10 +79,7 @@ static void draw_row(int y, const struct thread_stat *th, bool selected)
 	double total = fmt_round_split(th->total, split, 3, 0.1);
 	/* marked as on the VM's row: estimated from perf samples (its gtime disagreed), or partly the switch */
 	fmt_guest(guest, sizeof(guest), split[0], th->guest_estimated, th->guest_includes_switch);
-	if (isnan(th->exits_rate))
-		snprintf(exits, sizeof(exits), "-");
-	else
-		snprintf(exits, sizeof(exits), "%.0f", th->exits_rate);
+	fmt_per_s(exits, sizeof(exits), th->exits_rate);
 	const char *cells[NCOLS] = {
 		thread_role_name(th->role), idx, tid, fmt_pct(p[0], 16, total), guest,
 		fmt_pct(p[2], 16, split[1]), fmt_pct(p[3], 16, split[2]), fmt_pct(p[4], 16, th->ready), exits, cpu,
